@@ -1,0 +1,96 @@
+"""Error classes, each carrying the exit code of the table in sandbox-scenario.md.
+
+Every error the agent raises on purpose is an `ScCancelError`; the CLI prints its message and exits with
+its code. Anything else is a bug and exits with 1.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes: a fixed interface (see docs/interfaces.md and sandbox-scenario.md)."""
+
+    OK = 0
+    BUG = 1
+    BAD_INPUT = 2
+    PERSON_NEEDED = 3
+    PAGE_CHANGED = 4
+    SITE_FAILING = 5
+    LOCKED = 6
+    SIGNIN_REJECTED = 7
+    NO_BROWSER = 8
+    ACTIONS_FAILED = 9
+    STOPPED = 10
+
+
+class ScCancelError(Exception):
+    """Base of every deliberate failure; `exit_code` says how the process ends."""
+
+    exit_code: ExitCode = ExitCode.BUG
+
+
+class BadInputError(ScCancelError):
+    """A command line, settings, scenario, selector or rules file is wrong. Nothing was done."""
+
+    exit_code = ExitCode.BAD_INPUT
+
+
+class PersonNeededError(ScCancelError):
+    """A captcha, a verification page or a missing one-time code: only a person can go on."""
+
+    exit_code = ExitCode.PERSON_NEEDED
+
+
+class PageChangedError(ScCancelError):
+    """A page loaded but lacks its landmark; never read as "nothing found"."""
+
+    exit_code = ExitCode.PAGE_CHANGED
+
+    def __init__(self, message: str, *, page_key: str, screenshot: str | None = None) -> None:
+        super().__init__(message)
+        self.page_key = page_key
+        self.screenshot = screenshot
+
+
+class SiteFailingError(ScCancelError):
+    """The site kept answering with errors or timing out after the retries."""
+
+    exit_code = ExitCode.SITE_FAILING
+
+
+class LockedError(ScCancelError):
+    """Another run holds this account's lock."""
+
+    exit_code = ExitCode.LOCKED
+
+
+class SignInRejectedError(ScCancelError):
+    """Seller Central rejected the e-mail, password or one-time code."""
+
+    exit_code = ExitCode.SIGNIN_REJECTED
+
+
+class NoBrowserError(ScCancelError):
+    """No usable Chromium was found."""
+
+    exit_code = ExitCode.NO_BROWSER
+
+
+class ActionsFailedError(ScCancelError):
+    """The run finished but some actions failed."""
+
+    exit_code = ExitCode.ACTIONS_FAILED
+
+
+class StoppedError(ScCancelError):
+    """Actions were halted by the STOP file or setting."""
+
+    exit_code = ExitCode.STOPPED
+
+
+class SessionExpiredError(ScCancelError):
+    """The saved session is no longer valid (redirect to sign-in, 401). Caught and recovered once."""
+
+    exit_code = ExitCode.PERSON_NEEDED

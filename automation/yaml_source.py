@@ -1,0 +1,203 @@
+"""YAML files that remember where each value came from, and errors that say so.
+
+Operators edit settings, rules and scenarios by hand; when something is wrong they need the file, line,
+column and field, not a Python traceback. This module loads YAML into plain Python values while keeping
+a map from each value's path (`("rules", 2, "when", "kind")`) to its position, and turns pydantic's
+`ValidationError` into messages that use it. No browser access.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from automation.errors import BadInputError
+
+Path_ = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column of a value in its file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class YamlDocument:
+    """A parsed YAML file: its data and where each piece of it stands."""
+
+    path: Path
+    data: Any
+    positions: dict[Path_, Position] = field(default_factory=dict)
+    key_positions: dict[Path_, Position] = field(default_factory=dict)
+
+    def position_of(self, loc: Iterable[str | int]) -> Position | None:
+        """The position of the deepest part of `loc` that exists in the file."""
+        parts = tuple(loc)
+        while parts:
+            if parts in self.key_positions:
+                return self.key_positions[parts]
+            if parts in self.positions:
+                return self.positions[parts]
+            parts = parts[:-1]
+        return self.positions.get(())
+
+    def where(self, loc: Iterable[str | int]) -> str:
+        """`file:line:column` for a path inside the document."""
+        pos = self.position_of(loc)
+        if pos is None:
+            return str(self.path)
+        return f"{self.path}:{pos.line}:{pos.column}"
+
+
+class YamlError(BadInputError):
+    """A YAML file is unreadable or invalid; the message lists every problem with its place."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _mark(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _build(
+    loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocument, file: Path
+) -> Any:
+    doc.positions[path] = _mark(node)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YamlError(file, [f"{file}:{_mark(key_node).line}:{_mark(key_node).column}: "
+                                       "a key must be a plain word"])
+            if key in result:
+                pos = _mark(key_node)
+                raise YamlError(file, [f"{file}:{pos.line}:{pos.column}: '{key}' is given twice"])
+            child = (*path, key if isinstance(key, str | int) else str(key))
+            doc.key_positions[child] = _mark(key_node)
+            result[key] = _build(loader, value_node, child, doc, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*path, i), doc, file) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, path: Path) -> YamlDocument:
+    """Parse YAML text into a `YamlDocument`; syntax errors become a `YamlError` with the place."""
+    doc = YamlDocument(path=path, data=None)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            doc.data = None
+            return doc
+        doc.data = _build(loader, node, (), doc, path)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise YamlError(path, [f"{where}: not valid YAML: {exc.problem or exc}"]) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(path, [f"{path}: not valid YAML: {exc}"]) from None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def load_yaml(path: Path) -> YamlDocument:
+    """Read and parse a YAML file; a missing or unreadable file is a `YamlError` too."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise YamlError(path, [f"{path}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise YamlError(path, [f"{path}: cannot read: {exc}"]) from None
+    return parse_yaml(text, path)
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _clean_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
+    """Keep only the parts of a pydantic location that exist in the file.
+
+    Pydantic adds markers for unions and validators (`function-after[...]`, `str`, a tag name) that
+    are not keys in the YAML; they are skipped so the location points at what the operator wrote.
+    """
+    out: list[str | int] = []
+    cursor = data
+    for part in loc:
+        if isinstance(cursor, dict) and part in cursor:
+            cursor = cursor[part]
+        elif isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor):
+            cursor = cursor[part]
+        elif isinstance(cursor, dict | list):
+            continue
+        else:
+            break
+        out.append(part)
+    return tuple(out)
+
+
+Describer = Callable[[tuple[str | int, ...], dict[str, Any]], str | None]
+
+
+def validation_problems(
+    doc: YamlDocument, exc: ValidationError, describe: Describer | None = None
+) -> list[str]:
+    """One line per pydantic error: `file:line:col: field: message`, with an optional context."""
+    problems: list[str] = []
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(tuple(err["loc"]), doc.data)
+        field_name = _field_name(loc)
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            msg = "unknown field (check the spelling; the allowed fields are listed in the documentation)"
+        elif kind == "missing":
+            missing = err["loc"][-1]
+            field_name = _field_name((*loc, missing)) if loc[-1:] != (missing,) else field_name
+            msg = "required field is missing"
+        else:
+            msg = str(err["msg"])
+            if msg.startswith("Value error, "):
+                msg = msg[len("Value error, "):]
+            if msg.startswith("Assertion failed, "):
+                msg = msg[len("Assertion failed, "):]
+        context = describe(loc, err.get("ctx") or {}) if describe else None
+        prefix = f"{doc.where(loc)}: {field_name}"
+        if context:
+            prefix += f" ({context})"
+        problems.append(f"{prefix}: {msg}")
+    return problems
+
+
+def validate_document(model: type[M], doc: YamlDocument, describe: Describer | None = None) -> M:
+    """Validate a parsed document against a pydantic model, raising `YamlError` with places."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise YamlError(doc.path, validation_problems(doc, exc, describe)) from None
+
+
+def load_model(model: type[M], path: Path, describe: Describer | None = None) -> M:
+    """Read, parse and validate a YAML file in one step."""
+    return validate_document(model, load_yaml(path), describe)
