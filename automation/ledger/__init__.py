@@ -1,0 +1,43 @@
+"""SQLite ledger: runs, requests seen, inbox marks, decisions, approvals, actions and the audit trail.
+
+`Ledger.open(path, clock=...)` is the entry point; the records it returns are in `records`.
+"""
+
+from __future__ import annotations
+
+from automation.ledger.actions import ALLOWED_TRANSITIONS, InvalidTransitionError
+from automation.ledger.inbox import FINAL_ORDER_STATUSES
+from automation.ledger.ledger import Ledger
+from automation.ledger.records import (
+    ActionKind,
+    ActionRecord,
+    ApprovalRecord,
+    ApprovalVerdict,
+    AuditEvent,
+    DecisionRecord,
+    RequestObservation,
+    RunRecord,
+    ScanDiff,
+    SeenRequest,
+    ThreadKind,
+    ThreadMark,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "FINAL_ORDER_STATUSES",
+    "ActionKind",
+    "ActionRecord",
+    "ApprovalRecord",
+    "ApprovalVerdict",
+    "AuditEvent",
+    "DecisionRecord",
+    "InvalidTransitionError",
+    "Ledger",
+    "RequestObservation",
+    "RunRecord",
+    "ScanDiff",
+    "SeenRequest",
+    "ThreadKind",
+    "ThreadMark",
+]

@@ -1,0 +1,100 @@
+"""Reading the audit trail (`sc-cancel history`) and purging buyer data past its retention.
+
+The trail itself is written by every change, in the change's own transaction (`LedgerBase._audit`),
+and SQLite triggers refuse to update or delete its rows. It carries no buyer names or message text, so
+the retention purge never needs to touch it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from automation.ledger.records import AuditEvent
+from automation.ledger.store import LedgerBase, from_db, to_db
+from automation.models import CancellationRequest, RequestKind
+
+
+def _event_from_row(row: sqlite3.Row) -> AuditEvent:
+    # A Row iterates over its values, so the column names come from keys().
+    fields = {key: value for key, value in zip(row.keys(), row, strict=True) if key not in {"id", "at"}}
+    return AuditEvent(event_id=row["id"], at=from_db(row["at"]), **fields)
+
+
+def scrub_request(request: CancellationRequest) -> CancellationRequest:
+    """The request without buyer personal data: the buyer's name, and the reasons of inquiries (the
+    buyer's own words). Official reasons come from Amazon's fixed list and are kept."""
+    inquiry = request.kind is RequestKind.INQUIRY
+    return request.model_copy(
+        update={
+            "buyer_name": None,
+            "reason": None if inquiry else request.reason,
+            "sightings": tuple(
+                sighting.model_copy(update={"reason": None})
+                if sighting.kind is RequestKind.INQUIRY
+                else sighting
+                for sighting in request.sightings
+            ),
+        }
+    )
+
+
+class AuditMixin(LedgerBase):
+    def history(
+        self, account: str | None = None, order_id: str | None = None, limit: int | None = None
+    ) -> list[AuditEvent]:
+        """Audit events, oldest first; with `limit`, the latest `limit` of them (still oldest first)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if account is not None:
+            clauses.append("account = ?")
+            params.append(account)
+        if order_id is not None:
+            clauses.append("order_id = ?")
+            params.append(order_id)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql = f"SELECT * FROM audit {where} ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        rows = self._conn.execute(sql, params).fetchall()
+        return [_event_from_row(row) for row in reversed(rows)]
+
+    def purge_personal_data(self, older_than: datetime) -> int:
+        """Remove buyer personal data last seen before `older_than` (the retention setting's cut-off):
+        buyer names and inquiry reasons in requests, inquiry reasons in thread marks. Returns how many
+        rows were scrubbed; what the rules and limits need (ids, kinds, states, times) stays."""
+        cutoff = to_db(older_than)
+        now = self._now()
+        scrubbed = 0
+        with self._write():
+            rows = self._conn.execute(
+                "SELECT account, order_id, record FROM requests"
+                " WHERE last_seen < ? AND personal_purged_at IS NULL",
+                (cutoff,),
+            ).fetchall()
+            for row in rows:
+                request = CancellationRequest.model_validate_json(row["record"])
+                clean = scrub_request(request)
+                if clean != request:
+                    scrubbed += 1
+                self._conn.execute(
+                    "UPDATE requests SET record = ?, personal_purged_at = ?"
+                    " WHERE account = ? AND order_id = ?",
+                    (clean.model_dump_json(), now, row["account"], row["order_id"]),
+                )
+            scrubbed += self._conn.execute(
+                "UPDATE threads SET reason = NULL"
+                " WHERE last_activity < ? AND kind = 'inquiry' AND reason IS NOT NULL",
+                (cutoff,),
+            ).rowcount
+            if scrubbed:
+                self._audit(
+                    at=now,
+                    event="personal_data_purged",
+                    outcome=str(scrubbed),
+                    detail=json.dumps({"older_than": cutoff, "rows": scrubbed}),
+                )
+        return scrubbed

@@ -1,0 +1,192 @@
+"""The ledger's tables, and the migrations that bring an older file up to date.
+
+The schema version lives in SQLite's `user_version`, so a file says by itself which migrations it has
+had; migrations run in one `BEGIN IMMEDIATE` transaction, so two processes opening a fresh file at the
+same moment cannot both apply them. Statements are run one by one rather than with `executescript`,
+which would commit the transaction half way.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from automation.errors import BadInputError
+
+_V1 = (
+    """CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY,
+        account TEXT NOT NULL,
+        command TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        stats TEXT NOT NULL DEFAULT '{}'
+    )""",
+    "CREATE INDEX runs_by_account ON runs (account, command, started_at)",
+    # One row per (account, order): the request as of its last scan, in `record` (JSON of a
+    # CancellationRequest); `sources` is the union of every channel it was ever seen in.
+    """CREATE TABLE requests (
+        account TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        marketplace TEXT,
+        kind TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        first_run_id TEXT,
+        last_run_id TEXT,
+        closed_at TEXT,
+        record TEXT NOT NULL,
+        personal_purged_at TEXT,
+        PRIMARY KEY (account, order_id)
+    )""",
+    "CREATE INDEX requests_open ON requests (account, closed_at)",
+    """CREATE TABLE request_observations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        run_id TEXT,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        order_status TEXT
+    )""",
+    "CREATE INDEX request_observations_by_order ON request_observations (account, order_id, id)",
+    """CREATE TABLE threads (
+        account TEXT NOT NULL,
+        thread_id TEXT NOT NULL,
+        last_activity TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        order_id TEXT,
+        reason TEXT,
+        requested_at TEXT,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (account, thread_id)
+    )""",
+    """CREATE TABLE order_status_cache (
+        account TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        checked_at TEXT NOT NULL,
+        PRIMARY KEY (account, order_id)
+    )""",
+    """CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        marketplace TEXT,
+        order_id TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        rule TEXT,
+        approve TEXT,
+        explanation TEXT NOT NULL,
+        rules_sha256 TEXT NOT NULL,
+        request_kind TEXT,
+        run_id TEXT,
+        decided_at TEXT NOT NULL,
+        last_decided_at TEXT NOT NULL,
+        last_run_id TEXT
+    )""",
+    "CREATE INDEX decisions_by_order ON decisions (account, order_id, id)",
+    """CREATE TABLE approvals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        decision_id INTEGER NOT NULL REFERENCES decisions (id),
+        verdict TEXT NOT NULL CHECK (verdict IN ('approved', 'rejected')),
+        by TEXT NOT NULL,
+        note TEXT,
+        at TEXT NOT NULL
+    )""",
+    "CREATE INDEX approvals_by_order ON approvals (account, order_id, id)",
+    # `target` is the idempotency key's object: the order for `cancel`, the thread otherwise. The partial
+    # unique index lets at most one live (not failed) action exist per key, whatever process asks.
+    """CREATE TABLE actions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        marketplace TEXT,
+        order_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT NOT NULL,
+        thread_id TEXT,
+        state TEXT NOT NULL,
+        reason TEXT,
+        evidence TEXT,
+        run_id TEXT,
+        decision_id INTEGER REFERENCES decisions (id),
+        attempt INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        in_flight_at TEXT
+    )""",
+    "CREATE UNIQUE INDEX actions_one_live ON actions (account, kind, target) WHERE state <> 'failed'",
+    "CREATE INDEX actions_by_key ON actions (account, kind, target, id)",
+    "CREATE INDEX actions_by_state ON actions (account, state)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        account TEXT,
+        marketplace TEXT,
+        order_id TEXT,
+        thread_id TEXT,
+        event TEXT NOT NULL,
+        action TEXT,
+        state TEXT,
+        rule TEXT,
+        rules_sha256 TEXT,
+        approver TEXT,
+        outcome TEXT,
+        reason TEXT,
+        evidence TEXT,
+        run_id TEXT,
+        action_id INTEGER,
+        detail TEXT
+    )""",
+    "CREATE INDEX audit_by_order ON audit (account, order_id, id)",
+    # Append-only, enforced by the file itself rather than by every caller's good manners.
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+"""MIGRATIONS[i] brings a file from version i to i + 1. Append, never edit a released one."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a writer waits for another process's transaction (an `approve` beside a scheduled loop)."""
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """Per-connection settings: WAL so readers never block the writer, a busy timeout so short write
+    transactions of other processes are waited for instead of failing, and full sync so a committed
+    `in_flight` survives a power cut."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the file to `SCHEMA_VERSION`; refuse a file written by a newer sc-cancel."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise BadInputError(
+                f"{path}: the ledger has schema version {version}, newer than this sc-cancel knows "
+                f"({SCHEMA_VERSION}); upgrade sc-cancel or use another --data-dir"
+            )
+        for statements in MIGRATIONS[version:]:
+            for statement in statements:
+                conn.execute(statement)
+        if version < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

@@ -1,0 +1,102 @@
+"""One run per account at a time: a per-account lock file held with `fcntl.flock`.
+
+`flock` belongs to the open file, so the kernel frees it when the holder exits or is killed: there is
+no stale lock to clean up, and the file is never deleted (deleting a lock file races with the next
+holder). The holder writes its PID and start time into the file so that the one refused can say who is
+in the way. Non-blocking: a second run fails at once with `LockedError` (exit code 6) instead of
+queueing behind a long scan.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from automation.errors import LockedError
+
+LOCKS_FOLDER = "locks"
+_HOLDER_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds an account's lock, as written in its lock file."""
+
+    pid: int
+    started_at: str
+    host: str
+    account: str
+
+
+def lock_path(data_dir: Path, account_key: str) -> Path:
+    """The lock file of an account: a readable slug plus a hash, so that keys differing only in
+    characters a file name cannot hold (a base URL, an e-mail) never share a lock."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", account_key).strip("._")[:60] or "account"
+    digest = hashlib.sha256(account_key.encode("utf-8")).hexdigest()[:12]
+    return Path(data_dir) / LOCKS_FOLDER / f"{slug}-{digest}.lock"
+
+
+def _read_holder(fd: int) -> LockHolder | None:
+    try:
+        data = json.loads(os.pread(fd, _HOLDER_BYTES, 0).decode("utf-8"))
+        return LockHolder(
+            pid=int(data["pid"]),
+            started_at=str(data["started_at"]),
+            host=str(data["host"]),
+            account=str(data["account"]),
+        )
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return None  # the holder has locked but not yet written, or an older format
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@contextmanager
+def account_lock(
+    data_dir: Path, account_key: str, *, clock: Callable[[], datetime] = _utc_now
+) -> Iterator[LockHolder]:
+    """Hold the account's lock for the `with` block; raise `LockedError` naming the holder if another
+    run (in this process or another) holds it."""
+    path = lock_path(data_dir, account_key)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            who = (
+                "another run that has not yet recorded its PID"
+                if holder is None
+                else f"PID {holder.pid} on {holder.host}, started {holder.started_at}"
+            )
+            raise LockedError(
+                f"account {account_key} is busy: another sc-cancel run holds its lock ({who}); lock file "
+                f"{path}. Wait for that run to end; the lock frees itself when the process exits."
+            ) from None
+        holder = LockHolder(
+            pid=os.getpid(),
+            started_at=clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            host=socket.gethostname(),
+            account=account_key,
+        )
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(holder.__dict__).encode("utf-8"), 0)
+        try:
+            yield holder
+        finally:
+            os.ftruncate(fd, 0)  # while still holding the lock, so no later holder's record is erased
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
