@@ -241,9 +241,31 @@ def _describe(loc: tuple[str | int, ...], _ctx: dict[str, Any], doc: YamlDocumen
     return None
 
 
+def _duplicate_orders(doc: YamlDocument) -> list[str]:
+    """Each repeated order id at its own line: the model's check sees only the whole list (line 1)."""
+    orders = doc.data.get("orders")
+    first: dict[str, int] = {}
+    problems: list[str] = []
+    for i, order in enumerate(orders if isinstance(orders, list) else []):
+        order_id = order.get("id") if isinstance(order, dict) else None
+        if not isinstance(order_id, str):
+            continue
+        if order_id in first:
+            earlier = doc.position_of(("orders", first[order_id], "id"))
+            problems.append(
+                f"{doc.where(('orders', i, 'id'))}: orders[{i}].id (order {order_id}): listed twice; "
+                f"first at line {earlier.line if earlier else '?'}"
+            )
+        else:
+            first[order_id] = i
+    return problems
+
+
 def _validate(doc: YamlDocument) -> Scenario:
     if not isinstance(doc.data, dict):
         raise YamlError(doc.path, [f"{doc.where(())}: a scenario is a mapping with format, locale, account..."])
+    if duplicates := _duplicate_orders(doc):
+        raise YamlError(doc.path, duplicates)
     return validate_document(Scenario, doc, lambda loc, ctx: _describe(loc, ctx, doc))
 
 
