@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -105,8 +104,8 @@ def test_more_inquiries_than_quiet_orders_means_buyers_write_twice() -> None:
     assert sum(1 for m in data["messages"] if m.get("order_id") in data.inquiry_order_ids) >= 4
 
 
-def test_the_benchmark_size_is_generated_and_validated_quickly() -> None:
-    started = time.perf_counter()
+def test_the_benchmark_size_is_generated_and_valid() -> None:
+    """The benchmark's scenario (bench/scan.py times it; tests never assert on time)."""
     data = generate_scenario(
         orders=2000,
         requests=150,
@@ -118,10 +117,8 @@ def test_the_benchmark_size_is_generated_and_validated_quickly() -> None:
         now=NOW,
     )
     scenario = _valid(data)
-    elapsed = time.perf_counter() - started
     assert len(scenario.orders) == 2000
     assert len(scenario.messages) == 3000 - 60
-    assert elapsed < 5.0, f"took {elapsed:.1f} s; the benchmark needs about 3 s"
 
 
 # ---- realism -------------------------------------------------------------------------------------
