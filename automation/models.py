@@ -126,6 +126,8 @@ class CancellationRequest(Record):
     marketplace: str | None = None
     buyer_name: str | None = None
     items: tuple[OrderItem, ...] = ()
+    ship_by: date | None = None
+    """The order's ship-by date where seen: Amazon cancels unshipped orders 7 days after it."""
     thread_ids: tuple[str, ...] = ()
     sightings: tuple[Sighting, ...] = Field(default=(), repr=False)
 

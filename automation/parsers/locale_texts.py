@@ -188,6 +188,9 @@ class LegacyRequestTexts(_Strict):
 class MessagesTexts(_Strict):
     legacy_request: LegacyRequestTexts
     inquiry_subjects: Variants
+    reply_request_cancellation: str = Field(min_length=40)
+    """Sent (once per thread) to a buyer who asked to cancel in a message: Amazon's instruction to
+    request the cancellation officially, in the marketplace's language."""
     reply_prefixes: tuple[str, ...] = ()
     seller_senders: tuple[str, ...] = ()
 

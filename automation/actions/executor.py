@@ -1,0 +1,255 @@
+"""Carrying out a run's decisions: approvals, limits, the STOP switch, and the actions themselves.
+
+Order of work: first settle actions a previous run left in flight or unknown (by reading orders, never
+by submitting), then decide every request with the rules, then, only with `--execute`, perform the
+approved actions one by one, checking the STOP switch and the per-run and rolling 24-hour limits before
+each cancellation.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+
+from automation.actions.cancel import cancel_order, reconcile
+from automation.actions.messages import mark_no_response_needed, send_reply
+from automation.ledger import ActionKind, ActionRecord, Ledger
+from automation.models import ActionState, Approval, CancellationRequest, Channel, Decision, DecisionKind
+from automation.rules.engine import evaluate
+from automation.stop import stop_requested
+
+if TYPE_CHECKING:
+    from automation.runner import AccountBrowser, RequestOutcome, RunResult, Runtime, ScanResult
+
+FINAL = {ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED}
+
+
+class Executor:
+    def __init__(
+        self,
+        browser: AccountBrowser,
+        ledger: Ledger,
+        scan: ScanResult,
+        rules: Any,
+        rt: Runtime,
+        *,
+        execute: bool,
+        actions_enabled: bool,
+    ) -> None:
+        self.browser = browser
+        self.ledger = ledger
+        self.scan = scan
+        self.rules = rules
+        self.rt = rt
+        self.execute = execute
+        self.actions_enabled = actions_enabled
+        self.account = scan.target.key
+        self.ctx = browser.source_context()
+        self.cancels_this_run = 0
+        self.stopped = False
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    def _stop_now(self) -> bool:
+        if stop_requested(self.rt.data_dir, actions_enabled=self.actions_enabled):
+            if not self.stopped:
+                logger.warning("actions halted: STOP file in {} or actions_enabled: false", self.rt.data_dir)
+            self.stopped = True
+        return self.stopped
+
+    def _limit_reason(self) -> str | None:
+        limits = self.rules.ruleset.limits
+        if self.cancels_this_run >= limits.max_cancellations_per_run:
+            return f"deferred: max_cancellations_per_run ({limits.max_cancellations_per_run}) reached"
+        since = self.rt.clock() - timedelta(hours=24)
+        if self.ledger.cancellations_since(self.account, since) >= limits.max_cancellations_per_day:
+            return f"deferred: max_cancellations_per_day ({limits.max_cancellations_per_day}) reached"
+        return None
+
+    def _approve(self, action: ActionRecord, approval: Approval, decision: Decision) -> ActionRecord:
+        if action.state is ActionState.PLANNED:
+            by = f"rule:{decision.rule}" if approval is Approval.AUTO else self._approver(action.order_id)
+            return self.ledger.transition(
+                action.action_id, ActionState.APPROVED, by=by, run_id=self.scan.run_id
+            )
+        return action
+
+    def _approver(self, order_id: str) -> str:
+        record = self.ledger.approval_of(self.account, order_id)
+        return record.by if record is not None else "unknown"
+
+    # -- the run ---------------------------------------------------------------------------------------
+
+    def run(self) -> RunResult:
+        from automation.runner import RunResult
+
+        if self.execute:
+            self._settle_leftovers()
+        decisions = evaluate(self.rules.ruleset, self.scan.requests, now=self.rt.clock())
+        by_order = {r.order_id: r for r in self.scan.requests}
+        result = RunResult(scan=self.scan)
+        for decision in decisions:
+            request = by_order[decision.order_id]
+            self.ledger.record_decision(
+                self.account,
+                self.scan.run_id,
+                decision,
+                rules_sha256=self.rules.sha256,
+                request_kind=request.kind,
+            )
+        for decision in decisions:
+            request = by_order[decision.order_id]
+            result.outcomes[decision.order_id] = self._handle(request, decision)
+        result.stopped = self.stopped
+        return result
+
+    def _settle_leftovers(self) -> None:
+        for action in self.ledger.unresolved_actions(self.account):
+            if action.kind is ActionKind.CANCEL:
+                outcome = reconcile(self.ctx, self.ledger, action)
+                logger.info(
+                    "settled the earlier cancel of {}: {} ({})",
+                    action.order_id,
+                    outcome.outcome,
+                    outcome.reason,
+                )
+            else:
+                # A reply or mark that may have happened: never repeated blindly; a person checks.
+                self.ledger.transition(
+                    action.action_id,
+                    ActionState.FAILED,
+                    reason="lost sight of it after sending; not repeated, check the thread by hand",
+                )
+
+    def _handle(self, request: CancellationRequest, decision: Decision) -> RequestOutcome:
+        from automation.runner import RequestOutcome
+
+        kind = decision.decision
+        if kind not in (DecisionKind.CANCEL, DecisionKind.REPLY):
+            return RequestOutcome(str(kind), decision.rule, None, None)
+        approval = self.ledger.approval_state(self.account, request.order_id) or Approval.PENDING
+        base = RequestOutcome(str(kind), decision.rule, str(approval), None)
+        earlier = self._earlier_outcome(request, kind)
+        if earlier is not None:
+            base.outcome, base.outcome_reason = earlier
+            return base
+        if approval is Approval.REJECTED:
+            base.outcome_reason = "rejected by a person"
+            return base
+        if approval is Approval.PENDING:
+            base.outcome, base.outcome_reason = "planned", "waiting for approval (sc-cancel approve ORDER_ID)"
+            return base
+        if not self.execute:
+            base.outcome, base.outcome_reason = "planned", "dry run: add --execute to carry it out"
+            return base
+        if self._stop_now():
+            base.outcome, base.outcome_reason = "planned", "halted by the STOP switch"
+            return base
+        if kind is DecisionKind.CANCEL:
+            return self._cancel(request, decision, approval, base)
+        return self._reply(request, decision, approval, base)
+
+    def _earlier_outcome(
+        self, request: CancellationRequest, kind: DecisionKind
+    ) -> tuple[str, str | None] | None:
+        """A final result from an earlier run: nothing is ever done twice."""
+        if kind is DecisionKind.CANCEL:
+            action = self.ledger.action_for(self.account, request.order_id, ActionKind.CANCEL)
+            if (
+                action is not None
+                and action.state in FINAL
+                and not (action.state is ActionState.FAILED and not action.reached_in_flight)
+            ):
+                return str(action.state), action.reason
+            return None
+        actions = [
+            self.ledger.action_for(self.account, request.order_id, ActionKind.REPLY, t)
+            for t in request.thread_ids
+        ]
+        if actions and all(a is not None and a.state in FINAL for a in actions):
+            worst = next(
+                (a for a in actions if a is not None and a.state is not ActionState.DONE), actions[0]
+            )
+            assert worst is not None
+            return str(worst.state), worst.reason
+        return None
+
+    def _cancel(
+        self, request: CancellationRequest, decision: Decision, approval: Approval, base: RequestOutcome
+    ) -> RequestOutcome:
+        limit = self._limit_reason()
+        if limit is not None:
+            base.outcome, base.outcome_reason = "planned", limit
+            return base
+        action = self.ledger.plan_action(
+            self.account,
+            request.order_id,
+            ActionKind.CANCEL,
+            run_id=self.scan.run_id,
+            marketplace=request.marketplace,
+        )
+        action = self._approve(action, approval, decision)
+        if action.state is not ActionState.APPROVED:
+            base.outcome, base.outcome_reason = str(action.state), action.reason
+            return base
+        result = cancel_order(self.ctx, self.ledger, action, official=request.kind == "official")
+        if result.submitted:
+            self.cancels_this_run += 1
+        base.outcome, base.outcome_reason = str(result.outcome), result.reason
+        logger.info("cancel {}: {} ({})", request.order_id, result.outcome, result.reason)
+        if result.outcome == "done" and Channel.MESSAGES in request.sources:
+            self._mark_threads(request)
+        return base
+
+    def _mark_threads(self, request: CancellationRequest) -> None:
+        label = self._text("no_response_needed")
+        for thread_id in request.thread_ids:
+            if self._stop_now():
+                return
+            action = self.ledger.plan_action(
+                self.account,
+                request.order_id,
+                ActionKind.MARK_NO_RESPONSE_NEEDED,
+                run_id=self.scan.run_id,
+                thread_id=thread_id,
+                marketplace=request.marketplace,
+            )
+            if action.state is ActionState.PLANNED:
+                action = self.ledger.transition(
+                    action.action_id, ActionState.APPROVED, by="rule:after-cancel"
+                )
+            if action.state is ActionState.APPROVED:
+                mark_no_response_needed(self.ctx, self.ledger, action, label)
+
+    def _reply(
+        self, request: CancellationRequest, decision: Decision, approval: Approval, base: RequestOutcome
+    ) -> RequestOutcome:
+        if not request.thread_ids:
+            base.outcome, base.outcome_reason = "skipped", "no Buyer-Seller Messages thread to reply in"
+            return base
+        text = self.ctx.texts.messages.reply_request_cancellation
+        states = []
+        for thread_id in request.thread_ids:
+            action = self.ledger.plan_action(
+                self.account,
+                request.order_id,
+                ActionKind.REPLY,
+                run_id=self.scan.run_id,
+                thread_id=thread_id,
+                marketplace=request.marketplace,
+            )
+            action = self._approve(action, approval, decision)
+            if action.state is ActionState.APPROVED:
+                states.append(send_reply(self.ctx, self.ledger, action, text).state)
+            else:
+                states.append(action.state)
+        worst = next((s for s in states if s is not ActionState.DONE), ActionState.DONE)
+        base.outcome = str(worst)
+        base.outcome_reason = "reply sent" if worst is ActionState.DONE else f"reply {worst}"
+        return base
+
+    def _text(self, key: str) -> str:
+        values = self.browser.pages.texts(key)
+        return values[0] if values else ""

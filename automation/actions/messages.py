@@ -1,0 +1,81 @@
+"""Acting in Buyer-Seller Messages: the official-request instructions as a reply, and "No response needed".
+
+Both happen at most once per thread (the ledger's action key is the thread), and both are verified by
+reading the thread back: a reply must appear in the thread, a mark must show on its status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from loguru import logger
+
+from automation.errors import ScCancelError
+from automation.ledger import ActionRecord, Ledger
+from automation.models import ActionState
+from automation.pages.messages import MessagesPage
+from automation.sources.context import SourceContext
+
+
+@dataclass(frozen=True)
+class ThreadActionResult:
+    state: ActionState
+    reason: str
+
+
+def _open(ctx: SourceContext, thread_id: str) -> tuple[MessagesPage, dict]:  # type: ignore[type-arg]
+    page = MessagesPage(ctx.page, ctx.pages)
+    view = ctx.retrying(f"thread {thread_id}", lambda _a: page.open_thread_by_url(thread_id))
+    return page, view
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split())
+
+
+def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: str) -> ThreadActionResult:
+    """Post `text` in the action's thread once, then check it shows in the thread."""
+    assert action.thread_id is not None
+    page, view = _open(ctx, action.thread_id)
+    if any(_normalized(text) == _normalized(m.get("body", "")) for m in view.get("messages", [])):
+        result = ThreadActionResult(ActionState.DONE, "the reply was already in the thread")
+        ledger.transition(action.action_id, ActionState.DONE, reason=result.reason)
+        return result
+    ledger.transition(action.action_id, ActionState.IN_FLIGHT)
+    try:
+        page.reply(text)
+        ctx.page.wait_for_function(
+            "([sels, want]) => { for (const s of sels) { const all = document.querySelectorAll(s);"
+            " for (const el of all) { if (el.innerText.replace(/\\s+/g, ' ').trim() === want) return true; } }"
+            " return false; }",
+            arg=[page.sel.field("message_body"), _normalized(text)],
+        )
+        result = ThreadActionResult(ActionState.DONE, "reply sent")
+    except (ScCancelError, Exception) as exc:
+        logger.warning("reply in {} not confirmed: {}", action.thread_id, exc)
+        result = ThreadActionResult(ActionState.UNKNOWN, f"reply sent but not seen in the thread ({exc})")
+    ledger.transition(action.action_id, result.state, reason=result.reason)
+    return result
+
+
+def mark_no_response_needed(
+    ctx: SourceContext, ledger: Ledger, action: ActionRecord, done_label: str
+) -> ThreadActionResult:
+    """Mark the thread "No response needed" once; `done_label` is the status text that proves it."""
+    assert action.thread_id is not None
+    page, _view = _open(ctx, action.thread_id)
+    if done_label and _normalized(page.status()).casefold() == _normalized(done_label).casefold():
+        result = ThreadActionResult(ActionState.DONE, "already marked")
+        ledger.transition(action.action_id, ActionState.DONE, reason=result.reason)
+        return result
+    ledger.transition(action.action_id, ActionState.IN_FLIGHT)
+    try:
+        page.mark_no_response_needed()
+        if done_label:
+            page.el("status_label").filter(has_text=done_label).wait_for(state="visible")
+        result = ThreadActionResult(ActionState.DONE, "marked No response needed")
+    except Exception as exc:
+        logger.warning("'No response needed' on {} not confirmed: {}", action.thread_id, exc)
+        result = ThreadActionResult(ActionState.UNKNOWN, f"clicked but not confirmed ({exc})")
+    ledger.transition(action.action_id, result.state, reason=result.reason)
+    return result

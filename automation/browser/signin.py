@@ -1,0 +1,157 @@
+"""Signing in to Seller Central: password, one-time code, the account picker, and what stops a robot.
+
+The happy path is fully automatic (password from the environment or keyring, one-time code from a TOTP
+secret, "remember this browser" ticked so later runs reuse the session). Anything only a person can do
+(a captcha, an identity verification, a code with no TOTP secret) stops the run with exit code 3 and the
+advice to run `sc-cancel login --headed`; a rejected password or code stops it with exit code 7.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from loguru import logger
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from pydantic import SecretStr
+
+from automation.errors import BadInputError, PageChangedError, PersonNeededError, SignInRejectedError
+from automation.locators import resolve
+from automation.pages.base import PageContext, TransientPageError
+
+HEADED_HINT = (
+    "Run `sc-cancel login --headed` (under `xvfb-run -a` on a server without a screen) and finish the "
+    "sign-in by hand; the saved session is then used by the headless runs"
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What sign-in needs; secrets stay `SecretStr` until typed into the page."""
+
+    email: str
+    password: SecretStr
+    totp_secret: SecretStr | None = None
+    store: str | None = None
+
+
+def one_time_code(secret: SecretStr, now: Callable[[], float] = time.time) -> str:
+    import pyotp
+
+    return str(pyotp.TOTP(secret.get_secret_value()).at(int(now())))
+
+
+class SignIn:
+    """Drives the sign-in pages from wherever the browser stands to a signed-in page."""
+
+    def __init__(self, page: Page, ctx: PageContext) -> None:
+        self.page = page
+        self.ctx = ctx
+        self.sel = ctx.selectors["signin"]
+        self.common = ctx.selectors["common"]
+
+    def _el(self, name: str):
+        return resolve(self.page, self.sel.candidates(name), self.ctx.texts)
+
+    def _common(self, name: str):
+        return resolve(self.page, self.common.candidates(name), self.ctx.texts)
+
+    def _next_step(self) -> str:
+        """Wait for whatever the site shows after a submit and name it."""
+        steps = {
+            "signed_in": self._common("top_nav"),
+            "error": self._el("error_box"),
+            "otp": self._el("otp_code"),
+            "picker": self._el("picker"),
+            "captcha": self._common("captcha"),
+            "verification": self._common("verification"),
+            "password": self._el("password"),
+        }
+        combined = None
+        for loc in steps.values():
+            combined = loc if combined is None else combined.or_(loc)
+        assert combined is not None
+        try:
+            combined.first.wait_for(state="visible")
+        except PlaywrightTimeoutError:
+            raise PageChangedError(
+                f"sign-in: {self.page.url} shows none of the expected sign-in steps; update "
+                "selectors/signin.yaml or selectors/common.yaml",
+                page_key="signin",
+            ) from None
+        # Order matters: an error box shows on the same page as the fields.
+        for name in ("captcha", "verification", "error", "otp", "picker", "signed_in", "password"):
+            if steps[name].count() and steps[name].first.is_visible():
+                return name
+        return "unknown"
+
+    def sign_in(self, creds: Credentials) -> None:
+        """From a sign-in page (or any page) to a signed-in page, or an error with its exit code.
+
+        The password and the code are each typed at most once per call: a sign-in form that comes back
+        without an error box is treated as a rejection, never retried in a loop that could lock the
+        account.
+        """
+        done: set[str] = set()
+        for _attempt in range(6):
+            step = self._next_step()
+            logger.debug("sign-in step: {}", step)
+            if step == "signed_in":
+                return
+            if step in ("captcha", "verification"):
+                what = "captcha" if step == "captcha" else "verification code"
+                raise PersonNeededError(f"Seller Central asks for a {what} at sign-in. {HEADED_HINT}")
+            if step == "error":
+                text = " ".join(self._el("error_box").first.inner_text().split())
+                raise SignInRejectedError(f"Seller Central rejected the sign-in: {text}")
+            if step in done:
+                raise SignInRejectedError(f"Seller Central asked for the {step} again without saying why")
+            done.add(step)
+            if step == "password":
+                self._submit_password(creds)
+            elif step == "otp":
+                self._submit_code(creds)
+            elif step == "picker":
+                self._choose_store(creds)
+        raise TransientPageError("sign-in did not finish after several steps")
+
+    def _submit_password(self, creds: Credentials) -> None:
+        email = self._el("email")
+        if email.count() and email.is_visible() and email.is_editable():
+            email.fill(creds.email)
+            cont = self._el("continue")
+            if cont.count() and cont.is_visible() and not self._el("password").is_visible():
+                cont.click()
+        self._el("password").fill(creds.password.get_secret_value())
+        remember = self._el("remember_me")
+        if remember.count() and remember.is_visible() and not remember.is_checked():
+            remember.check()
+        self._el("submit").click()
+
+    def _submit_code(self, creds: Credentials) -> None:
+        if creds.totp_secret is None:
+            raise PersonNeededError(
+                "Seller Central asks for a one-time code and no TOTP secret is configured. "
+                f"Configure `totp_secret` for the account, or: {HEADED_HINT}"
+            )
+        self._el("otp_code").fill(one_time_code(creds.totp_secret))
+        remember = self._el("otp_remember_device")
+        if remember.count() and remember.is_visible() and not remember.is_checked():
+            remember.check()
+        self._el("otp_submit").click()
+
+    def _choose_store(self, creds: Credentials) -> None:
+        picker = self._el("picker")
+        names = [
+            " ".join(n.split()) for n in picker.locator(self.sel.field("store_name")[0]).all_inner_texts()
+        ]
+        wanted = creds.store or (names[0] if names else None)
+        if wanted is None or wanted not in names:
+            raise BadInputError(
+                f"the account picker offers {', '.join(repr(n) for n in names) or 'no stores'}; "
+                f"the configured store {wanted!r} is not among them (fix `store` in the settings)"
+            )
+        picker.locator(self.sel.field("store_button")[0]).filter(has_text=wanted).first.click()
+        self._el("picker_submit").click()

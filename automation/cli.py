@@ -1,0 +1,218 @@
+"""The `sc-cancel` command: parses arguments, loads settings, configures logging, maps errors to exit codes.
+
+Everything a command needs is built here and passed down; nothing below reads the environment.
+Exit codes are the table in docs/interfaces.md (`automation.errors.ExitCode`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from automation import __version__
+from automation.errors import BadInputError, ExitCode, ScCancelError
+from automation.settings import (
+    DEFAULT_SETTINGS_FILE,
+    Environment,
+    Settings,
+    TraceMode,
+    default_data_dir,
+    load_settings,
+)
+
+BUG_REPORT = "please report it with the log file (see README, 'Reporting a bug')"
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so bad command lines get exit code 2 like other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadInputError(f"{self.prog}: {message}")
+
+
+def _target_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("where and as whom")
+    group.add_argument("--config", type=Path, help="settings file (default: ./sc-cancel.yaml if present)")
+    group.add_argument(
+        "--data-dir", type=Path, help="ledger, sessions, locks and STOP (env SC_CANCEL_DATA_DIR)"
+    )
+    group.add_argument(
+        "--scenario", type=Path, help="serve this sandbox scenario and sign in with its account"
+    )
+    group.add_argument("--base-url", help="a Seller Central already running (e.g. `sc-cancel sandbox serve`)")
+    group.add_argument("--selectors", type=Path, help="selector folder (default: the bundled selectors/)")
+    group.add_argument("--account", help="only this account of the settings file")
+
+
+def _browser_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("browser")
+    group.add_argument("--headed", action="store_true", help="show the browser (use xvfb-run -a on a server)")
+    group.add_argument(
+        "--slow-mo", type=int, metavar="MS", help="pause MS milliseconds between browser actions"
+    )
+    group.add_argument(
+        "--trace", choices=[m.value for m in TraceMode], help="Playwright trace (default retain-on-failure)"
+    )
+    group.add_argument(
+        "--pause-on-error", action="store_true", help="open the Playwright Inspector on an error"
+    )
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="sc-cancel",
+        description="Finds pending buyer cancellation requests in Amazon Seller Central and, under "
+        "operator rules, cancels approved ones with the reason Buyer Canceled.",
+    )
+    parser.add_argument("--version", action="version", version=f"sc-cancel {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail on standard error")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="only warnings and errors on standard error"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+
+    scan = sub.add_parser("scan", help="list every pending buyer cancellation request (both channels)")
+    _target_options(scan)
+    _browser_options(scan)
+    scan.add_argument("--json", action="store_true", help="print the JSON document (docs/interfaces.md)")
+
+    run = sub.add_parser(
+        "run", help="scan, decide with the rules, and (with --execute) act on approved requests"
+    )
+    _target_options(run)
+    _browser_options(run)
+    run.add_argument(
+        "--rules", type=Path, help="rules file (default: the account's, else rules.example.yaml)"
+    )
+    run.add_argument("--execute", action="store_true", help="carry out approved actions (default: dry run)")
+    run.add_argument("--json", action="store_true", help="print the JSON document (docs/interfaces.md)")
+
+    plan = sub.add_parser("plan", help="what waits for approval")
+    _target_options(plan)
+    plan.add_argument("--json", action="store_true")
+    for verb, text in (("approve", "approve cancellations or replies"), ("reject", "reject them")):
+        cmd = sub.add_parser(verb, help=text)
+        _target_options(cmd)
+        cmd.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
+        cmd.add_argument("--by", help="who decides (default: your user name)")
+        cmd.add_argument("--note", help="why, for the audit trail")
+
+    history = sub.add_parser(
+        "history", help="every decision and action, with rule, rules-file hash and approver"
+    )
+    _target_options(history)
+    history.add_argument("--order", help="only this order")
+    history.add_argument("--limit", type=int, default=200)
+    history.add_argument("--json", action="store_true")
+
+    rules = sub.add_parser("rules", help="check or explain a rules file")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=ArgumentParser)
+    check = rules_sub.add_parser("check", help="validate a rules file (nothing else runs)")
+    check.add_argument("file", type=Path)
+    explain = rules_sub.add_parser("explain", help="which rule matches each request of the last scan")
+    explain.add_argument("file", type=Path)
+    _target_options(explain)
+    _browser_options(explain)
+
+    login = sub.add_parser(
+        "login", help="sign in (by hand when needed) and save the session for headless runs"
+    )
+    _target_options(login)
+    _browser_options(login)
+    login.add_argument(
+        "--wait", type=float, default=600, metavar="SECONDS", help="how long to wait for a person"
+    )
+
+    sandbox = sub.add_parser("sandbox", help="the built-in sandbox Seller Central")
+    sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, parser_class=ArgumentParser)
+    serve = sandbox_sub.add_parser("serve", help="serve a scenario for people and other tools")
+    serve.add_argument("--scenario", type=Path, help="scenario file (default: the bundled demo)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--session-minutes", type=float, default=720.0, help="sessions expire after this")
+    sandbox_sub.add_parser("generate", help="write a large realistic scenario", add_help=False)
+    return parser
+
+
+def _settings(args: argparse.Namespace, env: Environment) -> tuple[Settings, Path | None]:
+    path: Path | None = getattr(args, "config", None) or env.config
+    if path is None and DEFAULT_SETTINGS_FILE.is_file():
+        path = DEFAULT_SETTINGS_FILE
+    if path is None:
+        return Settings(), None
+    settings, _doc = load_settings(path)
+    return settings, path
+
+
+def cmd_sandbox(args: argparse.Namespace, rest: Sequence[str]) -> int:
+    if args.sandbox_command == "generate":
+        from automation.sandbox.generator import main as generate_main
+
+        return generate_main(list(rest))
+    from automation.sandbox.server import serve
+    from automation.targets import DEMO_SCENARIO
+
+    serve(
+        args.scenario or DEMO_SCENARIO, host=args.host, port=args.port, session_minutes=args.session_minutes
+    )
+    return ExitCode.OK
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    environ = os.environ if environ is None else environ
+    from automation.log_setup import configure_logging
+
+    configure_logging()
+    try:
+        parser = build_parser()
+        # `sandbox generate` has its own options (automation/sandbox/generator.py).
+        if argv[:2] == ["sandbox", "generate"]:
+            args, rest = parser.parse_args(argv[:2]), argv[2:]
+        else:
+            args, rest = parser.parse_args(argv), []
+        env = Environment.from_mapping(environ)
+        if args.command == "sandbox":
+            configure_logging(verbose=args.verbose, quiet=args.quiet)
+            return cmd_sandbox(args, rest)
+        settings, config = _settings(args, env)
+        data_dir = (
+            getattr(args, "data_dir", None) or env.data_dir or settings.data_dir or default_data_dir(environ)
+        )
+        configure_logging(
+            verbose=args.verbose, quiet=args.quiet, log_file=Path(data_dir) / "logs" / "sc-cancel.jsonl"
+        )
+        from automation.commands import Invocation
+
+        handler = _commands()[args.command]
+        return int(handler(Invocation(args, settings, config, env, environ)))
+    except ScCancelError as exc:
+        logger.error("{}", exc)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        logger.warning("interrupted")
+        return 130
+    except Exception:
+        logger.opt(exception=True).error("unexpected error (a bug in sc-cancel): {}", BUG_REPORT)
+        return int(ExitCode.BUG)
+
+
+def _commands() -> dict[str, Any]:
+    from automation import commands
+
+    return {
+        "scan": commands.cmd_scan,
+        "run": commands.cmd_run,
+        "login": commands.cmd_login,
+        "plan": commands.cmd_plan,
+        "approve": commands.cmd_approve,
+        "reject": commands.cmd_reject,
+        "history": commands.cmd_history,
+        "rules": commands.cmd_rules,
+    }

@@ -1,0 +1,327 @@
+"""The commands behind `sc-cancel`: each takes the parsed invocation and returns an exit code.
+
+They turn the command line and settings into a `Runtime` and targets, call the runner or the ledger,
+and print for people (tables) or tools (`--json`). Errors propagate to `cli.main`, which maps them to
+exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from automation.errors import ActionsFailedError, BadInputError, ExitCode, StoppedError
+from automation.settings import (
+    REPO_SELECTORS,
+    BrowserSettings,
+    Environment,
+    Settings,
+    TraceMode,
+    default_data_dir,
+)
+
+REPO_ROOT = REPO_SELECTORS.parent
+EXAMPLE_RULES = REPO_ROOT / "rules.example.yaml"
+
+
+@dataclass
+class Invocation:
+    args: argparse.Namespace
+    settings: Settings
+    config: Path | None
+    env: Environment
+    environ: Mapping[str, str]
+
+    def option(self, name: str) -> Any:
+        return getattr(self.args, name, None)
+
+    @property
+    def data_dir(self) -> Path:
+        chosen = self.option("data_dir") or self.env.data_dir or self.settings.data_dir
+        return Path(chosen or default_data_dir(self.environ)).expanduser().resolve()
+
+    def runtime(self) -> Any:
+        from automation.runner import Runtime
+
+        runs_dir = self.settings.runs_dir or Path("recordings") / "runs"
+        selectors_dir = self.option("selectors") or self.settings.selectors_dir or REPO_SELECTORS
+        browser: BrowserSettings = self.settings.browser
+        updates: dict[str, Any] = {}
+        if self.env.chromium and browser.executable is None:
+            updates["executable"] = self.env.chromium
+        if self.option("headed"):
+            updates["headless"] = False
+        if self.option("slow_mo") is not None:
+            updates["slow_mo_ms"] = self.args.slow_mo
+        if self.option("trace"):
+            updates["trace"] = TraceMode(self.args.trace)
+        if self.option("pause_on_error"):
+            updates["pause_on_error"] = True
+        return Runtime(
+            data_dir=self.data_dir,
+            runs_dir=Path(runs_dir).expanduser().resolve(),
+            selectors_dir=Path(selectors_dir).expanduser().resolve(),
+            browser=browser.model_copy(update=updates),
+            env=dict(self.environ),
+            announce=lambda message: print(message, file=sys.stderr, flush=True),
+        )
+
+    def targets(self) -> list[Any]:
+        from automation.targets import resolve_targets
+
+        return resolve_targets(
+            scenario=self.option("scenario"),
+            base_url=self.option("base_url"),
+            settings=self.settings if self.config else None,
+            account=self.option("account"),
+            env=self.environ,
+        )
+
+    def one_target(self) -> Any:
+        targets = self.targets()
+        if len(targets) > 1:
+            names = ", ".join(t.name for t in targets)
+            raise BadInputError(f"this command works on one account; pick one with --account ({names})")
+        return targets[0]
+
+
+def cmd_scan(inv: Invocation) -> int:
+    from automation.output import print_json, print_requests_table, scan_document
+    from automation.runner import scan_account
+
+    rt = inv.runtime()
+    documents = []
+    for target in inv.targets():
+        result = scan_account(target, rt)
+        if inv.args.json:
+            documents.append(
+                scan_document(
+                    account=target.email,
+                    scanned_at=result.scanned_at,
+                    requests=result.requests,
+                    stats=result.stats,
+                )
+            )
+        else:
+            print_requests_table(
+                result.requests,
+                new=result.new,
+                title=f"Pending buyer cancellation requests: {target.name} ({target.email})",
+            )
+    if inv.args.json:
+        print_json(documents[0] if len(documents) == 1 else documents)
+    return ExitCode.OK
+
+
+def rules_file_for(inv: Invocation, target: Any) -> Path:
+    return inv.option("rules") or target.rules or EXAMPLE_RULES
+
+
+def cmd_run(inv: Invocation) -> int:
+    from automation.output import print_json, print_requests_table, scan_document
+    from automation.rules.loader import load_rules
+    from automation.runner import run_account
+
+    rt = inv.runtime()
+    targets = inv.targets()
+    # Every rules file is validated before any browser starts: a broken file stops everything.
+    loaded = {t.key: load_rules(rules_file_for(inv, t)) for t in targets}
+    documents, failed, stopped = [], False, False
+    for target in targets:
+        result = run_account(
+            target,
+            rt,
+            loaded[target.key],
+            execute=inv.args.execute,
+            actions_enabled=inv.settings.actions_enabled,
+        )
+        failed |= bool(result.failed)
+        stopped |= result.stopped
+        scan = result.scan
+        if inv.args.json:
+            extra = {oid: o.as_json() for oid, o in result.outcomes.items()}
+            documents.append(
+                scan_document(
+                    account=target.email,
+                    scanned_at=scan.scanned_at,
+                    requests=scan.requests,
+                    stats=scan.stats,
+                    extra=extra,
+                )
+            )
+        else:
+            columns = {
+                oid: {
+                    "decision": o.decision,
+                    "rule": o.rule or "(default)",
+                    "approval": o.approval or "",
+                    "outcome": (o.outcome or "") + (f": {o.outcome_reason}" if o.outcome_reason else ""),
+                }
+                for oid, o in result.outcomes.items()
+            }
+            mode = "" if inv.args.execute else " (dry run)"
+            print_requests_table(
+                scan.requests,
+                new=scan.new,
+                extra_columns=columns,
+                title=f"Run{mode}: {target.name} ({target.email})",
+            )
+    if inv.args.json:
+        print_json(documents[0] if len(documents) == 1 else documents)
+    if failed:
+        raise ActionsFailedError("some actions failed or could not be confirmed; see `sc-cancel history`")
+    if stopped:
+        raise StoppedError("actions were halted by the STOP file or the actions_enabled setting")
+    return ExitCode.OK
+
+
+def cmd_login(inv: Invocation) -> int:
+    from automation.login import login
+
+    rt = inv.runtime()
+    for target in inv.targets():
+        login(target, rt, wait_seconds=inv.args.wait)
+    return ExitCode.OK
+
+
+def _ledger(inv: Invocation) -> Any:
+    from automation.ledger import Ledger
+
+    path = inv.data_dir / "ledger.sqlite3"
+    if not path.exists():
+        raise BadInputError(f"no ledger in {inv.data_dir} yet: run `sc-cancel scan` or `sc-cancel run` first")
+    return Ledger.open(path)
+
+
+def cmd_plan(inv: Invocation) -> int:
+    from automation.output import print_json
+
+    target = inv.one_target()
+    with _ledger(inv) as ledger:
+        waiting = ledger.pending_approvals(target.key)
+        requests = {r.order_id: r for r in ledger.open_requests(target.key)}
+    rows = [
+        {
+            "order_id": d.order_id,
+            "decision": str(d.decision),
+            "rule": d.rule,
+            "kind": str(d.request_kind) if d.request_kind else None,
+            "sources": sorted(str(s) for s in requests[d.order_id].sources) if d.order_id in requests else [],
+            "explanation": d.explanation,
+        }
+        for d in waiting
+    ]
+    if inv.args.json:
+        print_json({"account": target.email, "waiting": rows})
+        return ExitCode.OK
+    if not rows:
+        print("Nothing waits for approval.")
+    for row in rows:
+        print(
+            f"{row['order_id']}  {row['decision']:<6}  {row['kind'] or '?':<8}  {'+'.join(row['sources']):<24}  "
+            f"rule: {row['rule'] or '(default)'}"
+        )
+    if rows:
+        print("\nApprove with: sc-cancel approve ORDER_ID...   Reject with: sc-cancel reject ORDER_ID...")
+    return ExitCode.OK
+
+
+def _decide(inv: Invocation, approve: bool) -> int:
+    target = inv.one_target()
+    by = inv.args.by or getpass.getuser()
+    with _ledger(inv) as ledger:
+        verb = ledger.approve if approve else ledger.reject
+        records = verb(target.key, inv.args.order_ids, by=by, note=inv.args.note)
+    for record in records:
+        print(f"{record.order_id}: {record.verdict} by {record.by} at {record.at:%Y-%m-%d %H:%M:%S} UTC")
+    return ExitCode.OK
+
+
+def cmd_approve(inv: Invocation) -> int:
+    return _decide(inv, approve=True)
+
+
+def cmd_reject(inv: Invocation) -> int:
+    return _decide(inv, approve=False)
+
+
+def cmd_history(inv: Invocation) -> int:
+    from automation.output import iso, print_json
+
+    target = inv.one_target()
+    with _ledger(inv) as ledger:
+        events = ledger.history(target.key, order_id=inv.args.order, limit=inv.args.limit)
+    if inv.args.json:
+        print_json([e.model_dump(mode="json") for e in events])
+        return ExitCode.OK
+    for e in events:
+        parts = [iso(e.at) or "", e.event, e.order_id or "", e.thread_id or ""]
+        details = {
+            "action": e.action,
+            "state": e.state,
+            "rule": e.rule,
+            "rules": (e.rules_sha256 or "")[:12] or None,
+            "by": e.approver,
+            "outcome": e.outcome,
+            "why": e.reason,
+        }
+        parts += [f"{k}={v}" for k, v in details.items() if v]
+        print("  ".join(p for p in parts if p))
+    if not events:
+        print("No history yet.")
+    return ExitCode.OK
+
+
+def cmd_rules(inv: Invocation) -> int:
+    from automation.rules.loader import load_rules
+
+    loaded = load_rules(inv.args.file)
+    if inv.args.rules_command == "check":
+        rules = loaded.ruleset.rules
+        print(
+            f"{inv.args.file}: OK, {len(rules)} rule(s); default {loaded.ruleset.default}; "
+            f"limits {loaded.ruleset.limits.max_cancellations_per_run}/run, "
+            f"{loaded.ruleset.limits.max_cancellations_per_day}/24h"
+        )
+        return ExitCode.OK
+    return explain_rules(inv, loaded)
+
+
+def explain_rules(inv: Invocation, loaded: Any) -> int:
+    from automation.rules.engine import explain
+    from automation.runner import scan_account
+
+    target = inv.one_target()
+    rt = inv.runtime()
+    requests = None
+    ledger_path = inv.data_dir / "ledger.sqlite3"
+    if ledger_path.exists():
+        from automation.ledger import Ledger
+
+        with Ledger.open(ledger_path) as ledger:
+            if ledger.last_run(target.key) is not None:
+                requests = ledger.open_requests(target.key)
+    if requests is None:
+        print("No scan of this account yet; scanning first.", file=sys.stderr)
+        requests = scan_account(target, rt).requests
+    now = rt.clock()
+    for request in requests:
+        traces = explain(loaded.ruleset, request, now)
+        deciding = next((t for t in traces if t.decides), None)
+        head = (
+            f"{request.order_id} ({request.kind}, {'+'.join(sorted(map(str, request.sources)))}, "
+            f"{request.order_status or '?'})"
+        )
+        print(head)
+        for trace in traces:
+            print(f"   {'=>' if trace.decides else '  '} {trace.summary}")
+        if deciding is None:
+            print(f"   => no rule matched: default {loaded.ruleset.default}")
+    if not requests:
+        print("No pending requests in the last scan.")
+    return ExitCode.OK

@@ -1,0 +1,161 @@
+"""Reading many rows in one round trip: small in-page scripts that return raw strings.
+
+Reading a 100-row table element by element costs a round trip per cell; one `evaluate` per page reads
+them all. The scripts only copy text (no parsing, no decisions): the CSS they use comes from the
+selector files' `fields`, each a list of candidates tried in order, and parsing happens in Python
+(`automation/parsers/`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+_HELPERS = r"""
+const first = (root, sels) => {
+  for (const s of sels) { try { const el = root.querySelector(s); if (el) return el; } catch (e) {} }
+  return null;
+};
+const all = (root, sels) => {
+  for (const s of sels) {
+    try { const els = root.querySelectorAll(s); if (els.length) return Array.from(els); } catch (e) {}
+  }
+  return [];
+};
+const matches = (el, sels) => sels.some((s) => { try { return el.matches(s); } catch (e) { return false; } });
+const clean = (t) => (t || "").replace(/[ \t\u00a0]+/g, " ").trim();
+const text = (el) => (el ? clean(el.innerText) : null);
+const lines = (el) => (el ? el.innerText.split("\n").map(clean).filter((l) => l) : []);
+"""
+
+_ORDER_ROWS_JS = (
+    "(f) => {"
+    + _HELPERS
+    + r"""
+  const rows = all(document, f.rows);
+  const out = [];
+  let banner = null;
+  const readBanner = (root) => {
+    const host = first(root, f.banner_text);
+    if (!host) return null;
+    const extra = all(root, f.banner_lines).map(text).filter((t) => t);
+    let main = text(host);
+    for (const line of extra) main = main.replace(line, "");
+    return { text: clean(main), lines: extra };
+  };
+  for (const row of rows) {
+    const isOrder = matches(row, f.order_row);
+    if (!isOrder) {
+      if (matches(row, f.banner_row)) banner = readBanner(row);
+      continue;
+    }
+    const inRow = readBanner(row);
+    const b = inRow || banner;
+    banner = null;
+    const dateParts = all(row, f.order_date_parts).map(text);
+    const items = all(row, f.items).map((item) => ({
+      title: text(first(item, f.item_title)),
+      lines: all(item, f.item_lines).flatMap(lines),
+    }));
+    const menu = first(row, f.actions_menu);
+    let actions = [];
+    if (menu) {
+      const scope = menu.shadowRoot || menu;
+      actions = Array.from(scope.querySelectorAll(f.action_items.join(","))).map(
+        (a) => a.getAttribute("data-action") || clean(a.textContent));
+    }
+    out.push({
+      order_id: text(first(row, f.order_id)),
+      order_date: dateParts.length > 1 ? dateParts[1] : (dateParts[0] || ""),
+      order_time: dateParts.length > 2 ? dateParts[2] : "",
+      buyer_name: text(first(row, f.buyer_name)) || "",
+      fulfillment: text(first(row, f.fulfillment)) || "",
+      status: text(first(row, f.status)) || "",
+      customer_option_lines: all(row, f.customer_option_lines).map(text),
+      items,
+      banner: b ? b.text : null,
+      banner_lines: b ? b.lines : [],
+      actions,
+    });
+  }
+  return out;
+}"""
+)
+
+_THREAD_ITEMS_JS = (
+    "([f, start]) => {"
+    + _HELPERS
+    + r"""
+  const items = all(document, f.items).slice(start);
+  return items.map((li) => ({
+    thread_id: li.getAttribute(f.thread_id_attr[0]) || "",
+    subject: text(first(li, f.subject)) || "",
+    buyer_name: text(first(li, f.buyer_name)) || "",
+    order_id: text(first(li, f.order_id)) || "",
+    date: text(first(li, f.date)) || "",
+    snippet: text(first(li, f.snippet)) || "",
+  }));
+}"""
+)
+
+_THREAD_VIEW_JS = (
+    "(f) => {"
+    + _HELPERS
+    + r"""
+  return {
+    subject: text(first(document, f.view_subject)) || "",
+    messages: all(document, f.messages).map((m) => ({
+      sender: text(first(m, f.message_sender)) || "",
+      date: text(first(m, f.message_date)) || "",
+      body: (first(m, f.message_body) || {}).innerText || "",
+    })),
+  };
+}"""
+)
+
+_COUNT_JS = "(sels) => {" + _HELPERS + " return all(document, sels).length; }"
+
+_ORDER_DETAIL_ITEMS_JS = (
+    "(f) => {"
+    + _HELPERS
+    + r"""
+  const banner = first(document, f.banner_text);
+  const extra = all(document, f.banner_lines).map(text).filter((t) => t);
+  let main = banner ? text(banner) : null;
+  if (main) for (const line of extra) main = clean(main.replace(line, ""));
+  return {
+    banner: main,
+    banner_lines: extra,
+    items: all(document, f.item_rows).map((tr) => all(tr, f.item_cells).map(text)),
+  };
+}"""
+)
+
+
+def read_order_rows(page: Page, fields: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """Every order row of the Manage Orders table on screen, with the banner that stands above it."""
+    result: list[dict[str, Any]] = page.evaluate(_ORDER_ROWS_JS, fields)
+    return result
+
+
+def read_thread_items(page: Page, fields: dict[str, list[str]], start: int = 0) -> list[dict[str, str]]:
+    """Thread list entries from position `start` on (earlier ones were read before "Load more")."""
+    result: list[dict[str, str]] = page.evaluate(_THREAD_ITEMS_JS, [fields, start])
+    return result
+
+
+def count_matches(page: Page, css: list[str]) -> int:
+    result: int = page.evaluate(_COUNT_JS, css)
+    return result
+
+
+def read_thread_view(page: Page, fields: dict[str, list[str]]) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(_THREAD_VIEW_JS, fields)
+    return result
+
+
+def read_order_detail_extras(page: Page, fields: dict[str, list[str]]) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(_ORDER_DETAIL_ITEMS_JS, fields)
+    return result

@@ -1,0 +1,141 @@
+"""Manage Orders (`/orders-v3`): tabs, the "Buyer Requested Cancel" filter, page size, pages of rows.
+
+Returns raw rows (strings); `automation/parsers/manage_orders.py` turns them into records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from automation.pages.base import PageObject, TransientPageError
+from automation.pages.extract import read_order_rows
+
+TABS = {
+    "pending": "/orders-v3/mfn/pending",
+    "unshipped": "/orders-v3/mfn/unshipped",
+    "shipped": "/orders-v3/mfn/shipped",
+    "canceled": "/orders-v3/mfn/canceled",
+}
+
+
+class ManageOrdersPage(PageObject):
+    page_key = "manage_orders"
+
+    def open(self, tab: str) -> str:
+        """Open a tab; returns the landmark shown (`orders_table` or `empty_state`)."""
+        self.goto(TABS[tab])
+        return self.wait_ready()
+
+    def search(self, query: str) -> str:
+        """Open the search results for an order id (any status)."""
+        from urllib.parse import quote
+
+        self.goto(f"/orders-v3/search?page=1&q={quote(query)}&qt=orderid")
+        return self.wait_ready()
+
+    def _reloading(self, action: Any) -> str:
+        """Run a click that makes the table fetch new rows; wait for that answer and the new render."""
+        pattern = self.sel.responses.get("orders_search")
+        try:
+            if pattern:
+                with self.page.expect_response(pattern):
+                    action()
+            else:
+                action()
+        except PlaywrightTimeoutError:
+            raise TransientPageError("manage_orders: the table did not reload") from None
+        except PlaywrightError as exc:
+            raise TransientPageError(f"manage_orders: {exc.message}") from None
+        if "loading" in self.sel.elements:
+            self.el("loading").wait_for(state="hidden")
+        return self.wait_ready()
+
+    def has_filter(self) -> bool:
+        """Whether the "Buyer Requested Cancel" filter exists (it is absent on some accounts)."""
+        if not self.has("filter_toggle"):
+            return False
+        checkbox = self.el("filter_buyer_requested_cancel")
+        if checkbox.count() and checkbox.is_visible():
+            return True
+        self.el("filter_toggle").click()
+        try:
+            checkbox.wait_for(state="visible", timeout=3000)
+        except PlaywrightTimeoutError:
+            return False
+        return True
+
+    def apply_buyer_requested_cancel_filter(self) -> str:
+        checkbox = self.el("filter_buyer_requested_cancel")
+        if checkbox.is_checked():
+            return self.wait_ready()
+        return self._reloading(checkbox.check)
+
+    def page_size_options(self) -> list[int]:
+        select = self.el("results_per_page")
+        if not select.count():
+            return []
+        values = select.locator("option").evaluate_all("opts => opts.map(o => o.value)")
+        return sorted(int(v) for v in values if str(v).isdigit())
+
+    def set_largest_page_size(self) -> int | None:
+        """Choose the largest "results per page" offered: fewer pages to load."""
+        options = self.page_size_options()
+        if not options:
+            return None
+        select = self.el("results_per_page")
+        if select.input_value() == str(options[-1]):
+            return options[-1]
+        self._reloading(lambda: select.select_option(str(options[-1])))
+        return options[-1]
+
+    def read_rows(self) -> list[dict[str, Any]]:
+        if not self.has("orders_table"):
+            return []
+        return read_order_rows(self.page, self.sel.fields)
+
+    def total(self) -> int | None:
+        heading = self.el("total_heading")
+        if not heading.count():
+            return None
+        digits = re.sub(r"[^\d]", "", heading.inner_text())
+        return int(digits) if digits else None
+
+    def reload(self) -> str:
+        """Reload the view as a person would after an error; the page keeps its state in the URL."""
+        try:
+            self.page.reload(wait_until="domcontentloaded")
+        except PlaywrightError as exc:
+            raise TransientPageError(f"manage_orders: reload failed: {exc.message}") from None
+        return self.wait_ready()
+
+    def filter_is_applied(self) -> bool:
+        checkbox = self.el("filter_buyer_requested_cancel")
+        return bool(checkbox.count()) and checkbox.is_checked()
+
+    def page_size(self) -> int | None:
+        select = self.el("results_per_page")
+        value = select.input_value() if select.count() else ""
+        return int(value) if value.isdigit() else None
+
+    def current_page_number(self) -> int | None:
+        current = self.el("current_page")
+        if not current.count():
+            return None
+        digits = re.sub(r"[^\d]", "", current.inner_text())
+        return int(digits) if digits else None
+
+    def next_page(self) -> bool:
+        """Go to the next page of results; False on the last one.
+
+        The disabled "Next" is rendered without a link (environment.md, gotcha 10), so the check is
+        whether an enabled "Next" link exists, not a role query that would wait for it.
+        """
+        link = self.el("next_page")
+        if not link.count():
+            return False
+        self._reloading(link.click)
+        return True

@@ -1,0 +1,273 @@
+"""Settings: the one place that reads the settings file and the environment.
+
+Precedence is defaults < settings file < environment (`SC_CANCEL_*`) < command line. Secrets never
+live in the settings file: a password or TOTP secret is a *reference* (`{env: NAME}` or
+`{keyring: {service, username}}`) resolved at sign-in time into a `SecretStr`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+
+from automation.errors import BadInputError
+from automation.yaml_source import YamlDocument, YamlError, load_yaml, validate_document
+
+SETTINGS_FORMAT = 1
+DEFAULT_SETTINGS_FILE = Path("sc-cancel.yaml")
+LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ja_JP")
+REPO_SELECTORS = Path(__file__).resolve().parent.parent / "selectors"
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str | int | float) -> timedelta:
+    """`90s`, `10m`, `2h`, `1d` (or a number of seconds) as a timedelta."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        return timedelta(seconds=float(text))
+    match = _DURATION_RE.match(str(text))
+    if not match:
+        raise ValueError(f"'{text}' is not a duration like 90s, 10m, 2h or 1d")
+    return timedelta(seconds=float(match.group(1)) * _DURATION_UNITS[match.group(2)])
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EnvSecret(_Strict):
+    env: str = Field(description="Name of the environment variable holding the secret.")
+
+
+class KeyringRef(_Strict):
+    service: str = "sc-cancel"
+    username: str
+
+
+class KeyringSecret(_Strict):
+    keyring: KeyringRef = Field(description="Where the secret is stored in the OS keyring.")
+
+
+SecretRef = EnvSecret | KeyringSecret
+
+
+class TraceMode(StrEnum):
+    ON = "on"
+    OFF = "off"
+    RETAIN_ON_FAILURE = "retain-on-failure"
+
+
+class BrowserSettings(_Strict):
+    executable: Path | None = Field(
+        default=None, description="Chromium to use; default: found automatically (see README)."
+    )
+    headless: bool = True
+    slow_mo_ms: int = Field(default=0, ge=0)
+    timeout_seconds: float = Field(default=20.0, gt=0, description="Default wait for any page element.")
+    navigation_timeout_seconds: float = Field(default=30.0, gt=0)
+    trace: TraceMode = TraceMode.RETAIN_ON_FAILURE
+    pause_on_error: bool = False
+
+
+class Marketplace(_Strict):
+    """One marketplace of an account: a store in the account picker, its site and language."""
+
+    base_url: str = Field(
+        description="Seller Central for this marketplace, e.g. https://sellercentral.amazon.com"
+    )
+    marketplace: str | None = Field(default=None, description="Marketplace id, e.g. ATVPDKIKX0DER.")
+    store: str | None = Field(default=None, description="Store name as the account picker shows it.")
+    locale: Literal["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ja_JP"] = "en_US"
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"'{value}' is not a URL like https://sellercentral.amazon.com")
+        return value.rstrip("/")
+
+
+class Schedule(_Strict):
+    every: str = Field(default="10m", description="How often to run, e.g. 10m or 1h.")
+    jitter: str = Field(default="1m", description="Random extra delay up to this much, so runs do not align.")
+
+    @field_validator("every", "jitter")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _positive(cls, value: str) -> str:
+        # Caught here, with file and line, rather than when the scheduled loop starts.
+        if parse_duration(value) <= timedelta(0):
+            raise ValueError(f"'{value}' must be more than 0, e.g. 10m")
+        return value
+
+    @property
+    def interval(self) -> timedelta:
+        return parse_duration(self.every)
+
+    @property
+    def jitter_delta(self) -> timedelta:
+        return parse_duration(self.jitter)
+
+
+class Account(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short name used by --account.")
+    email: str
+    password: SecretRef = Field(description="Where the password comes from: {env: NAME} or {keyring: {...}}.")
+    totp_secret: SecretRef | None = Field(
+        default=None, description="Where the TOTP secret comes from, if any."
+    )
+    marketplaces: list[Marketplace] = Field(min_length=1)
+    rules: Path | None = Field(default=None, description="Rules file for this account.")
+    schedule: Schedule = Field(default_factory=Schedule)
+
+    @field_validator("password", "totp_secret", mode="before")
+    @classmethod
+    def _no_plain_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError(
+                "secrets never go in the settings file; write {env: VARIABLE_NAME} or "
+                "{keyring: {service: sc-cancel, username: NAME}}"
+            )
+        return value
+
+
+class Notifications(_Strict):
+    urls: list[SecretRef | str] = Field(default_factory=list, description="Apprise URLs (or env references).")
+    events: list[str] | None = Field(default=None, description="Only these events; default: all.")
+    daily_summary_at: str | None = Field(default="08:00", description="Local time of the daily summary.")
+    stale_after: str = Field(default="1h", description="Alert when no scheduled run finished for this long.")
+    ship_by_warning: str = Field(default="24h", description="Alert for requests this close to ship-by.")
+
+
+class Settings(_Strict):
+    format: int = SETTINGS_FORMAT
+    data_dir: Path | None = None
+    runs_dir: Path | None = None
+    selectors_dir: Path | None = None
+    browser: BrowserSettings = Field(default_factory=BrowserSettings)
+    actions_enabled: bool = Field(default=True, description="Master switch; false holds every action.")
+    retention_days: int = Field(default=30, ge=1, description="Buyer personal data is purged after this.")
+    keep_runs: int = Field(default=50, ge=1, description="Run folders kept (older ones are pruned).")
+    keep_runs_days: int = Field(default=30, ge=1)
+    notifications: Notifications = Field(default_factory=Notifications)
+    accounts: list[Account] = Field(default_factory=list)
+
+    @field_validator("format")
+    @classmethod
+    def _format(cls, value: int) -> int:
+        if value > SETTINGS_FORMAT:
+            raise ValueError(f"format {value} is newer than this sc-cancel understands; upgrade sc-cancel")
+        if value < 1:
+            raise ValueError("format must be 1")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_accounts(self) -> Settings:
+        names = [a.name for a in self.accounts]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"account names must be unique: {', '.join(dupes)}")
+        return self
+
+    def account(self, name: str | None) -> list[Account]:
+        """The accounts a command works on: one by name, or all."""
+        if name is None:
+            return list(self.accounts)
+        found = [a for a in self.accounts if a.name == name]
+        if not found:
+            known = ", ".join(a.name for a in self.accounts) or "none"
+            raise BadInputError(f"no account named '{name}' in the settings (known: {known})")
+        return found
+
+
+class Environment(BaseModel):
+    """The `SC_CANCEL_*` environment variables that settings honour (read here and nowhere else)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path | None = None
+    chromium: Path | None = None
+    config: Path | None = None
+
+    @classmethod
+    def from_mapping(cls, env: Mapping[str, str]) -> Environment:
+        def path(name: str) -> Path | None:
+            value = env.get(name)
+            return Path(value).expanduser() if value else None
+
+        return cls(
+            data_dir=path("SC_CANCEL_DATA_DIR"),
+            chromium=path("SC_CANCEL_CHROMIUM"),
+            config=path("SC_CANCEL_CONFIG"),
+        )
+
+
+def default_data_dir(env: Mapping[str, str]) -> Path:
+    """A per-user data folder: $XDG_DATA_HOME/sc-cancel or ~/.local/share/sc-cancel."""
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "sc-cancel"
+
+
+def load_settings(path: Path) -> tuple[Settings, YamlDocument]:
+    """Read and validate a settings file; problems name file, line and field (exit code 2)."""
+    doc = load_yaml(path)
+    if doc.data is None:
+        doc.data = {}
+    if not isinstance(doc.data, dict):
+        raise YamlError(path, [f"{doc.where(())}: settings are a mapping (format, accounts, ...)"])
+    settings = validate_document(Settings, doc)
+    base = path.resolve().parent
+
+    def rel(p: Path | None) -> Path | None:
+        return None if p is None else (p if p.is_absolute() else base / p).resolve()
+
+    accounts = [a.model_copy(update={"rules": rel(a.rules)}) for a in settings.accounts]
+    settings = settings.model_copy(
+        update={
+            "data_dir": rel(settings.data_dir),
+            "runs_dir": rel(settings.runs_dir),
+            "selectors_dir": rel(settings.selectors_dir),
+            "accounts": accounts,
+        }
+    )
+    return settings, doc
+
+
+def resolve_secret(ref: SecretRef, env: Mapping[str, str], what: str) -> SecretStr:
+    """Fetch a secret from the environment or the OS keyring, at the moment it is needed."""
+    if isinstance(ref, EnvSecret):
+        value = env.get(ref.env)
+        if not value:
+            raise BadInputError(f"{what}: the environment variable {ref.env} is not set")
+        return SecretStr(value)
+    try:
+        import keyring
+        from keyring.errors import KeyringError
+    except ImportError:  # pragma: no cover - keyring is a dependency
+        raise BadInputError(f"{what}: the keyring package is not installed") from None
+    try:
+        value = keyring.get_password(ref.keyring.service, ref.keyring.username)
+    except KeyringError as exc:
+        raise BadInputError(f"{what}: the OS keyring cannot be read ({exc})") from None
+    if not value:
+        raise BadInputError(
+            f"{what}: nothing in the OS keyring for service '{ref.keyring.service}', "
+            f"user '{ref.keyring.username}' (store it with: keyring set {ref.keyring.service} "
+            f"{ref.keyring.username})"
+        )
+    return SecretStr(value)
+
+
+Seconds = Annotated[float, Field(ge=0)]

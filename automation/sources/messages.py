@@ -1,0 +1,148 @@
+"""The Buyer-Seller Messages channel: legacy official requests and buyers' own cancellation inquiries.
+
+Reads the "All" view newest first with "Load more", and stops at the first thread it already classified
+with the same last activity (everything below it is older and was read before). A thread is opened only
+when its list entry cannot decide (a cut-off preview without a decisive phrase), or when it is an
+official request whose reason and time no other channel showed. Threads read earlier still count: their
+verdicts come from the ledger's marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from loguru import logger
+
+from automation.ledger.records import ThreadKind, ThreadMark
+from automation.models import Channel, MessageThread, RequestKind, Sighting
+from automation.pages.messages import MessagesPage
+from automation.parsers.classifier import Verdict, classify
+from automation.parsers.messages import parse_thread_item, snippet_truncated, thread_text
+from automation.sources.context import SourceContext
+
+
+@dataclass
+class MessagesReading:
+    sightings: list[tuple[str, Sighting]] = field(default_factory=list)
+    marks: list[ThreadMark] = field(default_factory=list)
+    threads_listed: int = 0
+    threads_opened: int = 0
+    stopped_at_seen: bool = False
+
+
+def _list_new_threads(
+    ctx: SourceContext, mp: MessagesPage, marks: Mapping[str, ThreadMark]
+) -> tuple[list[MessageThread], int, bool]:
+    """Threads newer than the last scan, newest first; also how many entries were listed."""
+    ctx.retrying("messages", lambda _a: mp.open("all"))
+    fresh: list[MessageThread] = []
+    listed = 0
+    while True:
+        items = mp.read_items(listed)
+        listed += len(items)
+        for raw in items:
+            thread = ctx.parse(parse_thread_item, raw)
+            mark = marks.get(thread.thread_id)
+            if mark is not None and mark.last_activity == thread.received_at:
+                return fresh, listed, True
+            fresh.append(thread)
+
+        def more(attempt: int, shown: int = listed) -> bool:
+            if attempt > 0:
+                # After an error alert or a new sign-in the list may have started over: load it back.
+                if not mp.has("thread_list"):
+                    mp.open("all")
+                while mp.item_count() < shown:
+                    if not mp.load_more():
+                        break
+            return mp.load_more()
+
+        if not ctx.retrying(f"messages load more (after {listed})", more):
+            return fresh, listed, False
+
+
+def _kind(verdict: Verdict) -> ThreadKind:
+    return ThreadKind(verdict.kind) if verdict.kind in ("official", "inquiry") else ThreadKind.OTHER
+
+
+def read_requests(
+    ctx: SourceContext,
+    marks: Mapping[str, ThreadMark],
+    *,
+    knows_details: Callable[[str], bool],
+) -> MessagesReading:
+    """Requests found in the inbox. `knows_details(order_id)` says another channel already gave the
+    reason and time of an official request, so its thread need not be opened."""
+    mp = MessagesPage(ctx.page, ctx.pages)
+    reading = MessagesReading()
+    fresh, reading.threads_listed, reading.stopped_at_seen = _list_new_threads(ctx, mp, marks)
+    for thread in fresh:
+        verdict = classify(
+            thread.subject,
+            thread.snippet,
+            thread_order_id=thread.order_id,
+            truncated=snippet_truncated(thread.snippet),
+            texts=ctx.all_texts,
+        )
+        order_id = verdict.order_id or thread.order_id
+        must_open = verdict.kind == "undecided" or (
+            verdict.kind == "official"
+            and (verdict.reason is None or verdict.requested_at is None)
+            and not (order_id and knows_details(order_id))
+        )
+        if must_open:
+            view = ctx.retrying(
+                f"thread {thread.thread_id}",
+                lambda a, t=thread: (
+                    mp.open_thread(t.thread_id, t.subject) if a == 0 else mp.open_thread_by_url(t.thread_id)
+                ),
+            )
+            reading.threads_opened += 1
+            verdict = classify(
+                thread.subject,
+                thread_text(view, ctx.texts, buyer_name=thread.buyer_name, seller_names=ctx.seller_names),
+                thread_order_id=thread.order_id,
+                truncated=False,
+                texts=ctx.all_texts,
+            )
+            order_id = verdict.order_id or thread.order_id
+        kind = _kind(verdict)
+        requested_at = verdict.requested_at or (thread.received_at if kind is ThreadKind.INQUIRY else None)
+        reading.marks.append(
+            ThreadMark(
+                thread_id=thread.thread_id,
+                last_activity=thread.received_at,
+                kind=kind,
+                order_id=order_id,
+                reason=verdict.reason,
+                requested_at=requested_at,
+            )
+        )
+    fresh_ids = {m.thread_id for m in reading.marks}
+    carried = [m for tid, m in marks.items() if tid not in fresh_ids]
+    for mark in [*reading.marks, *carried]:
+        if mark.kind is ThreadKind.OTHER or mark.order_id is None:
+            continue
+        official = mark.kind is ThreadKind.OFFICIAL
+        reading.sightings.append(
+            (
+                mark.order_id,
+                Sighting(
+                    channel=Channel.MESSAGES,
+                    kind=RequestKind.OFFICIAL if official else RequestKind.INQUIRY,
+                    detail="template" if official else "buyer_message",
+                    thread_id=mark.thread_id,
+                    reason=mark.reason,
+                    requested_at=mark.requested_at,
+                ),
+            )
+        )
+    logger.debug(
+        "messages: {} listed, {} new, {} opened, stopped at a seen thread: {}",
+        reading.threads_listed,
+        len(fresh),
+        reading.threads_opened,
+        reading.stopped_at_seen,
+    )
+    return reading

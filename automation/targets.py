@@ -1,0 +1,147 @@
+"""Which Seller Central to talk to, as whom: from the command line, the settings file, or a scenario.
+
+`--scenario F` means the built-in sandbox serving F, signing in with F's account; `--base-url U` points
+at a Seller Central that is already running (with `--scenario F` too: F's account, no sandbox of our
+own); a settings file lists real accounts; with none of these, the bundled demo scenario is served.
+State (ledger rows, saved session, lock) is keyed per (base URL, e-mail), or per (scenario file, e-mail)
+for the built-in sandbox, so consecutive runs against the same site are incremental.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from automation.errors import BadInputError
+from automation.marketplaces import zone_for
+from automation.settings import Account, Schedule, Settings, resolve_secret
+
+DEMO_SCENARIO = Path(__file__).resolve().parent / "sandbox" / "scenarios" / "demo.yaml"
+
+
+@dataclass(frozen=True)
+class MarketplaceTarget:
+    """One marketplace of a target; `base_url` None means "the embedded sandbox, once started"."""
+
+    base_url: str | None
+    marketplace: str | None
+    store: str | None
+    locale: str
+
+    @property
+    def zone(self) -> str:
+        return zone_for(self.marketplace, self.locale)
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    key: str
+    email: str
+    password: Callable[[], SecretStr] = field(repr=False)
+    totp_secret: Callable[[], SecretStr | None] = field(repr=False)
+    marketplaces: tuple[MarketplaceTarget, ...]
+    rules: Path | None = None
+    schedule: Schedule = field(default_factory=Schedule)
+    sandbox_scenario: Path | None = None
+    """Start the built-in sandbox serving this scenario for the run."""
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.sandbox_scenario is not None
+
+
+def state_key(origin: str, email: str) -> str:
+    """A short, stable, file-name-safe key for (site, e-mail)."""
+    digest = hashlib.sha256(f"{origin}|{email.lower()}".encode()).hexdigest()[:12]
+    slug = re.sub(r"[^a-z0-9]+", "-", email.lower().split("@")[0])[:20].strip("-") or "account"
+    return f"{slug}-{digest}"
+
+
+def _from_scenario(path: Path, base_url: str | None) -> Target:
+    from automation.sandbox.scenario import load_scenario
+
+    scenario = load_scenario(path)
+    account = scenario.account
+    password = SecretStr(account.password)
+    totp = SecretStr(account.totp_secret) if account.totp_secret else None
+    store = account.stores[0] if account.stores else None
+    origin = base_url.rstrip("/") if base_url else f"sandbox:{path.resolve()}"
+    market = MarketplaceTarget(
+        base_url=base_url.rstrip("/") if base_url else None,
+        marketplace=scenario.marketplace_id,
+        store=store,
+        locale=str(scenario.locale),
+    )
+    return Target(
+        name="sandbox" if base_url is None else "scenario",
+        key=state_key(origin, account.email),
+        email=account.email,
+        password=lambda: password,
+        totp_secret=lambda: totp,
+        marketplaces=(market,),
+        sandbox_scenario=None if base_url else path.resolve(),
+    )
+
+
+def _from_account(account: Account, env: Mapping[str, str], base_url: str | None) -> Target:
+    markets = tuple(
+        MarketplaceTarget(
+            base_url=(base_url or m.base_url).rstrip("/"),
+            marketplace=m.marketplace,
+            store=m.store,
+            locale=m.locale,
+        )
+        for m in account.marketplaces
+    )
+    origin = markets[0].base_url or ""
+    password_ref, totp_ref = account.password, account.totp_secret
+
+    def password() -> SecretStr:
+        return resolve_secret(password_ref, env, f"account '{account.name}' password")
+
+    def totp() -> SecretStr | None:
+        if totp_ref is None:
+            return None
+        return resolve_secret(totp_ref, env, f"account '{account.name}' TOTP secret")
+
+    return Target(
+        name=account.name,
+        key=state_key(origin, account.email),
+        email=account.email,
+        password=password,
+        totp_secret=totp,
+        marketplaces=markets,
+        rules=account.rules,
+        schedule=account.schedule,
+    )
+
+
+def resolve_targets(
+    *,
+    scenario: Path | None,
+    base_url: str | None,
+    settings: Settings | None,
+    account: str | None,
+    env: Mapping[str, str],
+) -> list[Target]:
+    """The accounts a command works on, in the order of the settings file."""
+    if base_url is not None and not re.match(r"^https?://[^/\s]+", base_url):
+        raise BadInputError(f"--base-url '{base_url}' is not a URL like http://127.0.0.1:8765")
+    if scenario is not None:
+        return [_from_scenario(scenario, base_url)]
+    if settings is not None and settings.accounts:
+        return [_from_account(a, env, base_url) for a in settings.account(account)]
+    if base_url is not None:
+        raise BadInputError(
+            "--base-url needs an account to sign in with: add --scenario FILE (the sandbox scenario "
+            "that site serves) or --config FILE with an account"
+        )
+    if account is not None:
+        raise BadInputError("--account needs a settings file with accounts (--config FILE)")
+    return [_from_scenario(DEMO_SCENARIO, None)]
