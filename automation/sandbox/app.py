@@ -1,0 +1,46 @@
+"""The sandbox Seller Central as a Starlette app: one app per scenario, all state in memory."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from automation.sandbox import (
+    routes_auth,
+    routes_cancel,
+    routes_home,
+    routes_inspect,
+    routes_messages,
+    routes_orders,
+)
+from automation.sandbox.context import SandboxContext
+from automation.sandbox.scenario import Scenario
+from automation.sandbox.state import SandboxState
+
+DEFAULT_SESSION_MINUTES = 720.0
+
+
+def create_app(
+    scenario: Scenario, *, session_minutes: float = DEFAULT_SESSION_MINUTES, secret: bytes | None = None
+) -> Starlette:
+    """Build the app. `secret` signs session cookies; by default it is derived from the scenario's
+    account, so a sandbox restarted on the same scenario accepts the cookies it gave out."""
+    context = SandboxContext.build(scenario, session_minutes=session_minutes, secret=secret)
+    routes = [
+        *routes_inspect.ROUTES,
+        Route("/assets/{name}", context.assets.serve, methods=["GET"]),
+        *routes_auth.ROUTES,
+        *routes_home.ROUTES,
+        *routes_cancel.ROUTES,
+        *routes_orders.ROUTES,
+        *routes_messages.ROUTES,
+    ]
+    app = Starlette(routes=routes)
+    app.state.sandbox = context
+    return app
+
+
+def state_of(app: Starlette) -> SandboxState:
+    """The live state of an app made by `create_app` (for tests and the server wrapper)."""
+    context: SandboxContext = app.state.sandbox
+    return context.state

@@ -1,0 +1,144 @@
+"""Serving the sandbox: in a background thread for tests and the agent, or in the foreground for people.
+
+`SandboxServer` binds its socket before uvicorn starts, so `base_url` is known at once and start-up
+costs only uvicorn's own (a few milliseconds). Loopback only unless told otherwise: the sandbox has no
+real authentication worth exposing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+from starlette.applications import Starlette
+
+from automation.sandbox.app import DEFAULT_SESSION_MINUTES, create_app
+from automation.sandbox.context import SandboxContext
+from automation.sandbox.scenario import Scenario, load_scenario
+from automation.sandbox.state import SandboxState
+
+START_TIMEOUT_S = 10.0
+
+
+def _config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+
+
+class SandboxServer:
+    """A sandbox on `host` (port 0: a free port) in a daemon thread; use as a context manager."""
+
+    def __init__(
+        self,
+        scenario: Scenario | Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        session_minutes: float = DEFAULT_SESSION_MINUTES,
+        secret: bytes | None = None,
+        log_level: str = "warning",
+    ) -> None:
+        self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.app = create_app(self.scenario, session_minutes=session_minutes, secret=secret)
+        self._host = host
+        self._port = port
+        self._log_level = log_level
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+
+    @property
+    def context(self) -> SandboxContext:
+        context: SandboxContext = self.app.state.sandbox
+        return context
+
+    @property
+    def state(self) -> SandboxState:
+        return self.context.state
+
+    @property
+    def port(self) -> int:
+        if self._socket is None:
+            raise RuntimeError("the sandbox is not started")
+        port: int = self._socket.getsockname()[1]
+        return port
+
+    @property
+    def base_url(self) -> str:
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        return f"http://{host}:{self.port}"
+
+    def start(self) -> SandboxServer:
+        if self._thread is not None:
+            return self
+        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((self._host, self._port))
+        self._socket = sock
+        server = uvicorn.Server(_config(self.app, self._host, self.port, self._log_level))
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="sc-sandbox", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the sandbox did not start on {self._host}:{self._port}")
+            time.sleep(0.005)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._socket is not None:
+            self._socket.close()
+        self._server = self._thread = None
+        self._socket = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def serve(
+    scenario_path: Path,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    session_minutes: float = DEFAULT_SESSION_MINUTES,
+) -> None:
+    """Serve a scenario in the foreground until Ctrl-C; bad scenario files raise `BadInputError`."""
+    scenario = load_scenario(scenario_path)
+    app = create_app(scenario, session_minutes=session_minutes)
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"Sandbox Seller Central: http://{shown_host}:{port}/home", file=sys.stderr)
+    print(
+        f"Sign in as {scenario.account.email} (password and one-time code secret: see {scenario_path})",
+        file=sys.stderr,
+    )
+    print("Press Ctrl-C to stop.", file=sys.stderr)
+    # uvicorn shuts down gracefully on Ctrl-C, then re-raises it; stopping is what was asked for.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(_config(app, host, port, "warning")).run()
+    print("Sandbox stopped.", file=sys.stderr)

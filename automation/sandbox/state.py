@@ -1,0 +1,164 @@
+"""What the sandbox serves and what was done to it: orders, threads and the records tests read.
+
+Everything the agent does through the pages lands here and is reported by `GET /__sandbox/state`
+(sandbox-scenario.md): every submission of the cancel form, accepted or refused, every reply and every
+"No response needed" mark, with real-clock UTC times. Mutations hold a lock, because tests may read
+`SandboxServer.state` from their own thread while the server's thread serves the browser.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from automation.sandbox.clock import SandboxClock, iso_utc, real_utc_now
+from automation.sandbox.i18n import Texts
+from automation.sandbox.localfmt import LocalFormat
+from automation.sandbox.orders_index import OrderEntry, OrderIndex
+from automation.sandbox.scenario import OrderStatus, Scenario
+from automation.sandbox.threads import Thread, ThreadIndex, ThreadMessage, ThreadStatus, build_threads
+
+# The API codes in the order the internal order JSON lists them (ref §2.2).
+CANCEL_REASONS = (
+    "NoInventory",
+    "BuyerCanceled",
+    "GeneralAdjustment",
+    "ShippingAddressUndeliverable",
+    "CustomerExchange",
+    "PricingError",
+)
+BUYER_CANCELED = "BuyerCanceled"
+
+
+@dataclass(frozen=True)
+class CancellationRecord:
+    order_id: str
+    reason: str
+    accepted: bool
+    at: datetime
+    refusal: str | None = None
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    order_id: str | None
+    thread_id: str
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class NoResponseRecord:
+    order_id: str | None
+    thread_id: str
+    at: datetime
+
+
+def cancel_refusal(entry: OrderEntry | None, reason: str) -> str | None:
+    """Why Seller Central would refuse this submission (a `cancel.error_*` text key), or None.
+
+    The checks run in the order a person would meet them: the order first, then the chosen reason.
+    """
+    if entry is None:
+        return "not_found"
+    checks = (
+        (entry.status is OrderStatus.CANCELED, "canceled"),
+        (entry.status is OrderStatus.SHIPPED, "shipped"),
+        (not entry.cancellable, "not_cancellable"),
+        (not reason, "no_reason"),
+        (reason not in CANCEL_REASONS, "bad_reason"),
+        (entry.request is not None and reason != BUYER_CANCELED, "locked_reason"),
+    )
+    return next((key for failed, key in checks if failed), None)
+
+
+class SandboxState:
+    def __init__(
+        self,
+        scenario: Scenario,
+        texts: Texts,
+        fmt: LocalFormat,
+        clock: SandboxClock,
+        real_clock: Callable[[], datetime] = real_utc_now,
+    ) -> None:
+        self.scenario = scenario
+        self.clock = clock
+        self._real_clock = real_clock
+        self._lock = threading.RLock()
+        self.orders = OrderIndex(scenario)
+        extra = [(m.order_id, m.buyer_name, m.subject, m.body, m.received_at) for m in scenario.messages]
+        entries = [self.orders.entries[o.id] for o in scenario.orders]
+        self.threads = ThreadIndex(build_threads(entries, extra, texts, fmt))
+        self.cancellations: list[CancellationRecord] = []
+        self.replies: list[ReplyRecord] = []
+        self.no_response_needed: list[NoResponseRecord] = []
+
+    def order(self, order_id: str) -> OrderEntry | None:
+        return self.orders.entries.get(order_id)
+
+    def thread(self, thread_id: str) -> Thread | None:
+        return self.threads.threads.get(thread_id)
+
+    def submit_cancellation(
+        self, order_id: str, reason: str, *, refusal: str | None = None
+    ) -> CancellationRecord:
+        """Record one submission of the cancel form; accept it (the order is canceled at once) unless
+        the order or reason forbids it, or the caller already refused it (`refusal`, e.g. a bad token)."""
+        with self._lock:
+            entry = self.order(order_id)
+            why = refusal or cancel_refusal(entry, reason)
+            if why is None and entry is not None:
+                entry.status = OrderStatus.CANCELED
+                self.orders.changed()
+            record = CancellationRecord(order_id, reason, why is None, self._real_clock(), why)
+            self.cancellations.append(record)
+            return record
+
+    def set_status(self, order_id: str, status: OrderStatus) -> OrderEntry | None:
+        with self._lock:
+            entry = self.order(order_id)
+            if entry is not None:
+                entry.status = status
+                self.orders.changed()
+            return entry
+
+    def reply(self, thread: Thread, text: str, seller_name: str) -> ReplyRecord:
+        """The seller's reply joins the thread (at the sandbox clock's time) and leaves "Response needed"."""
+        with self._lock:
+            thread.messages.append(ThreadMessage("seller", seller_name, text, self.clock.now()))
+            thread.status = ThreadStatus.REPLIED
+            thread.search_text += "\n" + text.lower()
+            self.threads.changed()
+            record = ReplyRecord(thread.order_id, thread.id, text, self._real_clock())
+            self.replies.append(record)
+            return record
+
+    def mark_no_response_needed(self, thread: Thread) -> NoResponseRecord:
+        with self._lock:
+            thread.status = ThreadStatus.NO_RESPONSE_NEEDED
+            self.threads.changed()
+            record = NoResponseRecord(thread.order_id, thread.id, self._real_clock())
+            self.no_response_needed.append(record)
+            return record
+
+    def document(self) -> dict[str, Any]:
+        """The `/__sandbox/state` document, exactly as sandbox-scenario.md defines it."""
+        with self._lock:
+            return {
+                "orders": {e.id: {"status": e.status.value} for e in self.orders.entries.values()},
+                "cancellations": [
+                    {"order_id": c.order_id, "reason": c.reason, "accepted": c.accepted, "at": iso_utc(c.at)}
+                    for c in self.cancellations
+                ],
+                "replies": [
+                    {"order_id": r.order_id, "thread_id": r.thread_id, "text": r.text, "at": iso_utc(r.at)}
+                    for r in self.replies
+                ],
+                "no_response_needed": [
+                    {"order_id": n.order_id, "thread_id": n.thread_id, "at": iso_utc(n.at)}
+                    for n in self.no_response_needed
+                ],
+            }
