@@ -313,7 +313,9 @@ def test_explain_lists_all_failed_conditions_with_their_values() -> None:
 def test_example_file_decisions(repo_root: Path) -> None:
     ruleset = load_rules(repo_root / "rules.example.yaml").ruleset
     requests = {
-        "official unshipped": _request(order_id="111-0000000-0000001"),
+        "small mistaken mug order": _request(order_id="111-0000000-0000005"),
+        "official unshipped": _request(order_id="111-0000000-0000001", reason="Other"),
+        "official young": _request(order_id="111-0000000-0000006", requested_at=NOW - timedelta(minutes=29)),
         "official shipped": _request(order_id="111-0000000-0000002", order_status=OrderStatus.SHIPPED),
         "inquiry unshipped": _request(
             order_id="111-0000000-0000003", kind=RequestKind.INQUIRY, sources=(Channel.MESSAGES,), reason=None
@@ -327,7 +329,9 @@ def test_example_file_decisions(repo_root: Path) -> None:
     }
     decisions = dict(zip(requests, evaluate(ruleset, list(requests.values()), now=NOW), strict=True))
     assert {name: (d.decision, d.rule, d.approve) for name, d in decisions.items()} == {
+        "small mistaken mug order": (DecisionKind.CANCEL, "small mistaken mug orders cancel on their own", "auto"),
         "official unshipped": (DecisionKind.CANCEL, "official requests on unshipped orders", "manual"),
+        "official young": (DecisionKind.CANCEL, "official requests on unshipped orders", "manual"),
         "official shipped": (DecisionKind.HOLD, None, None),
         "inquiry unshipped": (DecisionKind.REPLY, "inquiries get the official instructions", "auto"),
         "inquiry status unknown": (DecisionKind.HOLD, "other inquiries go to a person", None),

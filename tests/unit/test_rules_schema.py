@@ -62,15 +62,22 @@ def test_example_file_points_editors_at_the_schema(repo_root: Path) -> None:
     assert (repo_root / "automation/rules/rules.schema.json").is_file()
 
 
-def test_example_file_has_the_three_rules_and_safe_defaults(repo_root: Path, example: dict[str, Any]) -> None:
+def test_example_file_has_the_rules_and_safe_defaults(repo_root: Path, example: dict[str, Any]) -> None:
     ruleset = load_rules(repo_root / "rules.example.yaml").ruleset
     assert [r.name for r in ruleset.rules] == [
+        "small mistaken mug orders cancel on their own",
         "official requests on unshipped orders",
         "inquiries get the official instructions",
         "other inquiries go to a person",
     ]
     assert example["default"] == "hold"
-    assert example["rules"][0]["approve"] == "manual"
+    # Only the narrow rule, with every optional condition of the example, cancels on its own.
+    assert example["rules"][0]["approve"] == "auto"
+    assert set(example["rules"][0]["when"]) >= {
+        "kind", "order_status", "sources_include", "reason_matches", "sku_matches", "order_total_max",
+        "request_age_minutes_min",
+    }
+    assert example["rules"][1]["approve"] == "manual"
     assert example["limits"] == {"max_cancellations_per_run": 20, "max_cancellations_per_day": 100}
     text = (repo_root / "rules.example.yaml").read_text(encoding="utf-8")
     assert "# approve: auto" in text

@@ -1,0 +1,221 @@
+"""The scheduled loop: every account runs every interval plus a fresh random jitter, one at a time.
+
+Built on a `schedule.Scheduler` instance (never the module-level default, so two loops in one process,
+e.g. in tests, do not share jobs). `schedule` reads the wall clock and the global `random` inside its
+`Job`; `_ClockedJob` overrides exactly those two places (`should_run` and `_schedule_next_run`) so that
+time and randomness come from the `Scheduler`'s `clock` and `random`, which tests replace. Everything
+else is `schedule`'s own: the job list, `run_pending` running due jobs in order of their due time, and
+`run_all` for one round.
+
+Why re-scheduling per run rather than `every(a).to(b)`: `.to()` draws whole seconds from the global
+random generator against the real clock, which no test can control; here the jitter is drawn, to the
+millisecond, each time a run is planned. The next run is planned when the previous one *finishes*
+(`Job.run` re-schedules after calling the job), so a run that overran its interval is followed by one
+run after the interval from then, never by a burst replaying the missed ones (`schedule`'s own
+`run_pending` promises the same). What `schedule` does not do (field notes §2 item 14: no persistence,
+no concurrency) is covered elsewhere: the account lock taken inside each run refuses a second run of the
+same account, from this loop or a manual `sc-cancel run`, and the lock is reported here as "skipped:
+still running" rather than as a failure.
+"""
+
+from __future__ import annotations
+
+import random as random_module
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import schedule
+from loguru import logger
+
+from automation.errors import BadInputError, ExitCode
+from automation.scheduler.outcome import JobOutcome
+
+MAX_NAP_SECONDS = 60.0
+"""Longest single wait: the loop re-reads the clock at least this often, so a changed system clock or a
+suspended machine delays a run by at most this much."""
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _log_with_loguru(level: str, message: str) -> None:
+    logger.log(level, message)
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """One account in the loop: run `run` every `interval` plus a random delay up to `jitter`.
+
+    `run` does the whole account run and returns its outcome; it may raise (any exception is turned into
+    an outcome by the loop). It must take the account's lock itself (`run_account` does), since the lock
+    is what keeps two runs of one account apart.
+    """
+
+    account: str
+    interval: timedelta
+    jitter: timedelta
+    run: Callable[[], JobOutcome]
+
+    def __post_init__(self) -> None:
+        if self.interval <= timedelta(0):
+            raise BadInputError(f"account '{self.account}': schedule.every must be more than 0")
+        if self.jitter < timedelta(0):
+            raise BadInputError(f"account '{self.account}': schedule.jitter must not be negative")
+
+
+class _ClockedJob(schedule.Job):
+    """A `schedule.Job` whose notion of "now" and of "random" is its owner's."""
+
+    def __init__(self, owner: Scheduler, spec: ScheduledJob, jobs: schedule.Scheduler) -> None:
+        # `schedule` wants a whole number of units; the real interval (and its jitter) is `spec`'s.
+        super().__init__(max(1, round(spec.interval.total_seconds())), jobs)
+        self.owner = owner
+        self.spec = spec
+        self.first = True
+
+    @property
+    def should_run(self) -> bool:
+        return self.next_run is not None and self.owner.now() >= self.next_run
+
+    def _schedule_next_run(self) -> None:
+        # The first run starts at once (spread by the jitter, so accounts do not all start together);
+        # later ones an interval after the previous run ended.
+        base = timedelta(0) if self.first else self.spec.interval
+        self.first = False
+        self.next_run = self.owner.now() + base + self.owner.draw_jitter(self.spec.jitter)
+
+
+class Scheduler:
+    """Runs each account's job on its own schedule until told to stop; one failing never stops the rest."""
+
+    def __init__(
+        self,
+        jobs: list[ScheduledJob],
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        sleep: Callable[[float], object] | None = None,
+        random: Callable[[float, float], float] = random_module.uniform,
+        log: Callable[[str, str], None] = _log_with_loguru,
+    ) -> None:
+        """`sleep(seconds)` waits between runs (default: wait on the stop event, so a signal ends the
+        wait at once); `random(low, high)` draws the jitter; `log(level, message)` receives one line per
+        run and the loop's own notices (default: loguru)."""
+        if not jobs:
+            raise BadInputError("nothing to schedule: no account is configured")
+        names = [j.account for j in jobs]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise BadInputError(f"each account can be scheduled once: {', '.join(dupes)} appear twice")
+        self.now = clock
+        self._sleep = sleep
+        self._random = random
+        self._log = log
+        self._stop = threading.Event()
+        self._round: list[JobOutcome] | None = None
+        """Outcomes of the round `run_once` is running; None in the endless loop."""
+        self._last: dict[str, JobOutcome] = {}
+        self._jobs = schedule.Scheduler()
+        for spec in jobs:
+            job = _ClockedJob(self, spec, self._jobs)
+            job.seconds.do(self._execute, spec)
+
+    def draw_jitter(self, jitter: timedelta) -> timedelta:
+        """A fresh random delay in [0, jitter], drawn for every run planned."""
+        if jitter <= timedelta(0):
+            return timedelta(0)
+        seconds = jitter.total_seconds()
+        return timedelta(seconds=min(max(self._random(0.0, seconds), 0.0), seconds))
+
+    def next_runs(self) -> dict[str, datetime]:
+        """When each account runs next, soonest first (for status display)."""
+        planned = [(job.spec.account, job.next_run) for job in self._clocked_jobs() if job.next_run]
+        return dict(sorted(planned, key=lambda item: item[1]))
+
+    def last_outcomes(self) -> dict[str, JobOutcome]:
+        """The latest outcome of each account that has run (for status display); only the latest is
+        kept, so a loop running for months does not grow."""
+        return dict(self._last)
+
+    def run_once(self, stop: threading.Event | None = None) -> list[JobOutcome]:
+        """Run every account once, in the settings' order, and return the outcomes (`schedule --once`,
+        for cron and Kubernetes CronJobs). With `stop` set midway, accounts not yet started are left out."""
+        self._stop = stop or threading.Event()
+        outcomes: list[JobOutcome] = []
+        self._round = outcomes
+        try:
+            self._jobs.run_all(delay_seconds=0)
+        finally:
+            self._round = None
+        return outcomes
+
+    def run_forever(self, stop: threading.Event) -> None:
+        """Loop until `stop` is set (by `install_signal_handlers` on SIGTERM or Ctrl-C). A run in
+        progress is finished, not interrupted; no further run starts."""
+        self._stop = stop
+        nap = self._sleep if self._sleep is not None else stop.wait
+        plan = ", ".join(
+            f"{job.spec.account} every {_short(job.spec.interval)} (+ up to {_short(job.spec.jitter)})"
+            for job in self._clocked_jobs()
+        )
+        self._log("INFO", f"scheduler: started for {plan}; stop with Ctrl-C or SIGTERM")
+        while not stop.is_set():
+            self._jobs.run_pending()
+            if stop.is_set():
+                break
+            wait = self._seconds_to_next_run()
+            if wait > 0:
+                nap(min(wait, MAX_NAP_SECONDS))
+        self._log("INFO", "scheduler: stopped")
+
+    def _clocked_jobs(self) -> list[_ClockedJob]:
+        return [job for job in self._jobs.jobs if isinstance(job, _ClockedJob)]
+
+    def _seconds_to_next_run(self) -> float:
+        next_run = self._jobs.get_next_run()
+        if next_run is None:
+            return MAX_NAP_SECONDS
+        return (next_run - self.now()).total_seconds()
+
+    def _execute(self, spec: ScheduledJob) -> None:
+        """One run of one account; whatever happens becomes an outcome and a log line, never an
+        exception that would end the loop."""
+        if self._stop.is_set():
+            return
+        started = self.now()
+        try:
+            outcome = spec.run()
+        except Exception as exc:  # LockedError included: its exit code 6 makes the outcome "skipped"
+            outcome = JobOutcome.from_exception(spec.account, exc, started_at=started, finished_at=self.now())
+            if outcome.exit_code == 1:
+                # Not a deliberate failure: keep the traceback (in the JSON log file) for the bug report.
+                logger.opt(exception=exc).debug("traceback of the failed run of {}", spec.account)
+        if self._round is not None:
+            self._round.append(outcome)
+        self._last[spec.account] = outcome
+        self._log(_level_of(outcome), outcome.line())
+
+
+def _short(delta: timedelta) -> str:
+    """`1h5m`, `10m`, `90s` -> `1m30s`: durations as the settings file writes them."""
+    seconds = delta.total_seconds()
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        count, seconds = divmod(seconds, size)
+        if count:
+            parts.append(f"{int(count)}{unit}")
+    if seconds or not parts:
+        parts.append(f"{seconds:g}s")
+    return "".join(parts)
+
+
+def _level_of(outcome: JobOutcome) -> str:
+    """INFO for a run that went well or was skipped, WARNING when the kill switch held actions back (an
+    operator's choice), ERROR for everything else."""
+    if not outcome.failed:
+        return "INFO"
+    if outcome.exit_code == ExitCode.STOPPED:
+        return "WARNING"
+    return "ERROR"

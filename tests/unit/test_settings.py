@@ -1,0 +1,314 @@
+"""Settings: the example files load, mistakes name file, line and field (exit code 2), secrets are only
+ever references resolved from the environment or the OS keyring, and precedence is defaults < file <
+environment < command line."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+
+from automation.cli import _settings
+from automation.commands import Invocation
+from automation.errors import BadInputError, ExitCode
+from automation.settings import (
+    Environment,
+    EnvSecret,
+    KeyringRef,
+    KeyringSecret,
+    Settings,
+    default_data_dir,
+    load_settings,
+    parse_duration,
+    resolve_secret,
+)
+from automation.targets import resolve_targets
+from automation.yaml_source import YamlError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO_ROOT / "config.example.yaml"
+TWO_ACCOUNTS = REPO_ROOT / "config.two-accounts.example.yaml"
+
+MINIMAL = """\
+format: 1
+accounts:
+  - name: shop
+    email: seller@example.com
+    password: {env: SHOP_PASSWORD}
+    marketplaces:
+      - base_url: https://sellercentral.amazon.com/
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "settings.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> str:
+    with pytest.raises(YamlError) as caught:
+        load_settings(path)
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    return str(caught.value)
+
+
+# ---- the example files ---------------------------------------------------------------------------
+
+
+def test_the_one_account_example_loads_with_references_only() -> None:
+    settings, _ = load_settings(EXAMPLE)
+    (account,) = settings.accounts
+    assert account.name == "shop-na"
+    assert isinstance(account.password, EnvSecret)
+    assert isinstance(account.totp_secret, KeyringSecret)
+    assert [m.store for m in account.marketplaces] == ["Your Store - United States", "Your Store - Canada"]
+    assert all(m.base_url == "https://sellercentral.amazon.com" for m in account.marketplaces)
+    assert account.rules == REPO_ROOT / "rules.yaml"  # relative to the settings file
+    assert account.schedule.interval == timedelta(minutes=10)
+    assert account.schedule.jitter_delta == timedelta(minutes=1)
+    assert settings.notifications.urls == [EnvSecret(env="SC_CANCEL_NOTIFY_URL")]
+
+
+def test_the_two_account_example_points_each_account_at_its_own_sandbox() -> None:
+    settings, _ = load_settings(TWO_ACCOUNTS)
+    assert [a.name for a in settings.accounts] == ["sandbox-east", "sandbox-west"]
+    urls = [a.marketplaces[0].base_url for a in settings.accounts]
+    assert urls == ["http://127.0.0.1:8765", "http://127.0.0.1:8766"]
+    for account in settings.accounts:
+        assert account.rules == REPO_ROOT / "rules.example.yaml"
+        assert account.rules.is_file()
+        assert account.schedule.interval > timedelta(0)
+    env = {"SC_CANCEL_SANDBOX_PASSWORD": "pw", "SC_CANCEL_SANDBOX_TOTP": "JBSWY3DPEHPK3PXP"}
+    targets = resolve_targets(scenario=None, base_url=None, settings=settings, account=None, env=env)
+    assert len({t.key for t in targets}) == 2  # same e-mail, different sites: separate state and locks
+    assert [t.password().get_secret_value() for t in targets] == ["pw", "pw"]
+    only = resolve_targets(scenario=None, base_url=None, settings=settings, account="sandbox-west", env=env)
+    assert [t.name for t in only] == ["sandbox-west"]
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, TWO_ACCOUNTS])
+def test_the_examples_hold_no_secret_values(path: Path) -> None:
+    """Every password and TOTP secret in the examples is a reference (the model refuses strings)."""
+    settings, doc = load_settings(path)
+    for index, account in enumerate(settings.accounts):
+        raw = doc.data["accounts"][index]
+        assert isinstance(raw["password"], dict)
+        assert account.totp_secret is None or isinstance(raw["totp_secret"], dict)
+
+
+# ---- mistakes, with file, line and field ---------------------------------------------------------
+
+
+def test_a_plain_string_password_is_refused_helpfully_without_echoing_it(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("{env: SHOP_PASSWORD}", "hunter2-not-a-reference"))
+    message = problems(path)
+    assert f"{path}:5:5: accounts[0].password:" in message
+    assert "secrets never go in the settings file" in message
+    assert "{env: VARIABLE_NAME}" in message
+    assert "keyring" in message
+    assert "hunter2" not in message
+
+
+def test_a_plain_string_totp_secret_is_refused_too(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "    totp_secret: JBSWY3DPEHPK3PXP\n")
+    message = problems(path)
+    assert f"{path}:8:5: accounts[0].totp_secret:" in message
+    assert "JBSWY3DPEHPK3PXP" not in message
+
+
+def test_a_bad_duration_names_its_line_and_field(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "    schedule:\n      every: often\n      jitter: 30s\n")
+    message = problems(path)
+    assert f"{path}:9:7: accounts[0].schedule.every:" in message
+    assert "'often' is not a duration like 90s, 10m, 2h or 1d" in message
+
+
+def test_unknown_fields_and_missing_ones_are_named(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    email: seller@example.com\n", "    e-mail: seller@example.com\n")
+    message = problems(write(tmp_path, text))
+    assert ":4:5: accounts[0].e-mail: unknown field" in message
+    assert "accounts[0].email: required field is missing" in message
+
+
+def test_a_bad_base_url_and_a_bad_locale_are_named(tmp_path: Path) -> None:
+    text = MINIMAL.replace("https://sellercentral.amazon.com/", "sellercentral.amazon.com")
+    text += "        locale: en_AU\n"
+    message = problems(write(tmp_path, text))
+    assert ":7:9: accounts[0].marketplaces[0].base_url: 'sellercentral.amazon.com' is not a URL" in message
+    assert ":8:9: accounts[0].marketplaces[0].locale:" in message
+
+
+def test_duplicate_account_names_and_newer_formats_are_refused(tmp_path: Path) -> None:
+    account = MINIMAL.split("accounts:\n", 1)[1]
+    message = problems(write(tmp_path, MINIMAL + account))
+    assert "account names must be unique: shop" in message
+    message = problems(write(tmp_path, MINIMAL.replace("format: 1", "format: 2"), "newer.yaml"))
+    assert ":1:1: format: format 2 is newer than this sc-cancel understands; upgrade sc-cancel" in message
+
+
+def test_settings_that_are_not_a_mapping_and_missing_files(tmp_path: Path) -> None:
+    assert "settings are a mapping" in problems(write(tmp_path, "- just\n- a list\n"))
+    assert "file not found" in problems(tmp_path / "nowhere.yaml")
+
+
+def test_an_empty_file_means_the_defaults(tmp_path: Path) -> None:
+    settings, _ = load_settings(write(tmp_path, ""))
+    assert settings == Settings()
+
+
+def test_an_unknown_account_name_lists_the_known_ones(tmp_path: Path) -> None:
+    settings, _ = load_settings(write(tmp_path, MINIMAL))
+    with pytest.raises(BadInputError, match=r"no account named 'shop-eu' in the settings \(known: shop\)"):
+        settings.account("shop-eu")
+
+
+def test_durations() -> None:
+    assert parse_duration("90s") == timedelta(seconds=90)
+    assert parse_duration("1.5h") == timedelta(minutes=90)
+    assert parse_duration(" 2 d ") == timedelta(days=2)
+    assert parse_duration(45) == timedelta(seconds=45)
+    with pytest.raises(ValueError, match="not a duration"):
+        parse_duration("10 minutes")
+
+
+# ---- precedence ----------------------------------------------------------------------------------
+
+
+def invocation(settings: Settings, environ: dict[str, str], **options: object) -> Invocation:
+    args = argparse.Namespace(**options)
+    return Invocation(args, settings, None, Environment.from_mapping(environ), environ)
+
+
+def test_data_dir_precedence_default_file_environment_command_line(tmp_path: Path) -> None:
+    home = {"XDG_DATA_HOME": str(tmp_path / "xdg")}
+    assert invocation(Settings(), home).data_dir == tmp_path / "xdg" / "sc-cancel"
+    assert default_data_dir(home) == tmp_path / "xdg" / "sc-cancel"
+    path = write(tmp_path, "data_dir: state\n")
+    from_file, _ = load_settings(path)
+    assert from_file.data_dir == tmp_path / "state"  # relative to the settings file
+    assert invocation(from_file, home).data_dir == tmp_path / "state"
+    env = {**home, "SC_CANCEL_DATA_DIR": str(tmp_path / "env")}
+    assert invocation(from_file, env).data_dir == tmp_path / "env"
+    assert invocation(from_file, env, data_dir=tmp_path / "cli").data_dir == tmp_path / "cli"
+
+
+def test_which_settings_file_command_line_then_environment_then_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    none, path = _settings(argparse.Namespace(config=None), Environment())
+    assert (none, path) == (Settings(), None)
+    write(tmp_path, "keep_runs: 1\n", "sc-cancel.yaml")
+    assert _settings(argparse.Namespace(config=None), Environment())[0].keep_runs == 1
+    env_file = write(tmp_path, "keep_runs: 2\n", "env.yaml")
+    env = Environment.from_mapping({"SC_CANCEL_CONFIG": str(env_file)})
+    assert _settings(argparse.Namespace(config=None), env)[0].keep_runs == 2
+    cli_file = write(tmp_path, "keep_runs: 3\n", "cli.yaml")
+    assert _settings(argparse.Namespace(config=cli_file), env)[0].keep_runs == 3
+
+
+def test_command_line_browser_options_override_the_file(tmp_path: Path) -> None:
+    settings, _ = load_settings(write(tmp_path, "browser:\n  headless: true\n  slow_mo_ms: 0\n"))
+    rt = invocation(
+        settings,
+        {"XDG_DATA_HOME": str(tmp_path)},
+        headed=True,
+        slow_mo=250,
+        trace="on",
+        selectors=None,
+        pause_on_error=False,
+    ).runtime()
+    assert rt.browser.headless is False
+    assert rt.browser.slow_mo_ms == 250
+    assert str(rt.browser.trace) == "on"
+
+
+# ---- secrets: environment and keyring ------------------------------------------------------------
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring, as an OS keyring would answer."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_env_references_resolve_at_use_and_say_which_variable_is_missing() -> None:
+    ref = EnvSecret(env="SHOP_PASSWORD")
+    assert resolve_secret(ref, {"SHOP_PASSWORD": "s3cret"}, "password").get_secret_value() == "s3cret"
+    assert "s3cret" not in repr(resolve_secret(ref, {"SHOP_PASSWORD": "s3cret"}, "password"))
+    with pytest.raises(
+        BadInputError, match="account 'shop' password: the environment variable SHOP_PASSWORD"
+    ):
+        resolve_secret(ref, {}, "account 'shop' password")
+
+
+def test_keyring_references_resolve_from_the_os_keyring(memory_keyring: MemoryKeyring) -> None:
+    memory_keyring.set_password("sc-cancel", "seller@example.com", "from-keyring")
+    ref = KeyringSecret(keyring=KeyringRef(username="seller@example.com"))
+    assert resolve_secret(ref, {}, "password").get_secret_value() == "from-keyring"
+
+
+def test_an_empty_keyring_says_how_to_store_the_secret(memory_keyring: MemoryKeyring) -> None:
+    ref = KeyringSecret(keyring=KeyringRef(service="shop", username="seller@example.com"))
+    with pytest.raises(BadInputError, match=r"keyring set shop seller@example.com"):
+        resolve_secret(ref, {}, "password")
+
+
+def test_an_unusable_keyring_is_bad_input_not_a_crash() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        ref = KeyringSecret(keyring=KeyringRef(username="seller@example.com"))
+        with pytest.raises(BadInputError, match="the OS keyring cannot be read"):
+            resolve_secret(ref, {}, "password")
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_targets_resolve_secrets_only_when_signing_in(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
+    text = MINIMAL + "    totp_secret: {keyring: {username: shop-totp}}\n"
+    settings, _ = load_settings(write(tmp_path, text))
+    (target,) = resolve_targets(scenario=None, base_url=None, settings=settings, account=None, env={})
+    assert target.marketplaces[0].base_url == "https://sellercentral.amazon.com"  # trailing / dropped
+    with pytest.raises(BadInputError, match="SHOP_PASSWORD is not set"):
+        target.password()
+    memory_keyring.set_password("sc-cancel", "shop-totp", "JBSWY3DPEHPK3PXP")
+    totp = target.totp_secret()
+    assert totp is not None
+    assert totp.get_secret_value() == "JBSWY3DPEHPK3PXP"
+
+
+def test_a_zero_interval_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "    schedule:\n      every: 0s\n      jitter: 0s\n")
+    assert f"{path}:9:7: accounts[0].schedule.every: '0s' must be more than 0, e.g. 10m" in problems(path)
