@@ -215,4 +215,5 @@ def _commands() -> dict[str, Any]:
         "reject": commands.cmd_reject,
         "history": commands.cmd_history,
         "rules": commands.cmd_rules,
+        "schedule": commands.cmd_schedule,
     }

@@ -52,7 +52,7 @@ class Invocation:
         selectors_dir = self.option("selectors") or self.settings.selectors_dir or REPO_SELECTORS
         browser: BrowserSettings = self.settings.browser
         updates: dict[str, Any] = {}
-        if self.env.chromium and browser.executable is None:
+        if self.env.chromium:  # the environment wins over the settings file
             updates["executable"] = self.env.chromium
         if self.option("headed"):
             updates["headless"] = False
@@ -324,4 +324,32 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
             print(f"   => no rule matched: default {loaded.ruleset.default}")
     if not requests:
         print("No pending requests in the last scan.")
+    return ExitCode.OK
+
+
+def cmd_schedule(inv: Invocation) -> int:
+    import threading
+
+    from automation.rules.loader import load_rules
+    from automation.runner import run_account
+    from automation.scheduler import Scheduler, install_signal_handlers, job_for_target, round_exit_code
+
+    rt = inv.runtime()
+    targets = inv.targets()
+    for target in targets:  # every rules file is validated before the loop starts
+        load_rules(rules_file_for(inv, target))
+
+    def run_target(target: Any) -> Any:
+        rules = load_rules(rules_file_for(inv, target))  # re-read: edits apply without a restart
+        return run_account(target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled)
+
+    scheduler = Scheduler([job_for_target(t, run_target, clock=rt.clock) for t in targets])
+    stop = threading.Event()
+    restore = install_signal_handlers(stop)
+    try:
+        if inv.args.once:
+            return round_exit_code(scheduler.run_once(stop))
+        scheduler.run_forever(stop)
+    finally:
+        restore()
     return ExitCode.OK

@@ -51,8 +51,13 @@ def read_order(ctx: SourceContext, order_id: str) -> Order | None:
     return ctx.retrying(f"order {order_id}", step)
 
 
-def check_before(order: Order | None, *, official: bool) -> CancelResult | None:
-    """Why the order must not be cancelled now, or None when every check passes. Pure."""
+def check_before(order: Order | None, *, official: bool, banner_expected: bool) -> CancelResult | None:
+    """Why the order must not be cancelled now, or None when every check passes. Pure.
+
+    `banner_expected`: the request was seen on Manage Orders, so its banner must still be there. A
+    request seen only in Messages (the legacy channel) has no banner; for it, Amazon's own proof is the
+    cancel form's reason locked to Buyer Canceled, checked on the next page.
+    """
     if order is None:
         return CancelResult(Outcome.SKIPPED, "the order is not found in Seller Central")
     if order.status is OrderStatus.CANCELED:
@@ -63,7 +68,7 @@ def check_before(order: Order | None, *, official: bool) -> CancelResult | None:
         )
     if order.fulfillment is not Fulfillment.MFN:
         return CancelResult(Outcome.SKIPPED, "the order is not merchant-fulfilled")
-    if official and not order.has_request_banner:
+    if official and banner_expected and not order.has_request_banner:
         return CancelResult(Outcome.SKIPPED, "the buyer's request is no longer shown on the order")
     if not order.cancellable:
         return CancelResult(Outcome.SKIPPED, 'Seller Central does not offer "Cancel order" for this order')
@@ -79,11 +84,13 @@ def _verify_canceled(ctx: SourceContext, order_id: str) -> bool:
     return False
 
 
-def cancel_order(ctx: SourceContext, ledger: Ledger, action: ActionRecord, *, official: bool) -> CancelResult:
+def cancel_order(
+    ctx: SourceContext, ledger: Ledger, action: ActionRecord, *, official: bool, banner_expected: bool
+) -> CancelResult:
     """Carry out one approved cancel action and leave the ledger in its final (or unknown) state."""
     order_id = action.order_id
     order = read_order(ctx, order_id)
-    verdict = check_before(order, official=official)
+    verdict = check_before(order, official=official, banner_expected=banner_expected)
     if verdict is not None:
         _finish(ledger, action, verdict)
         return verdict

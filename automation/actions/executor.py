@@ -194,7 +194,10 @@ class Executor:
         if action.state is not ActionState.APPROVED:
             base.outcome, base.outcome_reason = str(action.state), action.reason
             return base
-        result = cancel_order(self.ctx, self.ledger, action, official=request.kind == "official")
+        result = cancel_order(
+            self.ctx, self.ledger, action, official=request.kind == "official",
+            banner_expected=Channel.MANAGE_ORDERS in request.sources,
+        )
         if result.submitted:
             self.cancels_this_run += 1
         base.outcome, base.outcome_reason = str(result.outcome), result.reason

@@ -130,6 +130,11 @@ class BrowserSession:
                 headless=opts.headless,
                 slow_mo=opts.slow_mo_ms or None,
                 args=launch_args(opts),
+                # Ctrl-C and SIGTERM are the scheduler's to handle: it finishes the current step and
+                # closes the browser itself, rather than losing it mid-action.
+                handle_sigint=False,
+                handle_sigterm=False,
+                handle_sighup=False,
             )
         except PlaywrightError as exc:
             raise NoBrowserError(f"Chromium {self.chromium.path} could not start: {exc.message}") from None
