@@ -120,6 +120,22 @@ def build_parser() -> ArgumentParser:
     _target_options(explain)
     _browser_options(explain)
 
+    schedule = sub.add_parser("schedule", help="run every configured account on its schedule")
+    _target_options(schedule)
+    _browser_options(schedule)
+    schedule.add_argument("--once", action="store_true", help="one round of every account, then exit (cron)")
+    schedule.add_argument("--rules", type=Path, help="rules file for every account (default: each account's)")
+    schedule.add_argument(
+        "--execute", action="store_true", help="carry out approved actions (default: dry run)"
+    )
+
+    report = sub.add_parser("report", help="list recent runs, or show one run's report")
+    report.add_argument("run_id", nargs="?", help="a run id (or a unique prefix); default: list the runs")
+    report.add_argument("--latest", action="store_true", help="the most recent run")
+    report.add_argument("--open", action="store_true", help="open the HTML report in a browser")
+    report.add_argument("--limit", type=int, default=20)
+    report.add_argument("--config", type=Path, help="settings file (for runs_dir)")
+
     login = sub.add_parser(
         "login", help="sign in (by hand when needed) and save the session for headless runs"
     )
@@ -216,4 +232,5 @@ def _commands() -> dict[str, Any]:
         "history": commands.cmd_history,
         "rules": commands.cmd_rules,
         "schedule": commands.cmd_schedule,
+        "report": commands.cmd_report,
     }

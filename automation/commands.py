@@ -12,6 +12,7 @@ import getpass
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,17 @@ class Invocation:
             updates["trace"] = TraceMode(self.args.trace)
         if self.option("pause_on_error"):
             updates["pause_on_error"] = True
+        from automation.notify.hooks import RunHooks
+
+        hooks = RunHooks.build(
+            self.settings,
+            self.environ,
+            data_dir=self.data_dir,
+            runs_dir=Path(runs_dir).expanduser().resolve(),
+            clock=lambda: datetime.now(UTC),
+        )
         return Runtime(
+            after_run=hooks.after_run,
             data_dir=self.data_dir,
             runs_dir=Path(runs_dir).expanduser().resolve(),
             selectors_dir=Path(selectors_dir).expanduser().resolve(),
@@ -339,9 +350,19 @@ def cmd_schedule(inv: Invocation) -> int:
     for target in targets:  # every rules file is validated before the loop starts
         load_rules(rules_file_for(inv, target))
 
+    from automation.notify.hooks import RunHooks
+
+    hooks = RunHooks.build(
+        inv.settings, inv.environ, data_dir=inv.data_dir, runs_dir=rt.runs_dir, clock=rt.clock
+    )
+    started_at = rt.clock()
+
     def run_target(target: Any) -> Any:
+        hooks.round_checks(rt.ledger_path, targets, started_at)
         rules = load_rules(rules_file_for(inv, target))  # re-read: edits apply without a restart
-        return run_account(target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled)
+        return run_account(
+            target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled
+        )
 
     scheduler = Scheduler([job_for_target(t, run_target, clock=rt.clock) for t in targets])
     stop = threading.Event()
@@ -352,4 +373,21 @@ def cmd_schedule(inv: Invocation) -> int:
         scheduler.run_forever(stop)
     finally:
         restore()
+    return ExitCode.OK
+
+
+def cmd_report(inv: Invocation) -> int:
+    """`sc-cancel report`: the recent runs; with a run id (or --latest), that run's report file."""
+    import webbrowser
+
+    from automation.report import list_runs, open_report, print_run_list
+
+    runs_dir = inv.runtime().runs_dir
+    if inv.args.run_id is None and not inv.args.latest:
+        print_run_list(list_runs(runs_dir, inv.args.limit), sys.stdout)
+        return ExitCode.OK
+    path = open_report(runs_dir, inv.args.run_id)
+    print(path)
+    if inv.args.open:
+        webbrowser.open(path.as_uri())
     return ExitCode.OK

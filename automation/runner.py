@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,14 @@ from automation.artifacts import RunFolder
 from automation.browser.session import BrowserSession, SessionOptions
 from automation.browser.signin import Credentials, SignIn
 from automation.errors import PageChangedError, ScCancelError
-from automation.ledger import Ledger
-from automation.locators import SelectorFile, load_all_selector_files
+from automation.ledger import Ledger, ThreadMark
+from automation.locators import SelectorFile, load_all_selector_files, resolve
 from automation.locks import account_lock
 from automation.models import CancellationRequest, Order, ScanStats
-from automation.pages.base import PageContext
+from automation.pages.base import PageContext, PageObject
 from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
 from automation.redact import REDACTOR
+from automation.report import PhaseTimer, RunReport, build_report, write_reports
 from automation.settings import BrowserSettings
 from automation.sources import manage_orders as mo_source
 from automation.sources import messages as msg_source
@@ -49,6 +50,8 @@ class Runtime:
     announce: Callable[[str], None] = field(default=lambda message: logger.info(message))
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sandbox_session_minutes: float = 720.0
+    after_run: Callable[[RunReport, Ledger], None] | None = None
+    """Called with every finished run's report (notifications, clean-up); its failures are logged only."""
 
     @property
     def ledger_path(self) -> Path:
@@ -83,6 +86,12 @@ class Prepared:
     def lookup(self, locale: str) -> Callable[[str], list[str]]:
         texts = self.texts[locale]
         return texts.ui_texts
+
+
+class HomeCheck(PageObject):
+    """Any signed-in page: the top bar is the landmark (selectors/common.yaml)."""
+
+    page_key = "common"
 
 
 @contextlib.contextmanager
@@ -150,6 +159,45 @@ class AccountBrowser:
         )
         self.sign_ins = 0
 
+    @property
+    def label(self) -> str:
+        return self.market.store or self.market.marketplace or self.pages.base_url
+
+    @property
+    def marks_key(self) -> str:
+        """Inbox marks are per marketplace when an account has several (each has its own inbox)."""
+        if len(self.target.marketplaces) == 1:
+            return self.target.key
+        return f"{self.target.key}#{self.market.marketplace or self.market.store}"
+
+    def ensure_store(self, *, several: bool) -> None:
+        """Make this marketplace's store the active one (the account picker), signing in if needed.
+
+        With one marketplace the sign-in's picker already chose it; with several, the top bar's store
+        is checked and the picker reopened when another store is active.
+        """
+        if not several or not self.market.store:
+            return
+        page = self.session.page
+        common = self.prepared.selectors["common"]
+        store_name = resolve(page, common.candidates("store_name"), self.pages.texts)
+        ctx = self.source_context()
+
+        def current_store(_attempt: int) -> str:
+            page.goto(self.pages.url("/home"), wait_until="domcontentloaded")
+            HomeCheck(page, self.pages).wait_ready()
+            return " ".join(store_name.inner_text().split()) if store_name.count() else ""
+
+        if ctx.retrying("store check", current_store) == self.market.store:
+            return
+        logger.info("switching to the store {}", self.market.store)
+        page.goto(self.pages.url("/authorization/select-account?returnTo=%2Fhome&mons_redirect=remedy_url"))
+        SignIn(page, self.pages).sign_in(credentials(self.target, self.market))
+        if ctx.retrying("store check", current_store) != self.market.store:
+            raise PageChangedError(
+                f"the account picker did not switch to the store {self.market.store!r}", page_key="signin"
+            )
+
     def sign_in(self) -> None:
         """Called when a page turned out to be the sign-in form: sign in, then save the session."""
         creds = credentials(self.target, self.market)
@@ -171,15 +219,14 @@ class AccountBrowser:
         )
 
 
-def _scan_with_browser(
-    browser: AccountBrowser, ledger: Ledger, target: Target
-) -> tuple[list[CancellationRequest], ScanStats, list[msg_source.ThreadMark]]:
+def _scan_market(browser: AccountBrowser, ledger: Ledger, target: Target) -> MarketScan:
+    """Read both channels of one marketplace and merge them into one request per order."""
     ctx = browser.source_context()
+    marks_key = browser.marks_key
     mo = mo_source.read_requests(ctx)
-    marks = ledger.thread_marks(target.key)
     msgs = msg_source.read_requests(
         ctx,
-        marks,
+        ledger.thread_marks(marks_key),
         knows_details=lambda oid: oid in mo.sightings and mo.sightings[oid].reason is not None,
     )
     message_order_ids = {oid for oid, _ in msgs.sightings}
@@ -198,19 +245,98 @@ def _scan_with_browser(
     for request in requests:
         if request.buyer_name:
             REDACTOR.add(request.buyer_name, "buyer")
-    stats = ScanStats(
-        orders_seen=len(mo.orders),
-        threads_seen=msgs.threads_listed,
-        pages_visited=browser.session.pages_visited,
-    )
     logger.debug(
-        "sources: manage_orders {} requests (filter {}), messages {} sightings, {} lookups",
+        "{}: manage_orders {} requests (filter {}), messages {} sightings, {} lookups",
+        browser.market.marketplace or browser.pages.base_url,
         len(mo.sightings),
         "used" if mo.filter_used else "absent",
         len(msgs.sightings),
         len(looked_up),
     )
-    return requests, stats, msgs.marks
+    return MarketScan(browser, requests, len(mo.orders), msgs.threads_listed, msgs.marks)
+
+
+@dataclass
+class MarketScan:
+    browser: AccountBrowser
+    requests: list[CancellationRequest]
+    orders_seen: int
+    threads_seen: int
+    marks: list[ThreadMark]
+
+
+def _merge_markets(scans: list[MarketScan]) -> list[CancellationRequest]:
+    """All marketplaces' requests; an order id belongs to one marketplace (the first that showed it)."""
+    merged: dict[str, CancellationRequest] = {}
+    for scan in scans:
+        for request in scan.requests:
+            if request.order_id in merged:
+                logger.warning("order {} shows in two marketplaces; kept the first", request.order_id)
+                continue
+            merged[request.order_id] = request
+    return [merged[oid] for oid in sorted(merged)]
+
+
+Then = Callable[[list[tuple["AccountBrowser", "ScanResult"]], Ledger], None]
+
+
+@dataclass
+class RunRecord:
+    """One run's bookkeeping: its id and folder, clocks and timings, closed by `finish` whatever happens."""
+
+    ledger: Ledger
+    rt: Runtime
+    target: Target
+    command: str
+    run_id: str
+    folder: RunFolder
+    base_urls: list[str]
+    started_at: datetime
+    started: float = field(default_factory=time.monotonic)
+    timer: PhaseTimer = field(default_factory=PhaseTimer)
+
+    def seconds(self) -> float:
+        return round(time.monotonic() - self.started, 3)
+
+    def finish(self, result: ScanResult | None, error: BaseException | None, run: RunState | None) -> None:
+        """Close the run in the ledger, write its report, let the caller notify. Never raises."""
+        try:
+            if error is None and result is not None:
+                self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=result.stats.model_dump())
+            else:
+                code = error.exit_code if isinstance(error, ScCancelError) else 1
+                stats = {"error": REDACTOR(str(error))[:500], "seconds": self.seconds()}
+                self.ledger.finish_run(self.run_id, status="failed", exit_code=int(code), stats=stats)
+            report = build_report(
+                run_id=self.run_id,
+                command=self.command,
+                account=self.target.name,
+                account_key=self.target.key,
+                folder=self.folder.path,
+                started_at=self.started_at,
+                finished_at=self.rt.clock(),
+                requests=result.requests if result else (),
+                new=result.new if result else (),
+                outcomes=run.outcomes if run else None,
+                stats=result.stats if result else None,
+                error=error if isinstance(error, Exception) else None,
+                marketplaces=[m.marketplace or m.locale for m in self.target.marketplaces],
+                base_url=self.base_urls[0] if self.base_urls else None,
+                timings=self.timer.as_dict(),
+                rules_path=run.rules_path if run else None,
+                rules_sha256=run.rules_sha256 if run else None,
+                execute=run.execute if run else None,
+                stopped=bool(run and run.stopped),
+            )
+            write_reports(self.folder, report)
+        except Exception as exc:  # the report must never hide the run's own outcome
+            logger.warning("could not finish the run's records: {}", exc)
+            return
+        if self.rt.after_run is not None:
+            try:
+                self.rt.after_run(report, self.ledger)
+            except Exception as exc:  # notifications and clean-up never fail a run
+                logger.warning("after-run step failed: {}", exc)
 
 
 def scan_account(
@@ -218,58 +344,39 @@ def scan_account(
     rt: Runtime,
     *,
     command: str = "scan",
-    then: Callable[[AccountBrowser, Ledger, ScanResult], None] | None = None,
+    then: Then | None = None,
+    run: RunState | None = None,
 ) -> ScanResult:
-    """Scan one account: lock, sign in if needed, read both channels, merge, record in the ledger.
+    """Scan one account: lock, sign in if needed, read both channels of every marketplace, merge,
+    record in the ledger, write the run's report.
 
-    `then` runs with the browser still open and the lock still held (the `run` command's actions).
+    `then` runs with the browser still open and the lock still held (the `run` command's actions), with
+    each marketplace's browser and its share of the requests.
     """
     prepared = Prepared.load(rt.selectors_dir)
-    started = time.monotonic()
+    started_at = rt.clock()
     with (
         account_lock(rt.data_dir, target.key),
         contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
         serve_sandbox_if_needed(target, rt) as sandbox_url,
     ):
-        market = target.marketplaces[0]
-        base_url = sandbox_url or market.base_url or ""
+        base_urls = [sandbox_url or m.base_url or "" for m in target.marketplaces]
         run_id = ledger.start_run(target.key, command)
         common = prepared.selectors["common"]
         folder = RunFolder.create(rt.runs_dir, run_id, tuple(common.fields.get("personal_data", ())))
-        logger.info("{} {}: run {} against {}", command, target.name, run_id, base_url)
+        record = RunRecord(ledger, rt, target, command, run_id, folder, base_urls, started_at)
+        logger.info(
+            "{} {}: run {} against {}", command, target.name, run_id, ", ".join(sorted(set(base_urls)))
+        )
+        result: ScanResult | None = None
+        error: BaseException | None = None
         try:
-            with BrowserSession(session_options(rt, target, market, base_url)) as session:
-                browser = AccountBrowser(session, target, market, base_url, prepared, rt)
-                try:
-                    requests, stats, marks = _scan_with_browser(browser, ledger, target)
-                    session.save_storage_state()
-                    stats = stats.model_copy(update={"seconds": round(time.monotonic() - started, 3)})
-                    diff = ledger.record_scan(target.key, run_id, requests, marketplace=market.marketplace)
-                    ledger.record_threads(target.key, marks)
-                    result = ScanResult(
-                        target=target,
-                        run_id=run_id,
-                        scanned_at=rt.clock(),
-                        requests=requests,
-                        new=set(diff.new) | set(diff.reopened),
-                        stats=stats,
-                        run_folder=folder.path,
-                    )
-                    if then is not None:
-                        then(browser, ledger, result)
-                except Exception as exc:
-                    _keep_evidence(session, folder, exc)
-                    raise
+            result = _scan_and_act(record, prepared, then)
         except BaseException as exc:
-            code = exc.exit_code if isinstance(exc, ScCancelError) else 1
-            ledger.finish_run(
-                run_id,
-                status="failed",
-                exit_code=int(code),
-                stats={"error": str(exc)[:500], "seconds": round(time.monotonic() - started, 3)},
-            )
+            error = exc
             raise
-        ledger.finish_run(run_id, status="ok", exit_code=0, stats=result.stats.model_dump())
+        finally:
+            record.finish(result, error, run)
         logger.info(
             "{} {}: {} pending requests ({} new), {} orders and {} threads read, {} pages, {:.1f}s",
             command,
@@ -282,6 +389,54 @@ def scan_account(
             result.stats.seconds,
         )
         return result
+
+
+def _scan_and_act(record: RunRecord, prepared: Prepared, then: Then | None) -> ScanResult:
+    target, rt, ledger = record.target, record.rt, record.ledger
+    options = session_options(rt, target, target.marketplaces[0], record.base_urls[0])
+    with BrowserSession(options) as session:
+        try:
+            scans = []
+            for market, base_url in zip(target.marketplaces, record.base_urls, strict=True):
+                browser = AccountBrowser(session, target, market, base_url, prepared, rt)
+                with record.timer.phase(f"scan {browser.label}"):
+                    browser.ensure_store(several=len(target.marketplaces) > 1)
+                    scans.append(_scan_market(browser, ledger, target))
+            session.save_storage_state()
+            requests = _merge_markets(scans)
+            stats = ScanStats(
+                orders_seen=sum(s.orders_seen for s in scans),
+                threads_seen=sum(s.threads_seen for s in scans),
+                pages_visited=session.pages_visited,
+                seconds=record.seconds(),
+            )
+            markets = {m.marketplace for m in target.marketplaces if m.marketplace}
+            only_market = next(iter(markets)) if len(markets) == 1 else None
+            diff = ledger.record_scan(target.key, record.run_id, requests, marketplace=only_market)
+            for scan in scans:
+                ledger.record_threads(scan.browser.marks_key, scan.marks)
+            result = ScanResult(
+                target=target,
+                run_id=record.run_id,
+                scanned_at=rt.clock(),
+                requests=requests,
+                new=set(diff.new) | set(diff.reopened),
+                stats=stats,
+                run_folder=record.folder.path,
+            )
+            if then is not None:
+                with record.timer.phase("actions"):
+                    then([(s.browser, _share(result, s)) for s in scans], ledger)
+            return result
+        except Exception as exc:
+            _keep_evidence(session, record.folder, exc)
+            raise
+
+
+def _share(result: ScanResult, scan: MarketScan) -> ScanResult:
+    """The part of an account's scan that belongs to one marketplace."""
+    mine = {r.order_id for r in scan.requests}
+    return replace(result, requests=[r for r in result.requests if r.order_id in mine])
 
 
 def _keep_evidence(session: BrowserSession, folder: RunFolder, exc: BaseException) -> None:
@@ -325,6 +480,8 @@ class RequestOutcome:
 
 @dataclass
 class RunResult:
+    """A `run`: its scan, what happened to each request, and whether the STOP switch halted it."""
+
     scan: ScanResult
     outcomes: dict[str, RequestOutcome] = field(default_factory=dict)
     stopped: bool = False
@@ -334,19 +491,34 @@ class RunResult:
         return [oid for oid, o in self.outcomes.items() if o.outcome in ("failed", "unknown")]
 
 
+@dataclass
+class RunState:
+    """What a `run` adds to its scan's report; filled in while the browser is still open."""
+
+    rules_path: Path | None
+    rules_sha256: str | None
+    execute: bool
+    outcomes: dict[str, RequestOutcome] = field(default_factory=dict)
+    stopped: bool = False
+
+
 def run_account(
     target: Target, rt: Runtime, rules: Any, *, execute: bool, actions_enabled: bool = True
 ) -> RunResult:
     """Scan, decide with the rules, and (only with `execute`) carry out what is approved."""
-    holder: dict[str, RunResult] = {}
+    from automation.actions.executor import Executor
 
-    def act(browser: AccountBrowser, ledger: Ledger, scan: ScanResult) -> None:
-        from automation.actions.executor import Executor
+    state = RunState(rules_path=rules.path, rules_sha256=rules.sha256, execute=execute)
 
-        executor = Executor(
-            browser, ledger, scan, rules, rt, execute=execute, actions_enabled=actions_enabled
-        )
-        holder["result"] = executor.run()
+    def act(shares: list[tuple[AccountBrowser, ScanResult]], ledger: Ledger) -> None:
+        for browser, share in shares:
+            if len(shares) > 1:
+                browser.ensure_store(several=True)
+            result = Executor(
+                browser, ledger, share, rules, rt, execute=execute, actions_enabled=actions_enabled
+            ).run()
+            state.outcomes.update(result.outcomes)
+            state.stopped |= result.stopped
 
-    scan_account(target, rt, command="run", then=act)
-    return holder["result"]
+    scan = scan_account(target, rt, command="run", then=act, run=state)
+    return RunResult(scan=scan, outcomes=state.outcomes, stopped=state.stopped)

@@ -147,6 +147,30 @@ class Notifications(_Strict):
     urls: list[SecretRef | str] = Field(default_factory=list, description="Apprise URLs (or env references).")
     events: list[str] | None = Field(default=None, description="Only these events; default: all.")
     daily_summary_at: str | None = Field(default="08:00", description="Local time of the daily summary.")
+
+    @field_validator("daily_summary_at")
+    @classmethod
+    def _hh_mm(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value):
+            raise ValueError(f"'{value}' is not a time of day like 08:00")
+        return value
+
+    @field_validator("stale_after", "ship_by_warning")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value)
+        return value
+
+    @field_validator("events")
+    @classmethod
+    def _events(cls, value: list[str] | None) -> list[str] | None:
+        from automation.notify.event import ALL_EVENTS as known
+
+        unknown = sorted(set(value or ()) - known)
+        if unknown:
+            raise ValueError(f"unknown event(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return value
+
     stale_after: str = Field(default="1h", description="Alert when no scheduled run finished for this long.")
     ship_by_warning: str = Field(default="24h", description="Alert for requests this close to ship-by.")
 

@@ -73,7 +73,7 @@ class SourceContext:
             except SessionExpiredError:
                 if signed_in_again:
                     raise
-                logger.info("session expired during {}; signing in again", label)
+                logger.info("{}: Seller Central asks to sign in (no saved session, or it expired)", label)
                 self.reauthenticate()
                 self.reauthentications += 1
                 signed_in_again = True
