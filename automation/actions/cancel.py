@@ -62,17 +62,20 @@ def check_before(order: Order | None, *, official: bool, banner_expected: bool) 
         return CancelResult(Outcome.SKIPPED, "the order is not found in Seller Central")
     if order.status is OrderStatus.CANCELED:
         return CancelResult(Outcome.DONE, "already canceled (by the buyer or Amazon); nothing submitted")
-    if order.status is not OrderStatus.UNSHIPPED:
-        return CancelResult(
-            Outcome.SKIPPED, f"the order is {order.status or 'in an unknown state'}, not unshipped"
-        )
-    if order.fulfillment is not Fulfillment.MFN:
-        return CancelResult(Outcome.SKIPPED, "the order is not merchant-fulfilled")
-    if official and banner_expected and not order.has_request_banner:
-        return CancelResult(Outcome.SKIPPED, "the buyer's request is no longer shown on the order")
-    if not order.cancellable:
-        return CancelResult(Outcome.SKIPPED, 'Seller Central does not offer "Cancel order" for this order')
-    return None
+    checks = (
+        (
+            order.status is not OrderStatus.UNSHIPPED,
+            f"the order is {order.status or 'in an unknown state'}, not unshipped",
+        ),
+        (order.fulfillment is not Fulfillment.MFN, "the order is not merchant-fulfilled"),
+        (
+            official and banner_expected and not order.has_request_banner,
+            "the buyer's request is no longer shown on the order",
+        ),
+        (not order.cancellable, 'Seller Central does not offer "Cancel order" for this order'),
+    )
+    why = next((why for failed, why in checks if failed), None)
+    return None if why is None else CancelResult(Outcome.SKIPPED, why)
 
 
 def _verify_canceled(ctx: SourceContext, order_id: str) -> bool:
@@ -109,7 +112,8 @@ def cancel_order(
         )
         result = CancelResult(
             Outcome.SKIPPED,
-            f"the reason is {what}, not a preselected Buyer Canceled: Amazon does not show an official request",
+            f"the reason is {what}, not a preselected Buyer Canceled: "
+            "Amazon does not show an official request",
         )
         _finish(ledger, action, result)
         return result

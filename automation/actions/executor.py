@@ -1,9 +1,9 @@
 """Carrying out a run's decisions: approvals, limits, the STOP switch, and the actions themselves.
 
-Order of work: first settle actions a previous run left in flight or unknown (by reading orders, never
-by submitting), then decide every request with the rules, then, only with `--execute`, perform the
-approved actions one by one, checking the STOP switch and the per-run and rolling 24-hour limits before
-each cancellation.
+Order of work: first settle actions a previous run left in flight or unknown (by reading the order or
+the thread, never by acting again; a cancellation confirmed that way still gets its threads marked),
+then decide every request with the rules, then, only with `--execute`, perform the approved actions one
+by one, checking the STOP switch and the per-run and rolling 24-hour limits before each cancellation.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
-from automation.actions.cancel import cancel_order, reconcile
-from automation.actions.messages import mark_no_response_needed, send_reply
+from automation.actions.cancel import Outcome, cancel_order, reconcile
+from automation.actions.messages import mark_no_response_needed, send_reply, settle_thread_action
 from automation.ledger import ActionKind, ActionRecord, Ledger
 from automation.models import ActionState, Approval, CancellationRequest, Channel, Decision, DecisionKind
 from automation.rules.engine import evaluate
@@ -115,13 +115,32 @@ class Executor:
                     outcome.outcome,
                     outcome.reason,
                 )
+                if outcome.outcome is Outcome.DONE:
+                    self._mark_threads_of_settled(action.order_id)
             else:
-                # A reply or mark that may have happened: never repeated blindly; a person checks.
-                self.ledger.transition(
-                    action.action_id,
-                    ActionState.FAILED,
-                    reason="lost sight of it after sending; not repeated, check the thread by hand",
+                # A reply or mark that may have happened: the thread says whether it did; never repeated.
+                settled = settle_thread_action(
+                    self.ctx,
+                    self.ledger,
+                    action,
+                    reply_text=self.ctx.texts.messages.reply_request_cancellation,
+                    done_label=self._text("no_response_needed"),
                 )
+                logger.info(
+                    "settled the earlier {} in {}: {} ({})",
+                    action.kind,
+                    action.thread_id,
+                    settled.state,
+                    settled.reason,
+                )
+
+    def _mark_threads_of_settled(self, order_id: str) -> None:
+        """A cancellation confirmed only now (the run that submitted it was killed) still owes its
+        Messages threads their "No response needed" mark. The order is canceled, so no scan lists it
+        again: the threads come from the request as the ledger last saw it."""
+        seen = self.ledger.seen_request(self.account, order_id)
+        if seen is not None and Channel.MESSAGES in seen.request.sources:
+            self._mark_threads(seen.request)
 
     def _handle(self, request: CancellationRequest, decision: Decision) -> RequestOutcome:
         from automation.runner import RequestOutcome
@@ -131,25 +150,33 @@ class Executor:
             return RequestOutcome(str(kind), decision.rule, None, None)
         approval = self.ledger.approval_state(self.account, request.order_id) or Approval.PENDING
         base = RequestOutcome(str(kind), decision.rule, str(approval), None)
-        earlier = self._earlier_outcome(request, kind)
-        if earlier is not None:
-            base.outcome, base.outcome_reason = earlier
-            return base
-        if approval is Approval.REJECTED:
-            base.outcome_reason = "rejected by a person"
-            return base
-        if approval is Approval.PENDING:
-            base.outcome, base.outcome_reason = "planned", "waiting for approval (sc-cancel approve ORDER_ID)"
-            return base
-        if not self.execute:
-            base.outcome, base.outcome_reason = "planned", "dry run: add --execute to carry it out"
-            return base
-        if self._stop_now():
-            base.outcome, base.outcome_reason = "planned", "halted by the STOP switch"
+        held = self._held_back(request, kind, approval)
+        if held is not None:
+            base.outcome, base.outcome_reason = held
             return base
         if kind is DecisionKind.CANCEL:
             return self._cancel(request, decision, approval, base)
         return self._reply(request, decision, approval, base)
+
+    def _held_back(
+        self, request: CancellationRequest, kind: DecisionKind, approval: Approval
+    ) -> tuple[str | None, str | None] | None:
+        """(outcome, why) when nothing is to be done about the request in this run; None to act.
+
+        An earlier final result wins over everything (nothing is ever done twice); then a person's
+        rejection, a missing approval, a dry run and the STOP switch, in that order."""
+        earlier = self._earlier_outcome(request, kind)
+        if earlier is not None:
+            return earlier
+        if approval is Approval.REJECTED:
+            return None, "rejected by a person"
+        if approval is Approval.PENDING:
+            return "planned", "waiting for approval (sc-cancel approve ORDER_ID)"
+        if not self.execute:
+            return "planned", "dry run: add --execute to carry it out"
+        if self._stop_now():
+            return "planned", "halted by the STOP switch"
+        return None
 
     def _earlier_outcome(
         self, request: CancellationRequest, kind: DecisionKind
@@ -195,7 +222,10 @@ class Executor:
             base.outcome, base.outcome_reason = str(action.state), action.reason
             return base
         result = cancel_order(
-            self.ctx, self.ledger, action, official=request.kind == "official",
+            self.ctx,
+            self.ledger,
+            action,
+            official=request.kind == "official",
             banner_expected=Channel.MANAGE_ORDERS in request.sources,
         )
         if result.submitted:

@@ -7,11 +7,12 @@ reading the thread back: a reply must appear in the thread, a mark must show on 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from loguru import logger
 
 from automation.errors import ScCancelError
-from automation.ledger import ActionRecord, Ledger
+from automation.ledger import ActionKind, ActionRecord, Ledger
 from automation.models import ActionState
 from automation.pages.messages import MessagesPage
 from automation.sources.context import SourceContext
@@ -23,7 +24,7 @@ class ThreadActionResult:
     reason: str
 
 
-def _open(ctx: SourceContext, thread_id: str) -> tuple[MessagesPage, dict]:  # type: ignore[type-arg]
+def _open(ctx: SourceContext, thread_id: str) -> tuple[MessagesPage, dict[str, Any]]:
     page = MessagesPage(ctx.page, ctx.pages)
     view = ctx.retrying(f"thread {thread_id}", lambda _a: page.open_thread_by_url(thread_id))
     return page, view
@@ -46,7 +47,8 @@ def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: s
         page.reply(text)
         ctx.page.wait_for_function(
             "([sels, want]) => { for (const s of sels) { const all = document.querySelectorAll(s);"
-            " for (const el of all) { if (el.innerText.replace(/\\s+/g, ' ').trim() === want) return true; } }"
+            " for (const el of all) {"
+            " if (el.innerText.replace(/\\s+/g, ' ').trim() === want) return true; } }"
             " return false; }",
             arg=[page.sel.field("message_body"), _normalized(text)],
         )
@@ -77,5 +79,36 @@ def mark_no_response_needed(
     except Exception as exc:
         logger.warning("'No response needed' on {} not confirmed: {}", action.thread_id, exc)
         result = ThreadActionResult(ActionState.UNKNOWN, f"clicked but not confirmed ({exc})")
+    ledger.transition(action.action_id, result.state, reason=result.reason)
+    return result
+
+
+def settle_thread_action(
+    ctx: SourceContext, ledger: Ledger, action: ActionRecord, *, reply_text: str, done_label: str
+) -> ThreadActionResult:
+    """Resolve a reply or mark a previous run left in flight or unknown, by reading the thread, never by
+    acting again: what the thread shows is what happened. Without this, a run killed while a reply was
+    on its way would leave the action failed (and every later run reporting it) although the reply
+    reached the buyer."""
+    assert action.thread_id is not None
+    page, view = _open(ctx, action.thread_id)
+    if action.kind is ActionKind.REPLY:
+        happened = any(
+            _normalized(reply_text) == _normalized(m.get("body", "")) for m in view.get("messages", [])
+        )
+        seen = "the reply is in the thread"
+    else:
+        happened = bool(done_label) and (
+            _normalized(page.status()).casefold() == _normalized(done_label).casefold()
+        )
+        seen = "the thread shows No response needed"
+    if happened:
+        result = ThreadActionResult(ActionState.DONE, f"confirmed on a later run: {seen}")
+    else:
+        result = ThreadActionResult(
+            ActionState.FAILED,
+            f"lost sight of it after sending and the thread does not show it; not repeated, check the "
+            f"thread by hand ({action.thread_id})",
+        )
     ledger.transition(action.action_id, result.state, reason=result.reason)
     return result

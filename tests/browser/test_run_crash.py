@@ -1,0 +1,112 @@
+"""The agent killed right after Submit, then run again: still exactly one cancellation, the ledger ends
+`done` (resolved by reading the order, never by submitting again), and the request's Buyer-Seller
+Messages thread still gets its "No response needed" mark.
+
+The sandbox's `cancel_confirm_delay_s` fault holds the confirmation back after accepting the
+cancellation, which leaves a window in which the submission is recorded but the agent has not seen the
+answer; the test kills the agent (and its browser) with SIGKILL inside that window.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from run_support import (
+    AUTO_CANCEL_OFFICIAL,
+    AUTO_REPLY_INQUIRY,
+    Agent,
+    SandboxMaker,
+    inquiry,
+    kill_group,
+    make_sandbox,
+    order,
+    order_id,
+    rules,
+    scenario,
+    write_yaml,
+)
+
+__all__ = ["make_sandbox"]  # the fixture, imported for pytest
+
+KILLED = order_id(1)
+WAIT_FOR_SUBMIT_S = 90
+
+
+def test_killed_right_after_submit_then_run_again_cancels_exactly_once(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    sandbox = make_sandbox(
+        scenario(
+            [order(1, request="Order Created by Mistake", channel="both")],
+            faults={"cancel_confirm_delay_s": 5},
+        )
+    )
+    rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
+    agent = Agent(tmp_path, sandbox)
+
+    process = agent.start("run", "--json", "--rules", str(rules_file), "--execute")
+    try:
+        deadline = time.monotonic() + WAIT_FOR_SUBMIT_S
+        while not sandbox.state()["cancellations"]:
+            assert process.poll() is None, f"the agent ended before submitting: {process.communicate()}"
+            assert time.monotonic() < deadline, "the agent never submitted the cancellation"
+            time.sleep(0.05)
+    finally:
+        kill_group(process)
+    assert process.returncode == -9, "killed, not finished: the confirmation was still held back"
+    assert sandbox.state()["no_response_needed"] == []
+
+    in_flight = json.loads(agent("history", "--order", KILLED, "--json").stdout)
+    states = [e["state"] for e in in_flight if e["event"] == "action"]
+    assert states[-1] == "in_flight", states
+
+    again = agent.run(rules_file, "--execute")
+
+    assert again.returncode == 0, again.stderr
+    state = sandbox.state()
+    assert [c["order_id"] for c in state["cancellations"]] == [KILLED]
+    assert state["cancellations"][0]["accepted"] is True
+    assert state["orders"][KILLED]["status"] == "canceled"
+    events = json.loads(agent("history", "--order", KILLED, "--json").stdout)
+    actions = [e for e in events if e["event"] == "action" and e["action"] == "cancel"]
+    assert [e["state"] for e in actions] == ["planned", "approved", "in_flight", "done"]
+    assert "re-read" in (actions[-1]["reason"] or "")
+    # The request also came through Messages: once the cancellation is confirmed, its thread is marked.
+    assert [m["order_id"] for m in state["no_response_needed"]] == [KILLED]
+
+
+def test_killed_while_a_reply_is_on_its_way_then_run_again_replies_once_and_ends_done(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    """The same for a reply: the sandbox records it, its answer is held back (by the test's hook) and
+    the agent is killed; the next run reads the thread, finds the reply and records it done, without a
+    second reply and without reporting a failure on every later run."""
+
+    def hold_replies(method: str, path: str) -> float | None:
+        return 20.0 if method == "POST" and path.endswith("/reply") else None
+
+    sandbox = make_sandbox(scenario([order(1)], messages=[inquiry(1)]), hook=hold_replies)
+    rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_REPLY_INQUIRY))
+    agent = Agent(tmp_path, sandbox)
+
+    process = agent.start("run", "--json", "--rules", str(rules_file), "--execute")
+    try:
+        deadline = time.monotonic() + WAIT_FOR_SUBMIT_S
+        while not sandbox.state()["replies"]:
+            assert process.poll() is None, f"the agent ended before replying: {process.communicate()}"
+            assert time.monotonic() < deadline, "the agent never sent the reply"
+            time.sleep(0.05)
+    finally:
+        kill_group(process)
+    assert process.returncode == -9
+
+    again = agent.run(rules_file, "--execute")
+
+    assert again.returncode == 0, again.stderr
+    assert [r["order_id"] for r in sandbox.state()["replies"]] == [KILLED]
+    assert again.by_order()[KILLED]["outcome"] == "done"
+    events = json.loads(agent("history", "--order", KILLED, "--json").stdout)
+    replies = [e["state"] for e in events if e["event"] == "action" and e["action"] == "reply"]
+    assert replies == ["planned", "approved", "in_flight", "done"]
