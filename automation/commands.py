@@ -304,7 +304,7 @@ def cmd_rules(inv: Invocation) -> int:
 
 
 def explain_rules(inv: Invocation, loaded: Any) -> int:
-    from automation.rules.engine import explain
+    from automation.rules.engine import decide, explain
     from automation.runner import scan_account
 
     target = inv.one_target()
@@ -323,16 +323,18 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
     now = rt.clock()
     for request in requests:
         traces = explain(loaded.ruleset, request, now)
-        deciding = next((t for t in traces if t.decides), None)
-        head = (
-            f"{request.order_id} ({request.kind}, {'+'.join(sorted(map(str, request.sources)))}, "
-            f"{request.order_status or '?'})"
-        )
-        print(head)
+        decision = decide(loaded.ruleset, request, now=now)
+        sources = "+".join(sorted(map(str, request.sources)))
+        print(f"{request.order_id} ({request.kind}, {sources}, {request.order_status or '?'})")
         for trace in traces:
             print(f"   {'=>' if trace.decides else '  '} {trace.summary}")
-        if deciding is None:
-            print(f"   => no rule matched: default {loaded.ruleset.default}")
+        what = {"cancel": "would be cancelled with Buyer Canceled", "reply": "the buyer would get the "
+                "official-request instructions", "hold": "held for a person", "ignore": "left alone"}
+        approval = {"auto": ", approved by the rule", "manual": ", once a person approves it"}.get(
+            decision.approve or "", ""
+        )
+        via = f"rule '{decision.rule}'" if decision.rule else f"the default ({loaded.ruleset.default})"
+        print(f"   => {what[str(decision.decision)]}{approval} ({via})")
     if not requests:
         print("No pending requests in the last scan.")
     return ExitCode.OK
@@ -390,4 +392,102 @@ def cmd_report(inv: Invocation) -> int:
     print(path)
     if inv.args.open:
         webbrowser.open(path.as_uri())
+    return ExitCode.OK
+
+
+# ----------------------------------------------------------------------------------------------------
+# Recordings and selector checks (issue 5): `scan --replay`, `record`, `scrub`, `selectors check`.
+
+
+@dataclass
+class ReplayInvocation(Invocation):
+    """An invocation whose site is a recording: its target comes from meta.yaml, its network from the
+    HAR (the runtime's `replay_har`), so the same `cmd_scan` runs it offline."""
+
+    recording: Any = None
+
+    def runtime(self) -> Any:
+        import dataclasses
+
+        return dataclasses.replace(super().runtime(), replay_har=self.recording.har)
+
+    def targets(self) -> list[Any]:
+        from automation.recording.replay import replay_target
+
+        return [replay_target(self.recording)]
+
+
+def _replaying(inv: Invocation) -> ReplayInvocation:
+    from automation.recording.replay import load_recording
+
+    if inv.option("scenario") or inv.option("base_url") or inv.option("account"):
+        raise BadInputError(
+            "--replay takes the site and account from the recording; "
+            "drop --scenario, --base-url and --account"
+        )
+    return ReplayInvocation(
+        inv.args, inv.settings, inv.config, inv.env, inv.environ, recording=load_recording(inv.args.replay)
+    )
+
+
+def cmd_scan_or_replay(inv: Invocation) -> int:
+    return cmd_scan(_replaying(inv) if inv.option("replay") else inv)
+
+
+def cmd_record(inv: Invocation) -> int:
+    import yaml
+
+    from automation.recording.record import CAPTURE_META, record_manual, record_scan
+
+    if inv.args.manual and not inv.args.headed:
+        raise BadInputError("record --manual needs --headed (a browser window to click in)")
+    capture = (record_manual if inv.args.manual else record_scan)(inv.one_target(), inv.runtime())
+    meta_path = capture.path / CAPTURE_META
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+    meta.update({"name": inv.args.name, "page_key": None if inv.args.manual else "scan"})
+    meta_path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    print(f"capture: {capture.path} (NOT scrubbed: it holds cookies and buyer data; never commit it)")
+    page_key = "KEY" if inv.args.manual else "scan"
+    print(f"next:    sc-cancel scrub {capture.path} --page-key {page_key} --name {inv.args.name or 'NAME'}")
+    return ExitCode.OK
+
+
+def cmd_scrub(inv: Invocation) -> int:
+    import yaml
+
+    from automation.recording.promote import promote_capture
+    from automation.recording.record import CAPTURE_META
+
+    meta_path = inv.args.capture / CAPTURE_META
+    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+    page_key = inv.args.page_key or (meta or {}).get("page_key")
+    name = inv.args.name or (meta or {}).get("name")
+    if not page_key or not name:
+        raise BadInputError("scrub needs --page-key and --name (the capture does not say them)")
+    target = promote_capture(
+        inv.args.capture,
+        page_key=page_key,
+        name=name,
+        recordings_dir=inv.args.recordings,
+        selectors_dir=inv.option("selectors") or inv.settings.selectors_dir or REPO_SELECTORS,
+        force=inv.args.force,
+    )
+    print(f"recording: {target} (scrubbed; replay it with `sc-cancel scan --replay {target}`)")
+    return ExitCode.OK
+
+
+def cmd_selectors(inv: Invocation) -> int:
+    from automation.output import print_json
+    from automation.selectors_check import check_selectors, raise_if_changed
+
+    if inv.option("replay"):
+        replaying = _replaying(inv)
+        report = check_selectors(replaying.targets()[0], inv.runtime(), recording=replaying.recording)
+    else:
+        report = check_selectors(inv.one_target(), inv.runtime())
+    if inv.args.json:
+        print_json(report.as_json())
+    else:
+        print("\n".join(report.lines()))
+    raise_if_changed(report)
     return ExitCode.OK

@@ -465,6 +465,8 @@ class RequestOutcome:
     approval: str | None
     outcome: str | None
     outcome_reason: str | None = None
+    earlier: bool = False
+    """The outcome is an earlier run's (nothing is done twice); it does not make this run fail."""
 
     def as_json(self) -> dict[str, str | None]:
         entry: dict[str, str | None] = {
@@ -488,7 +490,8 @@ class RunResult:
 
     @property
     def failed(self) -> list[str]:
-        return [oid for oid, o in self.outcomes.items() if o.outcome in ("failed", "unknown")]
+        """Orders whose action failed or was lost sight of in this run (exit code 9)."""
+        return [oid for oid, o in self.outcomes.items() if o.outcome in ("failed", "unknown") and not o.earlier]
 
 
 @dataclass

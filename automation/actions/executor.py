@@ -23,6 +23,7 @@ from automation.stop import stop_requested
 if TYPE_CHECKING:
     from automation.runner import AccountBrowser, RequestOutcome, RunResult, Runtime, ScanResult
 
+FINAL_OUTCOMES = frozenset({"done", "skipped", "failed", "unknown"})
 FINAL = {ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED}
 
 
@@ -153,6 +154,8 @@ class Executor:
         held = self._held_back(request, kind, approval)
         if held is not None:
             base.outcome, base.outcome_reason = held
+            # Only an earlier run's result is final here; this run's holds are planned or nothing.
+            base.earlier = held[0] in FINAL_OUTCOMES
             return base
         if kind is DecisionKind.CANCEL:
             return self._cancel(request, decision, approval, base)

@@ -216,7 +216,7 @@ def _age(
     age = now - requested_at
     limit = timedelta(minutes=minutes)
     holds = age >= limit if at_least else age <= limit
-    shown = f"{age.total_seconds() / 60:g} min"
+    shown = f"{round(age.total_seconds() / 60, 1):g} min"
     wanted = f"at least {minutes}" if at_least else f"at most {minutes}"
     return ConditionCheck(name, holds, f"request age {shown}{'' if holds else ', not'} {wanted}")
 
