@@ -1,0 +1,140 @@
+"""Operations end to end: `schedule --once` over a two-account settings file against two sandboxes, and
+notifications reaching a local receiver without buyer data or secrets."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from run_support import (
+    AUTO_CANCEL_OFFICIAL,
+    EMAIL,
+    PASSWORD,
+    Agent,
+    SandboxMaker,
+    accepted_cancellations,
+    inquiry,
+    make_sandbox,
+    order,
+    order_id,
+    rules,
+    scenario,
+    write_yaml,
+)
+
+__all__ = ["make_sandbox"]  # the fixture, used by name
+
+
+def _account(name: str, base_url: str, password_var: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "email": EMAIL,
+        "password": {"env": password_var},
+        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
+        "rules": "rules.yaml",
+        "schedule": {"every": "10m", "jitter": "1s"},
+    }
+
+
+def test_schedule_once_runs_every_account_of_a_two_account_settings_file(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    east = make_sandbox(
+        scenario([order(1, request="Order Created by Mistake"), order(2, request="Other"), order(3)]),
+        name="east.yaml",
+    )
+    west = make_sandbox(
+        scenario([order(4, request="Other"), order(5)], messages=[inquiry(5)]),
+        name="west.yaml",
+    )
+    write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
+    config = write_yaml(
+        tmp_path / "sc-cancel.yaml",
+        {
+            "format": 1,
+            "accounts": [
+                _account("east", east.base_url, "EAST_PASSWORD"),
+                _account("west", west.base_url, "WEST_PASSWORD"),
+            ],
+        },
+    )
+    agent = Agent(tmp_path)
+    env = {**agent.env(), "EAST_PASSWORD": PASSWORD, "WEST_PASSWORD": PASSWORD}
+
+    done = subprocess.run(
+        agent.command("schedule", "--once", "--execute", "--config", str(config), target=False),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    # Each account ran once, against its own sandbox, and said so in one line.
+    assert sorted(accepted_cancellations(east.state())) == [order_id(1), order_id(2)]
+    assert accepted_cancellations(west.state()) == [order_id(4)]
+    lines = [line for line in done.stderr.splitlines() if "scheduled run" in line]
+    assert len(lines) == 2, done.stderr
+    assert any("east" in line for line in lines) and any("west" in line for line in lines)
+    # The password never reaches the log.
+    assert PASSWORD not in done.stderr
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length", "0"))
+        self.received.append(json.loads(self.rfile.read(length) or b"{}"))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def receiver() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    _Receiver.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"json://127.0.0.1:{server.server_address[1]}/notify", _Receiver.received
+    server.shutdown()
+
+
+def test_a_scan_notifies_new_requests_without_buyer_names(
+    tmp_path: Path, make_sandbox: SandboxMaker, receiver: tuple[str, list[dict[str, Any]]]
+) -> None:
+    url, received = receiver
+    sandbox = make_sandbox(
+        scenario([order(1, request="Order Created by Mistake"), order(2)], messages=[inquiry(2)])
+    )
+    config = write_yaml(
+        tmp_path / "sc-cancel.yaml",
+        {"format": 1, "notifications": {"urls": [url], "daily_summary_at": None}},
+    )
+    agent = Agent(tmp_path, sandbox)
+
+    first = agent("scan", "--json", "--config", str(config))
+    second = agent("scan", "--json", "--config", str(config))
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    titles = [message.get("title", "") for message in received]
+    assert any("new" in title.lower() for title in titles), received
+    text = json.dumps(received)
+    assert order_id(1) in text and order_id(2) in text
+    # Buyer names ("Buyer Number1") and the password never leave the machine in a notification.
+    assert "Number1" not in text and "Number2" not in text and PASSWORD not in text
+    # Nothing new in the second scan: no second "new requests" notification.
+    assert sum("new" in title.lower() for title in titles) == 1
