@@ -153,6 +153,7 @@ def build_parser() -> ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--session-minutes", type=float, default=720.0, help="sessions expire after this")
     sandbox_sub.add_parser("generate", help="write a large realistic scenario", add_help=False)
+    _add_recording_commands(sub)
     return parser
 
 
@@ -233,4 +234,66 @@ def _commands() -> dict[str, Any]:
         "rules": commands.cmd_rules,
         "schedule": commands.cmd_schedule,
         "report": commands.cmd_report,
+        **_recording_commands(),
+    }
+
+
+# ----------------------------------------------------------------------------------------------------
+# Recordings and selector checks (issue 5): `record`, `scrub`, `selectors check` and `scan --replay`.
+
+
+def _add_recording_commands(sub: Any) -> None:
+    sub.choices["scan"].add_argument(
+        "--replay",
+        type=Path,
+        metavar="RECORDING",
+        help="scan offline from a recording (recordings/<page_key>/<name>/); no site is contacted",
+    )
+    record = sub.add_parser(
+        "record", help="capture a session (every response body, and a trace) to make a recording"
+    )
+    _target_options(record)
+    _browser_options(record)
+    record.add_argument("--name", help="the recording's name (used by `sc-cancel scrub`)")
+    record.add_argument(
+        "--manual",
+        action="store_true",
+        help="with --headed: capture while you click through; close the browser tab when done",
+    )
+    scrub = sub.add_parser(
+        "scrub", help="scrub a capture of secrets and buyer data into recordings/<page_key>/<name>/"
+    )
+    scrub.add_argument("capture", type=Path, metavar="CAPTURE_DIR", help="recordings/runs/<run-id>/capture")
+    scrub.add_argument("--page-key", help="recordings/<page_key>/ (default: scan, for scan captures)")
+    scrub.add_argument("--name", help="recordings/<page_key>/<name>/ (default: the name given to record)")
+    scrub.add_argument(
+        "--recordings", type=Path, default=Path("recordings"), help="where recordings live (./recordings)"
+    )
+    scrub.add_argument("--selectors", type=Path, help="selector folder (default: the bundled selectors/)")
+    scrub.add_argument("--force", action="store_true", help="replace an existing recording of that name")
+    selectors = sub.add_parser("selectors", help="check the selector files against a site or a recording")
+    selectors_sub = selectors.add_subparsers(
+        dest="selectors_command", required=True, parser_class=ArgumentParser
+    )
+    check = selectors_sub.add_parser(
+        "check", help="resolve every candidate of every selector separately, page by page"
+    )
+    _target_options(check)
+    _browser_options(check)
+    where = check.add_mutually_exclusive_group()
+    where.add_argument("--replay", type=Path, metavar="RECORDING", help="check against a recording, offline")
+    where.add_argument(
+        "--live", action="store_true", help="check against the site (default; no settings: the demo sandbox)"
+    )
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _recording_commands() -> dict[str, Any]:
+    from automation import commands
+
+    return {
+        "scan": commands.cmd_scan_or_replay,
+        "record": commands.cmd_record,
+        "scrub": commands.cmd_scrub,
+        "selectors": commands.cmd_selectors,
     }

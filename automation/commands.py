@@ -72,8 +72,11 @@ class Invocation:
             runs_dir=Path(runs_dir).expanduser().resolve(),
             clock=lambda: datetime.now(UTC),
         )
+        from automation.sources.context import RetryPolicy
+
         return Runtime(
             after_run=hooks.after_run,
+            retry=RetryPolicy().scaled(self.env.retry_scale),
             data_dir=self.data_dir,
             runs_dir=Path(runs_dir).expanduser().resolve(),
             selectors_dir=Path(selectors_dir).expanduser().resolve(),
@@ -435,17 +438,12 @@ def cmd_scan_or_replay(inv: Invocation) -> int:
 
 
 def cmd_record(inv: Invocation) -> int:
-    import yaml
-
-    from automation.recording.record import CAPTURE_META, record_manual, record_scan
+    from automation.recording.record import record_manual, record_scan
 
     if inv.args.manual and not inv.args.headed:
         raise BadInputError("record --manual needs --headed (a browser window to click in)")
-    capture = (record_manual if inv.args.manual else record_scan)(inv.one_target(), inv.runtime())
-    meta_path = capture.path / CAPTURE_META
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
-    meta.update({"name": inv.args.name, "page_key": None if inv.args.manual else "scan"})
-    meta_path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    record = record_manual if inv.args.manual else record_scan
+    capture = record(inv.one_target(), inv.runtime(), name=inv.args.name)
     print(f"capture: {capture.path} (NOT scrubbed: it holds cookies and buyer data; never commit it)")
     page_key = "KEY" if inv.args.manual else "scan"
     print(f"next:    sc-cancel scrub {capture.path} --page-key {page_key} --name {inv.args.name or 'NAME'}")
@@ -453,21 +451,12 @@ def cmd_record(inv: Invocation) -> int:
 
 
 def cmd_scrub(inv: Invocation) -> int:
-    import yaml
-
     from automation.recording.promote import promote_capture
-    from automation.recording.record import CAPTURE_META
 
-    meta_path = inv.args.capture / CAPTURE_META
-    meta = yaml.safe_load(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
-    page_key = inv.args.page_key or (meta or {}).get("page_key")
-    name = inv.args.name or (meta or {}).get("name")
-    if not page_key or not name:
-        raise BadInputError("scrub needs --page-key and --name (the capture does not say them)")
     target = promote_capture(
         inv.args.capture,
-        page_key=page_key,
-        name=name,
+        page_key=inv.args.page_key,
+        name=inv.args.name,
         recordings_dir=inv.args.recordings,
         selectors_dir=inv.option("selectors") or inv.settings.selectors_dir or REPO_SELECTORS,
         force=inv.args.force,

@@ -52,6 +52,10 @@ class Runtime:
     sandbox_session_minutes: float = 720.0
     after_run: Callable[[RunReport, Ledger], None] | None = None
     """Called with every finished run's report (notifications, clean-up); its failures are logged only."""
+    replay_har: Path | None = None
+    """`scan --replay`: every request is answered from this HAR, the rest aborted (no site, no sign-in)."""
+    capture: bool = False
+    """`sc-cancel record`: capture the run's network, bodies included, into <run folder>/capture/."""
 
     @property
     def ledger_path(self) -> Path:
@@ -123,6 +127,9 @@ def session_options(rt: Runtime, target: Target, market: MarketplaceTarget, base
         storage_state=rt.storage_state(target),
         loopback_only=base_url.startswith(("http://127.0.0.1", "http://localhost", "http://[::1]")),
         env=dict(rt.env),
+        trace=b.trace.value,
+        pause_on_error=b.pause_on_error,
+        replay_har=rt.replay_har,
     )
 
 
@@ -192,7 +199,8 @@ class AccountBrowser:
             return
         logger.info("switching to the store {}", self.market.store)
         page.goto(self.pages.url("/authorization/select-account?returnTo=%2Fhome&mons_redirect=remedy_url"))
-        SignIn(page, self.pages).sign_in(credentials(self.target, self.market))
+        with self.session.untraced():
+            SignIn(page, self.pages).sign_in(credentials(self.target, self.market))
         if ctx.retrying("store check", current_store) != self.market.store:
             raise PageChangedError(
                 f"the account picker did not switch to the store {self.market.store!r}", page_key="signin"
@@ -202,7 +210,8 @@ class AccountBrowser:
         """Called when a page turned out to be the sign-in form: sign in, then save the session."""
         creds = credentials(self.target, self.market)
         logger.info("signing in to {} as {}", self.pages.base_url, self.target.email)
-        SignIn(self.session.page, self.pages).sign_in(creds)
+        with self.session.untraced():
+            SignIn(self.session.page, self.pages).sign_in(creds)
         self.sign_ins += 1
         self.session.save_storage_state()
 
@@ -393,7 +402,11 @@ def scan_account(
 
 def _scan_and_act(record: RunRecord, prepared: Prepared, then: Then | None) -> ScanResult:
     target, rt, ledger = record.target, record.rt, record.ledger
-    options = session_options(rt, target, target.marketplaces[0], record.base_urls[0])
+    options = replace(
+        session_options(rt, target, target.marketplaces[0], record.base_urls[0]),
+        trace_path=record.folder.file("trace.zip"),
+        har_path=record.folder.file("capture/network.har") if rt.capture else None,
+    )
     with BrowserSession(options) as session:
         try:
             scans = []
@@ -442,6 +455,7 @@ def _share(result: ScanResult, scan: MarketScan) -> ScanResult:
 def _keep_evidence(session: BrowserSession, folder: RunFolder, exc: BaseException) -> None:
     """A screenshot (buyer data masked) and the HTML of the page at the moment of failure."""
     name = f"error-{exc.page_key}" if isinstance(exc, PageChangedError) else "error"
+    session.pause_if_asked(exc)
     try:
         files = folder.evidence(session.page, name)
     except AssertionError:

@@ -3,11 +3,16 @@
 The context carries what every page of a run needs: the marketplace's locale and time zone, a viewport
 at least 1600 px wide (Seller Central's two-pane inbox collapses below ~1400 px), default timeouts, the
 saved storage state (so a scan does not sign in every time), and, when asked, tracing and HAR capture.
+
+Tracing runs in chunks that leave sign-in out (`untraced()`), and the kept `trace.zip` is scrubbed of
+every registered secret besides (automation/recording/trace_zip.py says why both are needed). A HAR is
+captured through `route.fetch()` so that no response body is lost (automation/recording/capture.py).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -21,6 +26,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from automation.browser.chromium import ChromiumChoice, find_chromium
 from automation.errors import NoBrowserError
+from automation.redact import REDACTOR
+from automation.recording.tracer import TRACE_MODES, SessionTracer
 
 VIEWPORT = {"width": 1600, "height": 1000}
 # Playwright passes these blink settings in headless mode; a second --blink-settings flag would replace
@@ -49,7 +56,15 @@ class SessionOptions:
     block_images: bool = True
     loopback_only: bool = False
     har_path: Path | None = None
+    """Capture every request and response, bodies included, into this HAR (`sc-cancel record`)."""
     replay_har: Path | None = None
+    """Answer every request from this HAR and abort the rest (`--replay`): no network at all."""
+    trace: str = "off"
+    """`on`, `off` or `retain-on-failure` (keep the trace only when the session ends with an error)."""
+    trace_path: Path | None = None
+    """Where the kept trace goes (the run folder's `trace.zip`); tracing needs it."""
+    pause_on_error: bool = False
+    """Headed runs: open the Playwright Inspector at an error (`pause_if_asked`)."""
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 
 
@@ -88,6 +103,9 @@ class BrowserSession:
         self._browser: Browser | None = None
         self._context: BrowserContext | None = None
         self._page: Page | None = None
+        self._tracer: SessionTracer | None = None
+        self.trace_file: Path | None = None
+        """The trace kept when the session closed (None when discarded or off)."""
 
     @property
     def page(self) -> Page:
@@ -101,6 +119,8 @@ class BrowserSession:
 
     def __enter__(self) -> BrowserSession:
         opts = self.options
+        if opts.trace not in TRACE_MODES:
+            raise ValueError(f"trace mode {opts.trace!r} is not one of {', '.join(TRACE_MODES)}")
         if not opts.headless and not opts.env.get("DISPLAY") and not opts.env.get("WAYLAND_DISPLAY"):
             raise NoBrowserError(
                 "a headed browser needs a display; on a server run the command under `xvfb-run -a`"
@@ -148,6 +168,7 @@ class BrowserSession:
         if opts.storage_state is not None and opts.storage_state.is_file():
             context_args["storage_state"] = str(opts.storage_state)
         if opts.har_path is not None:
+            opts.har_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             context_args["record_har_path"] = str(opts.har_path)
             context_args["record_har_content"] = "embed"
         self._context = self._browser.new_context(**context_args)
@@ -155,8 +176,48 @@ class BrowserSession:
         self._context.set_default_navigation_timeout(opts.navigation_timeout_seconds * 1000)
         if opts.replay_har is not None:
             self._context.route_from_har(str(opts.replay_har), not_found="abort")
+        elif opts.har_path is not None:
+            from automation.recording.capture import install_capture
+
+            install_capture(self._context)
+        self._start_tracing()
         self._page = self._context.new_page()
         self._page.on("domcontentloaded", self._count_document)
+
+    def _start_tracing(self) -> None:
+        opts = self.options
+        if opts.trace == "off" or self._context is None:
+            return
+        if opts.trace_path is None:
+            logger.debug("tracing asked for ({}) but no trace path given; not tracing", opts.trace)
+            return
+        self._tracer = SessionTracer(self._context, opts.trace, opts.trace_path)
+        self._tracer.start()
+
+    def untraced(self) -> contextlib.AbstractContextManager[None]:
+        """A block left out of the trace: wrap sign-in in it (the password and one-time code are typed
+        there). The trace then has one chunk before and one after, merged into one trace.zip."""
+        if self._tracer is None:
+            return contextlib.nullcontext()
+        return self._tracer.untraced()
+
+    def pause_if_asked(self, exc: BaseException) -> None:
+        """With `--pause-on-error` on a headed run: open the Playwright Inspector at the failing page,
+        before the evidence is saved, so a person can look around; the run goes on when they resume."""
+        if not self.options.pause_on_error:
+            return
+        if self.options.headless:
+            logger.warning("--pause-on-error needs --headed (a visible browser); not pausing")
+            return
+        if self._page is None or self._page.is_closed():
+            return
+        logger.warning(
+            "paused at the error ({}): look around in the browser, then press Resume in the Playwright "
+            "Inspector to save the evidence and end the run",
+            type(exc).__name__,
+        )
+        with contextlib.suppress(PlaywrightError):
+            self._page.pause()
 
     def _count_document(self, _page: Page) -> None:
         self.pages_visited += 1
@@ -166,8 +227,9 @@ class BrowserSession:
         if self.options.storage_state is None or self._context is None:
             return
         state = self._context.storage_state()
-        import json
-
+        # Session cookies impersonate the account: hide their values from every log, report and trace.
+        for cookie in state.get("cookies", []):
+            REDACTOR.add(str(cookie.get("value", "")), "cookie")
         write_private(self.options.storage_state, json.dumps(state).encode())
 
     def forget_storage_state(self) -> None:
@@ -175,7 +237,15 @@ class BrowserSession:
             with contextlib.suppress(FileNotFoundError):
                 self.options.storage_state.unlink()
 
-    def close(self) -> None:
+    def close(self, *, failed: bool = False) -> None:
+        """Stop tracing (keeping the trace as the mode says), then close the context (which writes the
+        captured HAR), the browser and Playwright."""
+        if self._tracer is not None:
+            tracer, self._tracer = self._tracer, None
+            try:
+                self.trace_file = tracer.finish(failed=failed)
+            except Exception as exc:  # a trace is evidence, never a reason to fail the run
+                logger.warning("the trace could not be saved: {}", exc)
         for closer in (self._context, self._browser):
             if closer is not None:
                 with contextlib.suppress(PlaywrightError):
@@ -192,4 +262,4 @@ class BrowserSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        self.close(failed=exc is not None)
