@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from run_support import (
     AUTO_CANCEL_OFFICIAL,
     EMAIL,
@@ -84,7 +83,8 @@ def test_schedule_once_runs_every_account_of_a_two_account_settings_file(
     assert accepted_cancellations(west.state()) == [order_id(4)]
     lines = [line for line in done.stderr.splitlines() if "scheduled run" in line]
     assert len(lines) == 2, done.stderr
-    assert any("east" in line for line in lines) and any("west" in line for line in lines)
+    assert any("east" in line for line in lines)
+    assert any("west" in line for line in lines)
     # The password never reaches the log.
     assert PASSWORD not in done.stderr
 
@@ -133,8 +133,64 @@ def test_a_scan_notifies_new_requests_without_buyer_names(
     titles = [message.get("title", "") for message in received]
     assert any("new" in title.lower() for title in titles), received
     text = json.dumps(received)
-    assert order_id(1) in text and order_id(2) in text
+    assert order_id(1) in text
+    assert order_id(2) in text
     # Buyer names ("Buyer Number1") and the password never leave the machine in a notification.
-    assert "Number1" not in text and "Number2" not in text and PASSWORD not in text
+    assert "Number1" not in text
+    assert "Number2" not in text
+    assert PASSWORD not in text
     # Nothing new in the second scan: no second "new requests" notification.
     assert sum("new" in title.lower() for title in titles) == 1
+
+
+def _all_text(root: Path) -> dict[str, bytes]:
+    """Every file under `root`, zip archives (traces) opened entry by entry."""
+    import zipfile
+
+    found: dict[str, bytes] = {}
+    for path in root.rglob("*"):
+        if not path.is_file():
+            continue
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                for entry in archive.namelist():
+                    found[f"{path}!{entry}"] = archive.read(entry)
+        else:
+            found[str(path)] = path.read_bytes()
+    return found
+
+
+def test_no_artifact_of_a_run_holds_the_password_the_totp_secret_or_the_session_cookie(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    totp_secret = "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF"
+    data = scenario([order(1, request="Order Created by Mistake"), order(2)], messages=[inquiry(2)])
+    data["account"]["totp_secret"] = totp_secret
+    sandbox = make_sandbox(data)
+    agent = Agent(tmp_path, sandbox)
+
+    ok = agent("scan", "--trace", "on")
+    assert ok.returncode == 0, ok.stderr
+    # A run that fails on a changed page keeps a screenshot, the page's HTML and its trace as well.
+    changed = make_sandbox({**data, "faults": {"changed_layout": True}}, name="changed.yaml")
+    failed = Agent(tmp_path, changed)("scan")
+    assert failed.returncode == 4, failed.stderr
+
+    cookies = [
+        cookie["value"]
+        for state in (agent.data_dir / "sessions").glob("*.json")
+        for cookie in json.loads(state.read_text())["cookies"]
+        if len(cookie["value"]) >= 8
+    ]
+    assert cookies, "the sandbox sets a session cookie, saved for the next run"
+
+    artifacts = {**_all_text(tmp_path / "recordings" / "runs"), **_all_text(agent.data_dir / "logs")}
+    assert any("trace.zip!" in name for name in artifacts)
+    assert any(name.endswith("report.html") for name in artifacts)
+    assert any(name.endswith(".png") for name in artifacts)
+    assert any(name.endswith("sc-cancel.jsonl") for name in artifacts)
+    # The search works (the order id is in the reports); the secrets are nowhere.
+    assert any(order_id(1).encode() in content for content in artifacts.values())
+    for secret in [PASSWORD, totp_secret, *cookies]:
+        leaks = [name for name, content in artifacts.items() if secret.encode() in content]
+        assert not leaks, f"{secret[:4]}... found in {leaks}"
