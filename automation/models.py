@@ -63,6 +63,15 @@ class OrderItem(Record):
         return None if self.price is None else self.price * self.quantity
 
 
+def items_total(items: tuple[OrderItem, ...]) -> Decimal | None:
+    """Sum of price times quantity; None when there are no items or a price is unknown (a rule on the
+    total then never matches, rather than matching a made-up zero)."""
+    subtotals = [item.subtotal for item in items]
+    if not subtotals or any(s is None for s in subtotals):
+        return None
+    return sum((s for s in subtotals if s is not None), Decimal(0))
+
+
 class Order(Record):
     """An order as read from Manage Orders or the order details page."""
 
@@ -82,10 +91,7 @@ class Order(Record):
 
     @property
     def total(self) -> Decimal | None:
-        subtotals = [item.subtotal for item in self.items]
-        if not subtotals or any(s is None for s in subtotals):
-            return None
-        return sum((s for s in subtotals if s is not None), Decimal(0))
+        return items_total(self.items)
 
 
 class MessageThread(Record):
@@ -133,10 +139,7 @@ class CancellationRequest(Record):
 
     @property
     def total(self) -> Decimal | None:
-        subtotals = [item.subtotal for item in self.items]
-        if not subtotals or any(s is None for s in subtotals):
-            return None
-        return sum((s for s in subtotals if s is not None), Decimal(0))
+        return items_total(self.items)
 
 
 class ScanStats(Record):
