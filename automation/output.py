@@ -10,9 +10,12 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from automation.models import CancellationRequest, ScanStats
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 SCAN_FORMAT = 1
 
@@ -70,7 +73,7 @@ def print_json(document: Any, stream: IO[str] | None = None) -> None:
     stream.flush()
 
 
-def _console(stream: IO[str] | None):
+def _console(stream: IO[str] | None) -> Console:
     from rich.console import Console
 
     stream = stream or sys.stdout

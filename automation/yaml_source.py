@@ -149,9 +149,9 @@ def _clean_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
     out: list[str | int] = []
     cursor = data
     for part in loc:
-        if (isinstance(cursor, dict) and part in cursor) or (
-            isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor)
-        ):
+        if isinstance(cursor, dict) and part in cursor:
+            cursor = cursor[part]
+        elif isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor):
             cursor = cursor[part]
         elif isinstance(cursor, dict | list):
             continue

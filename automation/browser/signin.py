@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loguru import logger
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import SecretStr
 
@@ -52,10 +52,10 @@ class SignIn:
         self.sel = ctx.selectors["signin"]
         self.common = ctx.selectors["common"]
 
-    def _el(self, name: str):
+    def _el(self, name: str) -> Locator:
         return resolve(self.page, self.sel.candidates(name), self.ctx.texts)
 
-    def _common(self, name: str):
+    def _common(self, name: str) -> Locator:
         return resolve(self.page, self.common.candidates(name), self.ctx.texts)
 
     def _next_step(self) -> str:
