@@ -73,11 +73,36 @@ def print_json(document: Any, stream: IO[str] | None = None) -> None:
     stream.flush()
 
 
-def _console(stream: IO[str] | None) -> Console:
+def _console(stream: IO[str]) -> Console:
     from rich.console import Console
 
-    stream = stream or sys.stdout
-    return Console(file=stream, highlight=False, soft_wrap=False, width=None if stream.isatty() else 160)
+    return Console(file=stream, highlight=False, soft_wrap=False)
+
+
+def _rows(
+    requests: Sequence[CancellationRequest],
+    new: set[str],
+    extra_columns: Mapping[str, Mapping[str, str]] | None,
+) -> tuple[list[str], list[list[str]]]:
+    """The table as plain strings: shared by the terminal table and the plain output."""
+    extra_names = sorted({k for cols in (extra_columns or {}).values() for k in cols})
+    header = ["new", "order", "kind", "sources", "status", "reason", "requested (UTC)", *extra_names]
+    rows = []
+    for request in sorted(requests, key=lambda r: r.order_id):
+        cols = (extra_columns or {}).get(request.order_id, {})
+        rows.append(
+            [
+                "new" if request.order_id in new else "",
+                request.order_id,
+                str(request.kind),
+                "+".join(sorted(str(s) for s in request.sources)),
+                str(request.order_status or "?"),
+                request.reason or "",
+                (iso(request.requested_at) or "").replace("T", " ").rstrip("Z"),
+                *(cols.get(name, "") for name in extra_names),
+            ]
+        )
+    return header, rows
 
 
 def print_requests_table(
@@ -88,34 +113,29 @@ def print_requests_table(
     stream: IO[str] | None = None,
     extra_columns: Mapping[str, Mapping[str, str]] | None = None,
 ) -> None:
-    """One line per request; a rich table on a terminal, plain columns otherwise."""
+    """One line per request: a rich table on a terminal; plain tab-separated lines otherwise, so that
+    pipes, log files and `grep` get one request per line."""
+    stream = stream or sys.stdout
+    header, rows = _rows(requests, new, extra_columns)
+    if not stream.isatty():
+        stream.write(f"# {title}\n")
+        stream.write("\t".join(header) + "\n")
+        for row in rows:
+            stream.write("\t".join(cell.replace("\t", " ") for cell in row) + "\n")
+        if not rows:
+            stream.write("# no pending buyer cancellation requests\n")
+        stream.flush()
+        return
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
-    columns = ["", "order", "kind", "sources", "status", "reason", "requested (UTC)"]
-    extra_names = sorted({k for cols in (extra_columns or {}).values() for k in cols})
-    for name in columns + extra_names:
-        table.add_column(name)
-    for request in sorted(requests, key=lambda r: r.order_id):
-        kind = Text(str(request.kind), style="bold" if request.kind == "official" else "yellow")
-        row = [
-            "new" if request.order_id in new else "",
-            request.order_id,
-            kind,
-            "+".join(sorted(str(s) for s in request.sources)),
-            str(request.order_status or "?"),
-            request.reason or "",
-            (iso(request.requested_at) or "").replace("T", " ").rstrip("Z"),
-        ]
-        cols = (extra_columns or {}).get(request.order_id, {})
-        row += [cols.get(name, "") for name in extra_names]
-        table.add_row(*row)
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for name in header:
+        table.add_column("" if name == "new" else name, overflow="fold")
+    for row in rows:
+        styled = list(row)
+        styled[2] = f"[bold]{row[2]}[/bold]" if row[2] == "official" else f"[yellow]{row[2]}[/yellow]"
+        table.add_row(*styled)
     console = _console(stream)
     console.print(table)
-    if not requests:
+    if not rows:
         console.print("No pending buyer cancellation requests.")
-
-
-def print_summary_line(text: str, stream: IO[str] | None = None) -> None:
-    _console(stream).print(text)
