@@ -8,10 +8,11 @@ a map from each value's path (`("rules", 2, "when", "kind")`) to its position, a
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -149,7 +150,7 @@ def _clean_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
     out: list[str | int] = []
     cursor = data
     for part in loc:
-        if isinstance(cursor, dict) and part in cursor:
+        if isinstance(cursor, dict) and part in cursor:  # noqa: SIM114 - two branches keep mypy's narrowing
             cursor = cursor[part]
         elif isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor):
             cursor = cursor[part]
@@ -164,8 +165,56 @@ def _clean_loc(loc: tuple[str | int, ...], data: Any) -> tuple[str | int, ...]:
 Describer = Callable[[tuple[str | int, ...], dict[str, Any]], str | None]
 
 
+def _models_in(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (through Optional, lists, tuples, dicts, Annotated), and whether the
+    next part of a location is a mapping key rather than a field name."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _models_in(args[0])
+    if origin is dict and len(args) == 2:
+        model, _ = _models_in(args[1])
+        return model, True
+    for arg in args:
+        model, keyed = _models_in(arg)
+        if model is not None:
+            return model, keyed
+    return None, False
+
+
+def model_at(model: type[BaseModel], loc: Iterable[str | int]) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping found at `loc` inside a document."""
+    current: type[BaseModel] | None = model
+    skip_key = False
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if skip_key:
+            skip_key = False
+            continue
+        if current is None:
+            return None
+        fields = dict(current.model_fields)
+        fields.update({f.alias: f for f in current.model_fields.values() if f.alias})
+        if part not in fields:
+            return None
+        current, skip_key = _models_in(fields[part].annotation)
+    return current
+
+
+def unknown_field_hint(key: str, allowed: list[str]) -> str:
+    """`did you mean 'kind'? allowed here: kind, order_status, ...` for a misspelled key."""
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    guess = f"did you mean '{close[0]}'? " if close else ""
+    return f"{guess}allowed here: {', '.join(allowed)}"
+
+
 def validation_problems(
-    doc: YamlDocument, exc: ValidationError, describe: Describer | None = None
+    doc: YamlDocument,
+    exc: ValidationError,
+    describe: Describer | None = None,
+    model: type[BaseModel] | None = None,
 ) -> list[str]:
     """One line per pydantic error: `file:line:col: field: message`, with an optional context."""
     problems: list[str] = []
@@ -174,7 +223,11 @@ def validation_problems(
         field_name = _field_name(loc)
         kind = err["type"]
         if kind == "extra_forbidden":
-            msg = "unknown field (check the spelling; the allowed fields are listed in the documentation)"
+            msg = "unknown field (check the spelling)"
+            container = model_at(model, loc[:-1]) if model is not None and loc else None
+            if container is not None:
+                allowed = [f.alias or name for name, f in container.model_fields.items()]
+                msg = f"unknown field (check the spelling): {unknown_field_hint(str(loc[-1]), allowed)}"
         elif kind == "missing":
             missing = err["loc"][-1]
             field_name = _field_name((*loc, missing)) if loc[-1:] != (missing,) else field_name
@@ -198,7 +251,7 @@ def validate_document(model: type[M], doc: YamlDocument, describe: Describer | N
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise YamlError(doc.path, validation_problems(doc, exc, describe)) from None
+        raise YamlError(doc.path, validation_problems(doc, exc, describe, model)) from None
 
 
 def load_model(model: type[M], path: Path, describe: Describer | None = None) -> M:
