@@ -330,13 +330,13 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
         sources = "+".join(sorted(map(str, request.sources)))
         print(f"{request.order_id} ({request.kind}, {sources}, {request.order_status or '?'})")
         for trace in traces:
-            print(f"   {'=>' if trace.decides else '  '} {trace.summary}")
+            print(f"   {'*' if trace.decides else ' '} {trace.summary}")
         what = {"cancel": "would be cancelled with Buyer Canceled", "reply": "the buyer would get the "
                 "official-request instructions", "hold": "held for a person", "ignore": "left alone"}
         approval = {"auto": ", approved by the rule", "manual": ", once a person approves it"}.get(
             decision.approve or "", ""
         )
-        via = f"rule '{decision.rule}'" if decision.rule else f"the default ({loaded.ruleset.default})"
+        via = f"rule '{decision.rule}'" if decision.rule else f"no rule matched: default {loaded.ruleset.default}"
         print(f"   => {what[str(decision.decision)]}{approval} ({via})")
     if not requests:
         print("No pending requests in the last scan.")

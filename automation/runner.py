@@ -236,7 +236,11 @@ def _scan_market(browser: AccountBrowser, ledger: Ledger, target: Target) -> Mar
     msgs = msg_source.read_requests(
         ctx,
         ledger.thread_marks(marks_key),
-        knows_details=lambda oid: oid in mo.sightings and mo.sightings[oid].reason is not None,
+        knows_details=lambda oid: (
+            oid in mo.sightings
+            and mo.sightings[oid].reason is not None
+            and mo.sightings[oid].requested_at is not None
+        ),
     )
     message_order_ids = {oid for oid, _ in msgs.sightings}
     cached: dict[str, Order] = {}
