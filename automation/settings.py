@@ -224,6 +224,9 @@ class Environment(BaseModel):
     data_dir: Path | None = None
     chromium: Path | None = None
     config: Path | None = None
+    retry_scale: float | None = None
+    """`SC_CANCEL_RETRY_SCALE`: multiplies the waits between retries (tests use 0.05: same tries, less
+    waiting); unset means the normal backoff."""
 
     @classmethod
     def from_mapping(cls, env: Mapping[str, str]) -> Environment:
@@ -235,7 +238,23 @@ class Environment(BaseModel):
             data_dir=path("SC_CANCEL_DATA_DIR"),
             chromium=path("SC_CANCEL_CHROMIUM"),
             config=path("SC_CANCEL_CONFIG"),
+            retry_scale=_positive_number(env, "SC_CANCEL_RETRY_SCALE"),
         )
+
+
+def _positive_number(env: Mapping[str, str], name: str) -> float | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < float("inf"):
+        raise BadInputError(
+            f"environment variable {name}={value!r}: give a number above 0 (e.g. 0.1), or unset it"
+        )
+    return number
 
 
 def default_data_dir(env: Mapping[str, str]) -> Path:

@@ -7,6 +7,7 @@ objects raise those as errors and return plain data otherwise; they hold no busi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.errors import PageChangedError, PersonNeededError, SessionExpiredError, SiteFailingError
 from automation.locators import SelectorFile, TextLookup, resolve
+from automation.pages.quick_dom import css_candidates, present
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -63,46 +65,109 @@ class PageObject:
             combined = combined.or_(self.el(name))
         return combined
 
-    def wait_ready(self, extra: Locator | None = None) -> str:
-        """Wait until the page shows a landmark; return which one, or raise what it shows instead."""
-        target = self.landmark()
-        if extra is not None:
-            target = target.or_(extra)
-        interstitials = (
+    def _interstitials(self) -> Locator:
+        return (
             self.common_el("signin_form")
             .or_(self.common_el("captcha"))
             .or_(self.common_el("verification"))
             .or_(self.common_el("error_alert"))
         )
+
+    def _changed(self) -> PageChangedError:
+        return PageChangedError(
+            f"{self.page_key}: the page at {self.page.url} loaded without any of its landmarks "
+            f"({', '.join(self.sel.landmarks)}); Seller Central may have changed it. Update "
+            f"selectors/{self.page_key}.yaml (see `sc-cancel selectors check`)",
+            page_key=self.page_key,
+        )
+
+    def wait_ready(self, extra: Locator | None = None) -> str:
+        """Wait until the page shows a landmark; return which one, or raise what it shows instead.
+
+        A single-page screen whose selector file names a `rendered` element (the app without its
+        loading indicator) is judged as soon as it has rendered: no landmark then means the page
+        changed, said at once rather than after the full timeout (seen with the sandbox's
+        `changed_layout` fault, 2026-11-26: 20 s lost per changed page).
+        """
+        target = self.landmark()
+        if extra is not None:
+            target = target.or_(extra)
+        waiting = target.or_(self._interstitials())
+        if "rendered" in self.sel.elements:
+            waiting = waiting.or_(self.el("rendered"))
         try:
-            target.or_(interstitials).first.wait_for(state="visible")
+            waiting.first.wait_for(state="visible")
         except PlaywrightTimeoutError:
             if "loading" in self.sel.elements and self.has("loading"):
                 raise TransientPageError(f"{self.page_key}: the page never finished loading") from None
-            raise PageChangedError(
-                f"{self.page_key}: the page at {self.page.url} loaded without any of its landmarks "
-                f"({', '.join(self.sel.landmarks)}); Seller Central may have changed it. Update "
-                f"selectors/{self.page_key}.yaml (see `sc-cancel selectors check`)",
-                page_key=self.page_key,
-            ) from None
+            raise self._changed() from None
         except PlaywrightError as exc:
             raise TransientPageError(f"{self.page_key}: {exc.message}") from None
-        return self.classify_visible()
+        shown = self.classify_visible()
+        if not shown and not (extra is not None and extra.count()):
+            raise self._changed()
+        return shown
+
+    def wait_for_part(self, part: Locator, what: str) -> None:
+        """Wait for a part a click brings up (a thread's pane) or what the site shows instead.
+
+        The site may answer the click with the sign-in form (the session ended), a captcha or its error
+        alert; each is raised as such instead of waiting the full timeout for the part.
+        """
+        try:
+            part.or_(self._interstitials()).first.wait_for(state="visible")
+        except PlaywrightTimeoutError:
+            raise TransientPageError(f"{self.page_key}: {what} did not appear") from None
+        except PlaywrightError as exc:
+            raise TransientPageError(f"{self.page_key}: {what}: {exc.message}") from None
+        if not part.count():
+            self.classify_visible()
+            if self.common_el("error_alert").count():
+                raise TransientPageError(f"{self.page_key}: Seller Central showed an error alert for {what}")
+            raise TransientPageError(f"{self.page_key}: {what} did not appear")
+
+    def _presence(self) -> Callable[[str], bool]:
+        """Whether an element (common ones prefixed `common:`) is on the page, from one in-page query.
+
+        A locator count per element walks the whole page each time: 50-100 ms apiece on a 3,000-entry
+        inbox, and six of them per check (bench/scan.py, 2026-11-26). The CSS candidates of every element
+        are queried at once (`quick_dom.present`); only an element they do not find, and which has other
+        kinds of candidates (roles, labels, texts), is then counted with all its candidates.
+        """
+        names = {
+            f"common:{n}": (self.common, n) for n in ("captcha", "verification", "signin_form", "error_alert")
+        }
+        names |= {n: (self.sel, n) for n in self.sel.landmarks}
+        try:
+            quick = present(self.page, {key: css_candidates(file, n) for key, (file, n) in names.items()})
+        except PlaywrightError:  # a navigation under way: count with locators, which wait it out
+            quick = {}
+
+        def there(key: str) -> bool:
+            if quick.get(key):
+                return True
+            selector_file, name = names[key]
+            if quick.get(key) is False and all(c.css or c.test_id for c in selector_file.candidates(name)):
+                return False
+            return bool(resolve(self.page, selector_file.candidates(name), self.ctx.texts).count())
+
+        return there
 
     def classify_visible(self) -> str:
         """Name what the page shows now: a landmark, or raise for an interstitial."""
-        if self.common_el("captcha").count() or self.common_el("verification").count():
+        there = self._presence()
+        if there("common:captcha") or there("common:verification"):
             raise PersonNeededError(
                 "Seller Central asks for a captcha or an identity verification that only a person can "
                 "answer. Run `sc-cancel login --headed` and finish the sign-in by hand; the saved session "
                 "is then used by the headless runs"
             )
-        if self.common_el("signin_form").count():
+        if there("common:signin_form"):
             raise SessionExpiredError(f"{self.page_key}: the session is no longer signed in")
         for name in self.sel.landmarks:
-            if self.el(name).count():
+            if there(name):
                 return name
-        if self.common_el("error_alert").count():
+        if there("common:error_alert"):
             raise TransientPageError(f"{self.page_key}: Seller Central showed an error alert")
         return ""
 

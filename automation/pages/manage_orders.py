@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlparse
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -25,9 +26,14 @@ TABS = {
 class ManageOrdersPage(PageObject):
     page_key = "manage_orders"
 
-    def open(self, tab: str) -> str:
-        """Open a tab; returns the landmark shown (`orders_table` or `empty_state`)."""
-        self.goto(TABS[tab])
+    def open(self, tab: str, page_size: int | None = None) -> str:
+        """Open a tab; returns the landmark shown (`orders_table` or `empty_state`).
+
+        With `page_size` (a "results per page" the tab offered before) the view opens at that size: the
+        URL parameter is Seller Central's own (seller-central.md §1.1), and it spares the reload that
+        choosing the size in the page costs. An unknown size leaves the page at its default.
+        """
+        self.goto(TABS[tab] + (f"?page=1&pageSize={page_size}" if page_size else ""))
         return self.wait_ready()
 
     def search(self, query: str) -> str:
@@ -47,8 +53,10 @@ class ManageOrdersPage(PageObject):
             else:
                 action()
         except PlaywrightTimeoutError:
+            self.classify_visible()  # the sign-in form or a captcha in its place says more than a timeout
             raise TransientPageError("manage_orders: the table did not reload") from None
         except PlaywrightError as exc:
+            self.classify_visible()
             raise TransientPageError(f"manage_orders: {exc.message}") from None
         if "loading" in self.sel.elements:
             self.el("loading").wait_for(state="hidden")
@@ -72,7 +80,9 @@ class ManageOrdersPage(PageObject):
         checkbox = self.el("filter_buyer_requested_cancel")
         if checkbox.is_checked():
             return self.wait_ready()
-        return self._reloading(checkbox.check)
+        # A click, not `check()`: `check()` waits to see the box ticked, and when the site answers the
+        # reload by sending the browser to sign-in (the session ended) it waited the full timeout.
+        return self._reloading(checkbox.click)
 
     def page_size_options(self) -> list[int]:
         select = self.el("results_per_page")
@@ -111,6 +121,13 @@ class ManageOrdersPage(PageObject):
         except PlaywrightError as exc:
             raise TransientPageError(f"manage_orders: reload failed: {exc.message}") from None
         return self.wait_ready()
+
+    def reload_view(self, tab: str) -> str:
+        """Back to a tab's view after a failure: reload it (it keeps its state in the URL), or open the
+        tab again when the browser is elsewhere (a new sign-in may land on another page)."""
+        if urlparse(self.page.url).path.rstrip("/") != TABS[tab]:
+            return self.open(tab)
+        return self.reload()
 
     def filter_is_applied(self) -> bool:
         checkbox = self.el("filter_buyer_requested_cancel")

@@ -10,6 +10,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.pages.base import PageObject, TransientPageError
 from automation.pages.extract import count_matches, read_thread_items, read_thread_view
+from automation.pages.quick_dom import (
+    BLOCKED,
+    click_counting,
+    click_matching,
+    css_candidates,
+    wait_for_more,
+    wait_for_thread_view,
+)
 
 
 class MessagesPage(PageObject):
@@ -27,48 +35,67 @@ class MessagesPage(PageObject):
         return count_matches(self.page, self.sel.field("items"))
 
     def read_items(self, start: int = 0) -> list[dict[str, str]]:
-        if not self.has("thread_list"):
-            return []
+        """List entries from position `start` on; none when the folder is empty (no list)."""
         return read_thread_items(self.page, self.sel.fields, start)
 
+    def _stops(self) -> list[str]:
+        """What ends a wait early: the sign-in form, a captcha or verification, the error alert."""
+        names = ("signin_form", "captcha", "verification", "error_alert")
+        return [css for name in names for css in css_candidates(self.common, name)]
+
     def load_more(self) -> bool:
-        """Append the next threads; False when everything is shown."""
-        button = self.el("load_more")
-        if not button.count() or not button.is_visible():
-            return False
-        before = self.item_count()
-        button.click()
+        """Append the next threads; False when everything is shown.
+
+        In-page steps (`quick_dom`): on a list of thousands each locator call costs 50-100 ms. Only when
+        no CSS candidate finds a shown button are all candidates tried (the end of the list, once).
+        """
+        items = self.sel.field("items")
+        before = click_counting(self.page, css_candidates(self.sel, "load_more"), items)
+        if before is None:
+            button = self.el("load_more")
+            if not button.count() or not button.is_visible():
+                return False
+            before = self.item_count()
+            button.dispatch_event("click")
+        # More entries, or what the site shows instead (its error alert above the list when loading more
+        # failed, the sign-in form): those end the wait at once instead of after the full timeout.
         try:
-            self.page.wait_for_function(
-                "([sels, n]) => { for (const s of sels) { const c = document.querySelectorAll(s).length;"
-                " if (c) return c > n; } return false; }",
-                arg=[self.sel.field("items"), before],
-            )
+            outcome = wait_for_more(self.page, items, before, self._stops())
         except PlaywrightTimeoutError:
             self.classify_visible()
             raise TransientPageError("messages: 'Load more' brought nothing") from None
+        if outcome == BLOCKED:
+            self.classify_visible()
+            raise TransientPageError("messages: 'Load more' failed (the site showed an error)")
         return True
 
     def open_thread(self, thread_id: str, subject: str | None = None) -> dict[str, Any]:
         """Show one thread in the right-hand pane and read its messages.
 
         The pane is reused between threads, so when the listing's subject is known the wait is for
-        the pane to show that subject, not merely for the pane.
+        the pane to show that subject, not merely for the pane. Both the click and the wait are in-page
+        steps (`quick_dom`): with Playwright's mouse click and locator waits, opening a thread from a list
+        of 3,000 took 0.25-0.8 s, most of it spent walking the list (bench/scan.py, 2026-11-26). An entry
+        no longer listed (the list was reloaded meanwhile) is opened by its URL instead.
         """
         attr = self.sel.field("thread_id_attr")[0]
-        self.el("thread_list").locator(f'[{attr}="{thread_id}"]').first.click()
-        self.el("thread_view").wait_for(state="visible")
-        if subject:
-            self.page.wait_for_function(
-                "([sels, want]) => { for (const s of sels) { const el = document.querySelector(s);"
-                " if (el) return el.innerText.trim() === want; } return false; }",
-                arg=[self.sel.field("view_subject"), subject],
-            )
-        return read_thread_view(self.page, self.sel.fields)
+        view = css_candidates(self.sel, "thread_view")
+        if not view or not click_matching(self.page, self.sel.field("items"), attr, thread_id):
+            return self.open_thread_by_url(thread_id)
+        wanted = " ".join(subject.split()) if subject else None
+        try:
+            shown = wait_for_thread_view(self.page, self.sel.fields, view, wanted, self._stops())
+        except PlaywrightTimeoutError:
+            self.classify_visible()
+            raise TransientPageError(f"messages: thread {thread_id} did not show its subject") from None
+        if shown == BLOCKED or isinstance(shown, str):
+            self.classify_visible()
+            raise TransientPageError(f"messages: Seller Central showed an error alert for thread {thread_id}")
+        return shown
 
     def open_thread_by_url(self, thread_id: str) -> dict[str, Any]:
         self.goto(f"/messaging/inbox?fi=all&cc={quote(thread_id)}")
-        self.el("thread_view").wait_for(state="visible")
+        self.wait_for_part(self.el("thread_view"), f"thread {thread_id}")
         return read_thread_view(self.page, self.sel.fields)
 
     def status(self) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from loguru import logger
@@ -31,6 +31,12 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         return min(self.max_delay_s, self.first_delay_s * (2**attempt))
+
+    def scaled(self, factor: float | None) -> RetryPolicy:
+        """The same tries with the waits multiplied by `factor` (None: unchanged)."""
+        if factor is None:
+            return self
+        return replace(self, first_delay_s=self.first_delay_s * factor, max_delay_s=self.max_delay_s * factor)
 
 
 @dataclass
@@ -66,6 +72,7 @@ class SourceContext:
         a new sign-in) uses it to resume in place, e.g. reload the view rather than click "Next" twice.
         """
         attempt = 0
+        failures = 0  # a new sign-in is not a failure of the site: it does not use up a try
         signed_in_again = False
         while True:
             try:
@@ -78,11 +85,12 @@ class SourceContext:
                 self.reauthentications += 1
                 signed_in_again = True
             except (TransientPageError, SiteFailingError) as exc:
-                if attempt + 1 >= self.retry.attempts:
+                failures += 1
+                if failures >= self.retry.attempts:
                     raise SiteFailingError(
                         f"{label}: Seller Central kept failing after {self.retry.attempts} tries ({exc})"
                     ) from None
-                wait = self.retry.delay(attempt)
+                wait = self.retry.delay(failures - 1)
                 logger.warning("{}: {}; retrying in {:.1f}s", label, exc, wait)
                 self.sleep(wait)
             attempt += 1

@@ -35,6 +35,8 @@ class ManageOrdersReading:
     filter_used: bool = False
     fully_read_tabs: set[str] = field(default_factory=set)
     tab_totals: dict[str, int] = field(default_factory=dict)
+    page_size: int | None = None
+    """The largest "results per page" offered; later views open at it, sparing a table reload each."""
 
     def add(self, order: Order, *, filtered: bool) -> None:
         self.orders[order.order_id] = order
@@ -55,22 +57,47 @@ class _ViewLost(Exception):  # noqa: N818 - a signal, not an error for the user
 def _open_view(
     ctx: SourceContext, mo: ManageOrdersPage, reading: ManageOrdersReading, tab: str, use_filter: bool
 ) -> bool:
-    """Open a tab, tick the filter if asked and offered, choose the largest page size."""
-    mo.open(tab)
+    """Open a tab, tick the filter if asked and offered, choose the largest page size.
+
+    Each of the three is its own retry step, because each reloads the table: with one step for all
+    three, a site failing one request in three failed most tries and gave up on a healthy view (seen
+    with the sandbox's `error_share: 0.3`, 2026-11-26). A retried step goes back to the view (which
+    keeps its state in the URL) and does only what is still missing.
+    """
+    label = f"manage_orders {tab}"
+    ctx.retrying(label, lambda _a: mo.open(tab, reading.page_size))
     total = mo.total()
     if total is not None:
         reading.tab_totals[tab] = total
-    filtered = False
-    if use_filter and mo.has_filter():
+
+    def back_to_view(attempt: int) -> None:
+        # Its own retry step: a try of the action then costs the action's one request, not two.
+        if attempt:
+            ctx.retrying(f"{label} reload", lambda _a: mo.reload_view(tab))
+
+    def tick_filter(attempt: int) -> bool:
+        back_to_view(attempt)
+        if mo.filter_is_applied():
+            return True
+        if not mo.has_filter():
+            return False
         mo.apply_buyer_requested_cancel_filter()
-        filtered = True
-    mo.set_largest_page_size()
+        return True
+
+    def largest_page_size(attempt: int) -> None:
+        back_to_view(attempt)
+        reading.page_size = mo.set_largest_page_size() or reading.page_size
+
+    filtered = use_filter and ctx.retrying(f"{label} filter", tick_filter)
+    ctx.retrying(f"{label} page size", largest_page_size)
+    if filtered and not mo.filter_is_applied():
+        raise _ViewLost("the filter was lost while choosing the page size")
     return filtered
 
 
-def _resume(mo: ManageOrdersPage, page_no: int, filtered: bool) -> None:
+def _resume(ctx: SourceContext, mo: ManageOrdersPage, tab: str, page_no: int, filtered: bool) -> None:
     """After a failure on page `page_no`: reload and make sure the view is that page of the same list."""
-    mo.reload()
+    ctx.retrying(f"manage_orders {tab} reload", lambda _a: mo.reload_view(tab))
     if filtered and not mo.filter_is_applied():
         raise _ViewLost("the filter was lost")
     current = mo.current_page_number() or 1
@@ -91,7 +118,11 @@ def _read_tab(
 ) -> None:
     label = f"manage_orders {tab}{'' if use_filter else ' (all rows)'}"
     for _restart in range(3):
-        filtered = ctx.retrying(label, lambda _a: _open_view(ctx, mo, reading, tab, use_filter))
+        try:
+            filtered = _open_view(ctx, mo, reading, tab, use_filter)
+        except _ViewLost as exc:
+            logger.warning("{}: {}; opening the tab again", label, exc)
+            continue
         reading.filter_used |= filtered
         if filter_only and not filtered:
             logger.debug("{}: no Buyer Requested Cancel filter here; tab skipped", label)
@@ -104,10 +135,10 @@ def _read_tab(
                     reading.add(ctx.parse(parse_manage_orders_row, raw), filtered=filtered)
                 logger.debug("{} page {}: {} rows", label, page_no, len(rows))
 
-                def step(attempt: int, page_no: int = page_no) -> bool:
+                def step(attempt: int, page_no: int = page_no, filtered: bool = filtered) -> bool:
                     if attempt == 0:
                         return mo.next_page()
-                    _resume(mo, page_no + 1, filtered)
+                    _resume(ctx, mo, tab, page_no + 1, filtered)
                     return True
 
                 if not ctx.retrying(f"{label} page {page_no + 1}", step):
@@ -165,7 +196,11 @@ def look_up_orders(
         found.update({oid: reading.orders[oid] for oid in wanted if oid in reading.orders})
         wanted = [oid for oid in wanted if oid not in reading.orders]
     for order_id in wanted:
-        order = ctx.retrying(f"order {order_id}", lambda _a, oid=order_id: _lookup_one(ctx, oid))
+
+        def lookup(_attempt: int, order_id: str = order_id) -> Order | None:
+            return _lookup_one(ctx, order_id)
+
+        order = ctx.retrying(f"order {order_id}", lookup)
         if order is not None:
             found[order_id] = order
     return found
