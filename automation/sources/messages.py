@@ -129,6 +129,11 @@ def read_requests(
                 page_key="messages",
             )
         requested_at = verdict.requested_at or (thread.received_at if kind is ThreadKind.INQUIRY else None)
+        earlier = marks.get(thread.thread_id)
+        if earlier is not None and earlier.kind is kind and earlier.requested_at is not None:
+            # A thread moves up with every new message (our own reply too); the request is as old as
+            # when it was first seen.
+            requested_at = min(requested_at, earlier.requested_at) if requested_at else earlier.requested_at
         reading.marks.append(
             ThreadMark(
                 thread_id=thread.thread_id,
