@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from automation.errors import ActionsFailedError, BadInputError, ExitCode, StoppedError
+from automation.progress import live_status
 from automation.settings import (
     REPO_SELECTORS,
     BrowserSettings,
@@ -111,7 +112,8 @@ def cmd_scan(inv: Invocation) -> int:
     rt = inv.runtime()
     documents = []
     for target in inv.targets():
-        result = scan_account(target, rt)
+        with live_status(f"scanning {target.name}", enabled=not inv.args.quiet):
+            result = scan_account(target, rt)
         if inv.args.json:
             documents.append(
                 scan_document(
@@ -147,13 +149,14 @@ def cmd_run(inv: Invocation) -> int:
     loaded = {t.key: load_rules(rules_file_for(inv, t)) for t in targets}
     documents, failed, stopped = [], False, False
     for target in targets:
-        result = run_account(
-            target,
-            rt,
-            loaded[target.key],
-            execute=inv.args.execute,
-            actions_enabled=inv.settings.actions_enabled,
-        )
+        with live_status(f"run {target.name}", enabled=not inv.args.quiet):
+            result = run_account(
+                target,
+                rt,
+                loaded[target.key],
+                execute=inv.args.execute,
+                actions_enabled=inv.settings.actions_enabled,
+            )
         failed |= bool(result.failed)
         stopped |= result.stopped
         scan = result.scan
@@ -236,8 +239,9 @@ def cmd_plan(inv: Invocation) -> int:
     if not rows:
         print("Nothing waits for approval.")
     for row in rows:
+        sources = "+".join(row["sources"])
         print(
-            f"{row['order_id']}  {row['decision']:<6}  {row['kind'] or '?':<8}  {'+'.join(row['sources']):<24}  "
+            f"{row['order_id']}  {row['decision']:<6}  {row['kind'] or '?':<8}  {sources:<24}  "
             f"rule: {row['rule'] or '(default)'}"
         )
     if rows:
@@ -331,12 +335,20 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
         print(f"{request.order_id} ({request.kind}, {sources}, {request.order_status or '?'})")
         for trace in traces:
             print(f"   {'*' if trace.decides else ' '} {trace.summary}")
-        what = {"cancel": "would be cancelled with Buyer Canceled", "reply": "the buyer would get the "
-                "official-request instructions", "hold": "held for a person", "ignore": "left alone"}
+        what = {
+            "cancel": "would be cancelled with Buyer Canceled",
+            "reply": "the buyer would get the official-request instructions",
+            "hold": "held for a person",
+            "ignore": "left alone",
+        }
         approval = {"auto": ", approved by the rule", "manual": ", once a person approves it"}.get(
             decision.approve or "", ""
         )
-        via = f"rule '{decision.rule}'" if decision.rule else f"no rule matched: default {loaded.ruleset.default}"
+        via = (
+            f"rule '{decision.rule}'"
+            if decision.rule
+            else f"no rule matched: default {loaded.ruleset.default}"
+        )
         print(f"   => {what[str(decision.decision)]}{approval} ({via})")
     if not requests:
         print("No pending requests in the last scan.")
