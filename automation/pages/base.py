@@ -16,7 +16,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.errors import PageChangedError, PersonNeededError, SessionExpiredError, SiteFailingError
 from automation.locators import SelectorFile, TextLookup, resolve
-from automation.pages.quick_dom import css_candidates, present
+from automation.pages.quick_dom import INTERSTITIALS, css_candidates, present
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -134,9 +134,7 @@ class PageObject:
         are queried at once (`quick_dom.present`); only an element they do not find, and which has other
         kinds of candidates (roles, labels, texts), is then counted with all its candidates.
         """
-        names = {
-            f"common:{n}": (self.common, n) for n in ("captcha", "verification", "signin_form", "error_alert")
-        }
+        names = {f"common:{n}": (self.common, n) for n in INTERSTITIALS}
         names |= {n: (self.sel, n) for n in self.sel.landmarks}
         try:
             quick = present(self.page, {key: css_candidates(file, n) for key, (file, n) in names.items()})

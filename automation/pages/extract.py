@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-_HELPERS = r"""
+DOM_HELPERS = r"""
 const first = (root, sels) => {
   for (const s of sels) { try { const el = root.querySelector(s); if (el) return el; } catch (e) {} }
   return null;
@@ -32,7 +32,7 @@ const lines = (el) => (el ? el.innerText.split("\n").map(clean).filter((l) => l)
 
 _ORDER_ROWS_JS = (
     "(f) => {"
-    + _HELPERS
+    + DOM_HELPERS
     + r"""
   const rows = all(document, f.rows);
   const out = [];
@@ -86,7 +86,7 @@ _ORDER_ROWS_JS = (
 
 _THREAD_ITEMS_JS = (
     "([f, start]) => {"
-    + _HELPERS
+    + DOM_HELPERS
     + r"""
   const items = all(document, f.items).slice(start);
   return items.map((li) => ({
@@ -100,26 +100,25 @@ _THREAD_ITEMS_JS = (
 }"""
 )
 
-_THREAD_VIEW_JS = (
-    "(f) => {"
-    + _HELPERS
-    + r"""
-  return {
-    subject: text(first(document, f.view_subject)) || "",
-    messages: all(document, f.messages).map((m) => ({
-      sender: text(first(m, f.message_sender)) || "",
-      date: text(first(m, f.message_date)) || "",
-      body: (first(m, f.message_body) || {}).innerText || "",
-    })),
-  };
-}"""
-)
+THREAD_VIEW_READER = r"""
+const readThreadView = (f) => ({
+  subject: text(first(document, f.view_subject)) || "",
+  messages: all(document, f.messages).map((m) => ({
+    sender: text(first(m, f.message_sender)) || "",
+    date: text(first(m, f.message_date)) || "",
+    body: (first(m, f.message_body) || {}).innerText || "",
+  })),
+});
+"""
+"""The thread pane as raw strings; also used by `quick_dom` to read the pane as soon as it shows."""
 
-_COUNT_JS = "(sels) => {" + _HELPERS + " return all(document, sels).length; }"
+_THREAD_VIEW_JS = "(f) => {" + DOM_HELPERS + THREAD_VIEW_READER + " return readThreadView(f); }"
+
+_COUNT_JS = "(sels) => {" + DOM_HELPERS + " return all(document, sels).length; }"
 
 _ORDER_DETAIL_ITEMS_JS = (
     "(f) => {"
-    + _HELPERS
+    + DOM_HELPERS
     + r"""
   const banner = first(document, f.banner_text);
   const extra = all(document, f.banner_lines).map(text).filter((t) => t);

@@ -14,6 +14,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.pages.base import PageObject, TransientPageError
 from automation.pages.extract import read_order_rows
+from automation.pages.quick_dom import (
+    click_matching,
+    css_candidates,
+    interstitial_css,
+    only_css,
+    present,
+    wait_until_settled,
+)
 
 TABS = {
     "pending": "/orders-v3/mfn/pending",
@@ -26,14 +34,9 @@ TABS = {
 class ManageOrdersPage(PageObject):
     page_key = "manage_orders"
 
-    def open(self, tab: str, page_size: int | None = None) -> str:
-        """Open a tab; returns the landmark shown (`orders_table` or `empty_state`).
-
-        With `page_size` (a "results per page" the tab offered before) the view opens at that size: the
-        URL parameter is Seller Central's own (seller-central.md §1.1), and it spares the reload that
-        choosing the size in the page costs. An unknown size leaves the page at its default.
-        """
-        self.goto(TABS[tab] + (f"?page=1&pageSize={page_size}" if page_size else ""))
+    def open(self, tab: str) -> str:
+        """Open a tab; returns the landmark shown (`orders_table` or `empty_state`)."""
+        self.goto(TABS[tab])
         return self.wait_ready()
 
     def search(self, query: str) -> str:
@@ -58,9 +61,29 @@ class ManageOrdersPage(PageObject):
         except PlaywrightError as exc:
             self.classify_visible()
             raise TransientPageError(f"manage_orders: {exc.message}") from None
-        if "loading" in self.sel.elements:
-            self.el("loading").wait_for(state="hidden")
-        return self.wait_ready()
+        return self._settled()
+
+    def _settled(self) -> str:
+        """After the table reloaded: wait until the page has rendered, then name what it shows.
+
+        One in-page wait (`quick_dom`) for the loading indicator to go and the table, the empty state,
+        the rendered app or an interstitial to be there, instead of a locator wait for each: on a page of
+        100 rows, each with an actions menu in a shadow root, those cost 80-130 ms apiece (bench/scan.py,
+        2026-11-26). Where a candidate is not CSS, or the page shows no landmark, `wait_ready` decides.
+        """
+        names = [*self.sel.landmarks, *(n for n in ("loading", "rendered") if n in self.sel.elements)]
+        if not only_css(self.sel, names):
+            if "loading" in self.sel.elements:
+                self.el("loading").wait_for(state="hidden")
+            return self.wait_ready()
+        ready = [css for name in names if name != "loading" for css in css_candidates(self.sel, name)]
+        loading = css_candidates(self.sel, "loading") if "loading" in self.sel.elements else []
+        try:
+            wait_until_settled(self.page, loading, ready, interstitial_css(self.common))
+        except PlaywrightTimeoutError:
+            self.classify_visible()
+            raise TransientPageError("manage_orders: the table did not finish loading") from None
+        return self.classify_visible() or self.wait_ready()
 
     def has_filter(self) -> bool:
         """Whether the "Buyer Requested Cancel" filter exists (it is absent on some accounts)."""
@@ -103,8 +126,7 @@ class ManageOrdersPage(PageObject):
         return options[-1]
 
     def read_rows(self) -> list[dict[str, Any]]:
-        if not self.has("orders_table"):
-            return []
+        """The rows on screen; none without a table (the script finds no rows then)."""
         return read_order_rows(self.page, self.sel.fields)
 
     def total(self) -> int | None:
@@ -151,8 +173,15 @@ class ManageOrdersPage(PageObject):
         The disabled "Next" is rendered without a link (environment.md, gotcha 10), so the check is
         whether an enabled "Next" link exists, not a role query that would wait for it.
         """
-        link = self.el("next_page")
-        if not link.count():
+        if not only_css(self.sel, ["next_page"]):
+            link = self.el("next_page")
+            if not link.count():
+                return False
+            self._reloading(link.click)
+            return True
+        # In the page, one round trip each: locator calls cost 20-90 ms apiece on a page of 100 rows.
+        css = css_candidates(self.sel, "next_page")
+        if not present(self.page, {"next": css}).get("next"):
             return False
-        self._reloading(link.click)
+        self._reloading(lambda: click_matching(self.page, css))
         return True

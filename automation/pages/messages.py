@@ -15,6 +15,7 @@ from automation.pages.quick_dom import (
     click_counting,
     click_matching,
     css_candidates,
+    interstitial_css,
     wait_for_more,
     wait_for_thread_view,
 )
@@ -39,9 +40,7 @@ class MessagesPage(PageObject):
         return read_thread_items(self.page, self.sel.fields, start)
 
     def _stops(self) -> list[str]:
-        """What ends a wait early: the sign-in form, a captcha or verification, the error alert."""
-        names = ("signin_form", "captcha", "verification", "error_alert")
-        return [css for name in names for css in css_candidates(self.common, name)]
+        return interstitial_css(self.common)
 
     def load_more(self) -> bool:
         """Append the next threads; False when everything is shown.

@@ -35,8 +35,6 @@ class ManageOrdersReading:
     filter_used: bool = False
     fully_read_tabs: set[str] = field(default_factory=set)
     tab_totals: dict[str, int] = field(default_factory=dict)
-    page_size: int | None = None
-    """The largest "results per page" offered; later views open at it, sparing a table reload each."""
 
     def add(self, order: Order, *, filtered: bool) -> None:
         self.orders[order.order_id] = order
@@ -65,7 +63,7 @@ def _open_view(
     keeps its state in the URL) and does only what is still missing.
     """
     label = f"manage_orders {tab}"
-    ctx.retrying(label, lambda _a: mo.open(tab, reading.page_size))
+    ctx.retrying(label, lambda _a: mo.open(tab))
     total = mo.total()
     if total is not None:
         reading.tab_totals[tab] = total
@@ -86,7 +84,7 @@ def _open_view(
 
     def largest_page_size(attempt: int) -> None:
         back_to_view(attempt)
-        reading.page_size = mo.set_largest_page_size() or reading.page_size
+        mo.set_largest_page_size()
 
     filtered = use_filter and ctx.retrying(f"{label} filter", tick_filter)
     ctx.retrying(f"{label} page size", largest_page_size)
