@@ -150,7 +150,7 @@ def compile_lexicon(texts: Mapping[str, LocaleTexts]) -> CompiledLexicon:
         lookalikes=frozenset(lookalikes),
         negations=compile_patterns(negations, cjk_cancel),
         contexts=compile_patterns(contexts, cjk_cancel),
-        cues=compile_patterns(cues, cjk_cancel),
+        cues=compile_patterns(cues, cjk_cancel, fuzzy=True),
         request_forms=request_forms,
         fillers=frozenset(fillers),
         start_words=frozenset(w for s in starts for w in words(s)),

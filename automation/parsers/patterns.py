@@ -138,17 +138,34 @@ class Pattern:
     language: str
     steps: tuple[Step, ...] | None
     regex: re.Pattern[str] | None
+    fuzzy: bool = False
+    """Words of 5+ letters also match with one typo ("plesae" for "please"): for request cues, where a
+    missed cue loses a buyer's request; never for negations, where a near-miss would invert a verdict."""
+
+
+FUZZY_WORD_LENGTH = 5
+
+
+def _word_matches(token: str, word: str, fuzzy: bool) -> bool:
+    if token == word:
+        return True
+    return fuzzy and min(len(token), len(word)) >= FUZZY_WORD_LENGTH and within_one_edit(token, word)
 
 
 def _match_at(
-    steps: tuple[Step, ...], si: int, tokens: Sequence[str], ti: int, cancel_at: Sequence[bool]
+    steps: tuple[Step, ...],
+    si: int,
+    tokens: Sequence[str],
+    ti: int,
+    cancel_at: Sequence[bool],
+    fuzzy: bool = False,
 ) -> bool:
     if si == len(steps):
         return True
     step = steps[si]
     if step.kind == "gap":
         return any(
-            _match_at(steps, si + 1, tokens, ti + skip, cancel_at)
+            _match_at(steps, si + 1, tokens, ti + skip, cancel_at, fuzzy)
             for skip in range(step.size + 1)
             if ti + skip <= len(tokens)
         )
@@ -160,8 +177,8 @@ def _match_at(
     elif step.kind == "stem":
         ok = token.startswith(step.value)
     else:
-        ok = token == step.value
-    return ok and _match_at(steps, si + 1, tokens, ti + 1, cancel_at)
+        ok = _word_matches(token, step.value, fuzzy)
+    return ok and _match_at(steps, si + 1, tokens, ti + 1, cancel_at, fuzzy)
 
 
 def pattern_matches(
@@ -171,10 +188,14 @@ def pattern_matches(
     if pattern.regex is not None:
         return pattern.regex.search(cjk_text) is not None
     assert pattern.steps is not None
-    return any(_match_at(pattern.steps, 0, tokens, start, cancel_at) for start in range(len(tokens)))
+    return any(
+        _match_at(pattern.steps, 0, tokens, start, cancel_at, pattern.fuzzy) for start in range(len(tokens))
+    )
 
 
-def compile_patterns(patterns: Sequence[tuple[str, str]], cjk_cancel: Sequence[str]) -> tuple[Pattern, ...]:
+def compile_patterns(
+    patterns: Sequence[tuple[str, str]], cjk_cancel: Sequence[str], *, fuzzy: bool = False
+) -> tuple[Pattern, ...]:
     out: list[Pattern] = []
     seen: set[tuple[str, str]] = set()
     for source, language in patterns:
@@ -184,5 +205,5 @@ def compile_patterns(patterns: Sequence[tuple[str, str]], cjk_cancel: Sequence[s
         if has_cjk(source):
             out.append(Pattern(source, language, None, cjk_regex(source, cjk_cancel)))
         else:
-            out.append(Pattern(source, language, parse_word_pattern(source), None))
+            out.append(Pattern(source, language, parse_word_pattern(source), None, fuzzy))
     return tuple(out)
