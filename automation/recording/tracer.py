@@ -1,7 +1,8 @@
 """A browser context's Playwright trace, in chunks that leave sign-in out, kept or discarded at the end.
 
-Modes (`--trace`): `on` keeps `trace.zip` always; `retain-on-failure` keeps it only when the session
-ended with an error; `off` never starts tracing. Chunks are written into a private temporary folder next
+Modes (`--trace`): `on` keeps `trace.zip` always, with screenshots and DOM snapshots; `retain-on-failure`
+records actions and network only (cheap) and keeps the trace only when the session ended with an error;
+`off` never starts tracing. Chunks are written into a private temporary folder next
 to the trace, then merged and scrubbed into one `trace.zip` (`automation.recording.trace_zip`).
 """
 
@@ -45,8 +46,13 @@ class SessionTracer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._folder = Path(tempfile.mkdtemp(prefix=".trace-chunks-", dir=self.path.parent))
         try:
+            # Full DOM snapshots copy the whole page on every step: on a 3,000-thread inbox that made
+            # a scan 4x slower (bench/scan.py). Unattended runs (`retain-on-failure`) keep the cheap
+            # part, actions and network, next to the error's own screenshot and page HTML; `--trace on`
+            # records everything for a person debugging.
+            full = self.mode == "on"
             self.context.tracing.start(
-                screenshots=True, snapshots=True, sources=True, title=self.path.parent.name
+                screenshots=full, snapshots=full, sources=full, title=self.path.parent.name
             )
         except PlaywrightError as exc:
             logger.warning("tracing could not start: {}", exc.message)
