@@ -276,3 +276,35 @@ def account_key(scenario_file: Path, base_url: str | None = None) -> str:
     targets = resolve_targets(scenario=scenario_file, base_url=base_url, settings=None, account=None, env={})
     key: str = targets[0].key
     return key
+
+
+# -- a small store with every kind of request, used by the session and fault tests ------------------
+
+MIXED_BOTH = order(1, request="Other", channel="both")
+MIXED_MESSAGES_ONLY = order(2, request="Order Created by Mistake", channel="messages")
+MIXED_MANAGE_ORDERS_ONLY = order(3, request="Shipping Cost Too High", channel="manage_orders")
+MIXED_ASKS = order(4)
+# The first line alone does not say what the buyer wants, so the thread has to be opened.
+MIXED_ASKS_MESSAGE = message(
+    MIXED_ASKS,
+    f"Inquiry from Amazon customer {MIXED_ASKS['buyer_name']} (Order: {MIXED_ASKS['id']})",
+    "Hello,\nplease cancel this order, I bought it by mistake.",
+    minutes_ago=30,
+)
+MIXED_PLAIN = order(5)
+MIXED_EXPECTED = sorted(
+    [
+        official(MIXED_BOTH, ["manage_orders", "messages"]),
+        official(MIXED_MESSAGES_ONLY, ["messages"]),
+        official(MIXED_MANAGE_ORDERS_ONLY, ["manage_orders"]),
+        inquiry(MIXED_ASKS, MIXED_ASKS_MESSAGE),
+    ],
+    key=lambda e: e["order_id"],
+)
+"""What a correct scan of `mixed_store()` lists."""
+
+
+def mixed_store(**faults: Any) -> dict[str, Any]:
+    """Requests in each channel and in both, an inquiry that needs its thread opened, a plain order."""
+    orders = [MIXED_BOTH, MIXED_MESSAGES_ONLY, MIXED_MANAGE_ORDERS_ONLY, MIXED_ASKS, MIXED_PLAIN]
+    return scenario(orders, messages=[MIXED_ASKS_MESSAGE], faults=faults)

@@ -8,50 +8,21 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from scan_support import (
+    MIXED_EXPECTED,
     AgentRun,
     account_key,
-    inquiry,
     logged_sandbox,
-    message,
-    official,
-    order,
+    mixed_store,
     run_agent,
-    scenario,
     write_scenario,
 )
 
 from automation.locks import account_lock
 
-BOTH = order(1, request="Other", channel="both")
-MESSAGES_ONLY = order(2, request="Order Created by Mistake", channel="messages")
-MANAGE_ORDERS_ONLY = order(3, request="Shipping Cost Too High", channel="manage_orders")
-ASKS = order(4)
-ASKS_MESSAGE = message(
-    ASKS,
-    f"Inquiry from Amazon customer {ASKS['buyer_name']} (Order: {ASKS['id']})",
-    "Hello,\nplease cancel this order, I bought it by mistake.",
-    minutes_ago=30,
-)
-PLAIN = order(5)
 FAST_RETRIES = {"SC_CANCEL_RETRY_SCALE": "0.05"}
 """The same tries with a twentieth of the waits between them (automation/settings.py)."""
-EXPECTED = sorted(
-    [
-        official(BOTH, ["manage_orders", "messages"]),
-        official(MESSAGES_ONLY, ["messages"]),
-        official(MANAGE_ORDERS_ONLY, ["manage_orders"]),
-        inquiry(ASKS, ASKS_MESSAGE),
-    ],
-    key=lambda e: e["order_id"],
-)
-
-
-def _store(**faults: Any) -> dict[str, Any]:
-    orders = [BOTH, MESSAGES_ONLY, MANAGE_ORDERS_ONLY, ASKS, PLAIN]
-    return scenario(orders, messages=[ASKS_MESSAGE], faults=faults)
 
 
 def _failed(run: AgentRun, code: int) -> str:
@@ -64,7 +35,7 @@ def _failed(run: AgentRun, code: int) -> str:
 
 
 def test_a_captcha_at_sign_in_needs_a_person(tmp_path: Path) -> None:
-    path = write_scenario(tmp_path, _store(captcha_at_signin=True))
+    path = write_scenario(tmp_path, mixed_store(captcha_at_signin=True))
 
     message_text = _failed(run_agent(tmp_path, scenario=path), 3)
 
@@ -73,7 +44,7 @@ def test_a_captcha_at_sign_in_needs_a_person(tmp_path: Path) -> None:
 
 
 def test_a_changed_layout_stops_the_scan_with_a_screenshot(tmp_path: Path) -> None:
-    path = write_scenario(tmp_path, _store(changed_layout=True))
+    path = write_scenario(tmp_path, mixed_store(changed_layout=True))
 
     message_text = _failed(run_agent(tmp_path, scenario=path), 4)
 
@@ -87,7 +58,7 @@ def test_a_changed_layout_stops_the_scan_with_a_screenshot(tmp_path: Path) -> No
 
 
 def test_a_site_that_keeps_failing_ends_with_exit_code_5(tmp_path: Path) -> None:
-    path = write_scenario(tmp_path, _store(error_share=1.0, seed=3))
+    path = write_scenario(tmp_path, mixed_store(error_share=1.0, seed=3))
 
     run = run_agent(tmp_path, scenario=path, env=FAST_RETRIES)
 
@@ -96,7 +67,7 @@ def test_a_site_that_keeps_failing_ends_with_exit_code_5(tmp_path: Path) -> None
 
 
 def test_a_bad_retry_scale_is_bad_input(tmp_path: Path) -> None:
-    path = write_scenario(tmp_path, _store())
+    path = write_scenario(tmp_path, mixed_store())
 
     run = run_agent(tmp_path, scenario=path, env={"SC_CANCEL_RETRY_SCALE": "fast"})
 
@@ -104,30 +75,30 @@ def test_a_bad_retry_scale_is_bad_input(tmp_path: Path) -> None:
 
 
 def test_transient_errors_still_give_the_exact_result(tmp_path: Path) -> None:
-    data = _store(error_share=0.3, seed=7)
+    data = mixed_store(error_share=0.3, seed=7)
     path = write_scenario(tmp_path, data)
     with logged_sandbox(data) as sandbox:
         run = run_agent(tmp_path, scenario=path, base_url=sandbox.base_url, env=FAST_RETRIES)
         failed_requests = sum(1 for draw in sandbox.faults if draw.error_status is not None)
 
-    assert run.document()["requests"] == EXPECTED
+    assert run.document()["requests"] == MIXED_EXPECTED
     assert failed_requests >= 3  # the seed really made the site fail, more than once
     assert "retrying in" in run.stderr
 
 
 def test_slow_responses_still_give_the_exact_result(tmp_path: Path) -> None:
-    data = _store(slow_share=0.25, slow_seconds=0.6, seed=11)
+    data = mixed_store(slow_share=0.25, slow_seconds=0.6, seed=11)
     path = write_scenario(tmp_path, data)
     with logged_sandbox(data) as sandbox:
         run = run_agent(tmp_path, scenario=path, base_url=sandbox.base_url)
         slowed = sum(1 for draw in sandbox.faults if draw.delay_s > 0)
 
-    assert run.document()["requests"] == EXPECTED
+    assert run.document()["requests"] == MIXED_EXPECTED
     assert slowed >= 3
 
 
 def test_a_scan_while_another_run_holds_the_account_ends_with_exit_code_6(tmp_path: Path) -> None:
-    path = write_scenario(tmp_path, _store())
+    path = write_scenario(tmp_path, mixed_store())
     data_dir = tmp_path / "data"
 
     with account_lock(data_dir, account_key(path)):
@@ -135,4 +106,4 @@ def test_a_scan_while_another_run_holds_the_account_ends_with_exit_code_6(tmp_pa
 
     message_text = _failed(run, 6)
     assert f"PID {os.getpid()}" in message_text  # it names who holds the lock
-    assert run_agent(tmp_path, scenario=path, data_dir=data_dir).document()["requests"] == EXPECTED
+    assert run_agent(tmp_path, scenario=path, data_dir=data_dir).document()["requests"] == MIXED_EXPECTED

@@ -9,48 +9,19 @@ from the agent's own log.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from scan_support import (
-    inquiry,
+    MIXED_EXPECTED,
     logged_sandbox,
-    message,
-    official,
-    order,
+    mixed_store,
     run_agent,
-    scenario,
     write_scenario,
 )
 
-BOTH = order(1, request="Other", channel="both")
-MESSAGES_ONLY = order(2, request="Order Created by Mistake", channel="messages")
-MANAGE_ORDERS_ONLY = order(3, request="Shipping Cost Too High", channel="manage_orders")
-ASKS = order(4)
-# The first line alone does not say what the buyer wants, so the thread has to be opened.
-ASKS_MESSAGE = message(
-    ASKS,
-    f"Inquiry from Amazon customer {ASKS['buyer_name']} (Order: {ASKS['id']})",
-    "Hello,\nplease cancel this order, I bought it by mistake.",
-    minutes_ago=30,
-)
-EXPECTED = sorted(
-    [
-        official(BOTH, ["manage_orders", "messages"]),
-        official(MESSAGES_ONLY, ["messages"]),
-        official(MANAGE_ORDERS_ONLY, ["manage_orders"]),
-        inquiry(ASKS, ASKS_MESSAGE),
-    ],
-    key=lambda e: e["order_id"],
-)
-
-
-def _store(**faults: Any) -> dict[str, Any]:
-    return scenario([BOTH, MESSAGES_ONLY, MANAGE_ORDERS_ONLY, ASKS], messages=[ASKS_MESSAGE], faults=faults)
-
 
 def test_a_second_scan_signs_in_no_more(tmp_path: Path) -> None:
-    data = _store()
+    data = mixed_store()
     path = write_scenario(tmp_path, data)
     with logged_sandbox(data) as sandbox:
         first = run_agent(tmp_path, scenario=path, base_url=sandbox.base_url)
@@ -58,8 +29,8 @@ def test_a_second_scan_signs_in_no_more(tmp_path: Path) -> None:
         second = run_agent(tmp_path, scenario=path, base_url=sandbox.base_url)
         signed_in_second = sandbox.sign_ins() - signed_in_first
 
-    assert first.document()["requests"] == EXPECTED
-    assert second.document()["requests"] == EXPECTED
+    assert first.document()["requests"] == MIXED_EXPECTED
+    assert second.document()["requests"] == MIXED_EXPECTED
     assert (first.sign_ins(), signed_in_first) == (1, 1)
     assert (second.sign_ins(), signed_in_second) == (0, 0)
 
@@ -74,12 +45,12 @@ def test_a_second_scan_signs_in_no_more(tmp_path: Path) -> None:
 def test_a_session_that_ends_mid_scan_is_renewed_and_the_result_is_whole(
     requests_per_session: int, tmp_path: Path
 ) -> None:
-    data = _store(session_expires_after=requests_per_session)
+    data = mixed_store(session_expires_after=requests_per_session)
     path = write_scenario(tmp_path, data)
     with logged_sandbox(data) as sandbox:
         run = run_agent(tmp_path, scenario=path, base_url=sandbox.base_url)
         sign_ins = sandbox.sign_ins()
 
-    assert run.document()["requests"] == EXPECTED
+    assert run.document()["requests"] == MIXED_EXPECTED
     assert sign_ins >= 2  # the first sign-in, then at least one more when the session ended
     assert run.sign_ins() == sign_ins
