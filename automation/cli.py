@@ -76,7 +76,18 @@ def build_parser() -> ArgumentParser:
         "-q", "--quiet", action="store_true", help="only warnings and errors on standard error"
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+    _add_scan_and_run_commands(sub)
+    _add_decision_commands(sub)
+    _add_operations_commands(sub)
+    _add_sandbox_commands(sub)
+    _add_recording_commands(sub)
+    return parser
 
+
+Subparsers = Any  # argparse's private _SubParsersAction
+
+
+def _add_scan_and_run_commands(sub: Subparsers) -> None:
     scan = sub.add_parser("scan", help="list every pending buyer cancellation request (both channels)")
     _target_options(scan)
     _browser_options(scan)
@@ -93,6 +104,9 @@ def build_parser() -> ArgumentParser:
     run.add_argument("--execute", action="store_true", help="carry out approved actions (default: dry run)")
     run.add_argument("--json", action="store_true", help="print the JSON document (docs/interfaces.md)")
 
+
+def _add_decision_commands(sub: Subparsers) -> None:
+    """plan, approve, reject, history, rules."""
     plan = sub.add_parser("plan", help="what waits for approval")
     _target_options(plan)
     plan.add_argument("--json", action="store_true")
@@ -120,6 +134,9 @@ def build_parser() -> ArgumentParser:
     _target_options(explain)
     _browser_options(explain)
 
+
+def _add_operations_commands(sub: Subparsers) -> None:
+    """schedule, report, login."""
     schedule = sub.add_parser("schedule", help="run every configured account on its schedule")
     _target_options(schedule)
     _browser_options(schedule)
@@ -145,6 +162,8 @@ def build_parser() -> ArgumentParser:
         "--wait", type=float, default=600, metavar="SECONDS", help="how long to wait for a person"
     )
 
+
+def _add_sandbox_commands(sub: Subparsers) -> None:
     sandbox = sub.add_parser("sandbox", help="the built-in sandbox Seller Central")
     sandbox_sub = sandbox.add_subparsers(dest="sandbox_command", required=True, parser_class=ArgumentParser)
     serve = sandbox_sub.add_parser("serve", help="serve a scenario for people and other tools")
@@ -153,8 +172,6 @@ def build_parser() -> ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--session-minutes", type=float, default=720.0, help="sessions expire after this")
     sandbox_sub.add_parser("generate", help="write a large realistic scenario", add_help=False)
-    _add_recording_commands(sub)
-    return parser
 
 
 def _settings(args: argparse.Namespace, env: Environment) -> tuple[Settings, Path | None]:

@@ -158,9 +158,8 @@ def locate(root: Page | Locator, candidate: Candidate, texts: TextLookup) -> Loc
     if candidate.test_id:
         return root.locator(f'[data-test-id="{candidate.test_id}"]')
     if candidate.role:
-        if candidate.name_key:
-            return root.get_by_role(candidate.role, name=alternatives(candidate.name_key))  # type: ignore[arg-type]
-        return root.get_by_role(candidate.role)  # type: ignore[arg-type]
+        name = alternatives(candidate.name_key) if candidate.name_key else None
+        return root.get_by_role(candidate.role, name=name)  # type: ignore[arg-type]
     if candidate.label_key:
         return root.get_by_label(alternatives(candidate.label_key))
     if candidate.text_key:

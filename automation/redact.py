@@ -59,7 +59,11 @@ class Redactor:
             text = pattern.sub(lambda m: self._values[m.group(0)], text)
         if self.mask_emails:
             text = EMAIL_RE.sub(lambda m: m.group(0) if m.group(0) in self.keep_emails else "[email]", text)
-        return PHONE_RE.sub(lambda m: m.group(0) if NOT_PHONE_RE.match(m.group(0).strip()) else "[phone]", text)
+        return PHONE_RE.sub(self._phone, text)
+
+    @staticmethod
+    def _phone(match: re.Match[str]) -> str:
+        return match.group(0) if NOT_PHONE_RE.match(match.group(0).strip()) else "[phone]"
 
     def secrets(self) -> list[str]:
         with self._lock:

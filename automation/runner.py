@@ -47,7 +47,7 @@ class Runtime:
     browser: BrowserSettings
     env: Mapping[str, str]
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    announce: Callable[[str], None] = field(default=lambda message: logger.info(message))
+    announce: Callable[[str], None] = field(default=logger.info)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sandbox_session_minutes: float = 720.0
     after_run: Callable[[RunReport, Ledger], None] | None = None
@@ -152,6 +152,7 @@ class AccountBrowser:
         session: BrowserSession,
         target: Target,
         market: MarketplaceTarget,
+        *,
         base_url: str,
         prepared: Prepared,
         rt: Runtime,
@@ -415,7 +416,7 @@ def _scan_and_act(record: RunRecord, prepared: Prepared, then: Then | None) -> S
         try:
             scans = []
             for market, base_url in zip(target.marketplaces, record.base_urls, strict=True):
-                browser = AccountBrowser(session, target, market, base_url, prepared, rt)
+                browser = AccountBrowser(session, target, market, base_url=base_url, prepared=prepared, rt=rt)
                 with record.timer.phase(f"scan {browser.label}"):
                     browser.ensure_store(several=len(target.marketplaces) > 1)
                     scans.append(_scan_market(browser, ledger, target))
@@ -509,7 +510,9 @@ class RunResult:
     @property
     def failed(self) -> list[str]:
         """Orders whose action failed or was lost sight of in this run (exit code 9)."""
-        return [oid for oid, o in self.outcomes.items() if o.outcome in ("failed", "unknown") and not o.earlier]
+        return [
+            oid for oid, o in self.outcomes.items() if o.outcome in ("failed", "unknown") and not o.earlier
+        ]
 
 
 @dataclass

@@ -261,7 +261,7 @@ def check_selectors(target: Any, rt: Any, *, recording: Any | None = None) -> Ch
             options = dataclasses.replace(options, replay_har=recording.har, storage_state=None, trace="off")
         source = f"the recording {recording.path}" if recording is not None else base_url
         with BrowserSession(options) as session:
-            browser = AccountBrowser(session, target, market, base_url, prepared, rt)
+            browser = AccountBrowser(session, target, market, base_url=base_url, prepared=prepared, rt=rt)
             walk = PageWalk(
                 session.page, browser.pages, prepared.selectors, None if recording else browser.sign_in
             )

@@ -164,11 +164,11 @@ class Notifications(_Strict):
     @field_validator("events")
     @classmethod
     def _events(cls, value: list[str] | None) -> list[str] | None:
-        from automation.notify.event import ALL_EVENTS as known
+        from automation.notify.event import ALL_EVENTS
 
-        unknown = sorted(set(value or ()) - known)
+        unknown = sorted(set(value or ()) - ALL_EVENTS)
         if unknown:
-            raise ValueError(f"unknown event(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+            raise ValueError(f"unknown event(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_EVENTS))}")
         return value
 
     stale_after: str = Field(default="1h", description="Alert when no scheduled run finished for this long.")

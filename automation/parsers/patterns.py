@@ -158,6 +158,7 @@ def _match_at(
     tokens: Sequence[str],
     ti: int,
     cancel_at: Sequence[bool],
+    *,
     fuzzy: bool = False,
 ) -> bool:
     if si == len(steps):
@@ -165,7 +166,7 @@ def _match_at(
     step = steps[si]
     if step.kind == "gap":
         return any(
-            _match_at(steps, si + 1, tokens, ti + skip, cancel_at, fuzzy)
+            _match_at(steps, si + 1, tokens, ti + skip, cancel_at, fuzzy=fuzzy)
             for skip in range(step.size + 1)
             if ti + skip <= len(tokens)
         )
@@ -178,7 +179,7 @@ def _match_at(
         ok = token.startswith(step.value)
     else:
         ok = _word_matches(token, step.value, fuzzy)
-    return ok and _match_at(steps, si + 1, tokens, ti + 1, cancel_at, fuzzy)
+    return ok and _match_at(steps, si + 1, tokens, ti + 1, cancel_at, fuzzy=fuzzy)
 
 
 def pattern_matches(
@@ -189,7 +190,8 @@ def pattern_matches(
         return pattern.regex.search(cjk_text) is not None
     assert pattern.steps is not None
     return any(
-        _match_at(pattern.steps, 0, tokens, start, cancel_at, pattern.fuzzy) for start in range(len(tokens))
+        _match_at(pattern.steps, 0, tokens, start, cancel_at, fuzzy=pattern.fuzzy)
+        for start in range(len(tokens))
     )
 
 

@@ -38,12 +38,29 @@ class Locale(StrEnum):
 
 # Official marketplace ids (shared/reference/seller-central.md section 8).
 MARKETPLACE_IDS: dict[str, str] = {
-    "ATVPDKIKX0DER": "US", "A2EUQ1WTGCTBG2": "CA", "A1AM78C64UM0Y8": "MX", "A2Q3Y263D00KWC": "BR",
-    "A28R8C7NBKEWEA": "IE", "A1RKKUPIHCS9HS": "ES", "A1F83G8C2ARO7P": "UK", "A13V1IB3VIYZZH": "FR",
-    "AMEN7PMS3EDWL": "BE", "A1805IZSGTT6HS": "NL", "A1PA6795UKMFR9": "DE", "APJ6JRA9NG5V4": "IT",
-    "A2NODRKZP88ZB9": "SE", "AE08WJ6YKNBMC": "ZA", "A1C3SOZRARQ6R3": "PL", "ARBP9OOSHTCHU": "EG",
-    "A33AVAJ2PDY3EV": "TR", "A17E79C6D8DWNP": "SA", "A2VIGQ35RCS4UG": "AE", "A21TJRUUN4KGV": "IN",
-    "A19VAU5U5O7RUS": "SG", "A39IBJ37TRP1C6": "AU", "A1VC38T7YXB528": "JP",
+    "ATVPDKIKX0DER": "US",
+    "A2EUQ1WTGCTBG2": "CA",
+    "A1AM78C64UM0Y8": "MX",
+    "A2Q3Y263D00KWC": "BR",
+    "A28R8C7NBKEWEA": "IE",
+    "A1RKKUPIHCS9HS": "ES",
+    "A1F83G8C2ARO7P": "UK",
+    "A13V1IB3VIYZZH": "FR",
+    "AMEN7PMS3EDWL": "BE",
+    "A1805IZSGTT6HS": "NL",
+    "A1PA6795UKMFR9": "DE",
+    "APJ6JRA9NG5V4": "IT",
+    "A2NODRKZP88ZB9": "SE",
+    "AE08WJ6YKNBMC": "ZA",
+    "A1C3SOZRARQ6R3": "PL",
+    "ARBP9OOSHTCHU": "EG",
+    "A33AVAJ2PDY3EV": "TR",
+    "A17E79C6D8DWNP": "SA",
+    "A2VIGQ35RCS4UG": "AE",
+    "A21TJRUUN4KGV": "IN",
+    "A19VAU5U5O7RUS": "SG",
+    "A39IBJ37TRP1C6": "AU",
+    "A1VC38T7YXB528": "JP",
 }
 
 DEFAULT_MARKETPLACE: dict[Locale, str] = {
@@ -118,7 +135,8 @@ class Account(_Strict):
         except (binascii.Error, ValueError):
             raise ValueError("must be base32 (letters A-Z and digits 2-7)") from None
         if len(raw) * 8 < 160:
-            raise ValueError(f"is {len(raw) * 8} bits; RFC 6238 secrets need at least 160 bits (32 characters)")
+            bits = len(raw) * 8
+            raise ValueError(f"is {bits} bits; RFC 6238 secrets need at least 160 bits (32 characters)")
         return compact
 
     @field_validator("stores")
@@ -263,7 +281,8 @@ def _duplicate_orders(doc: YamlDocument) -> list[str]:
 
 def _validate(doc: YamlDocument) -> Scenario:
     if not isinstance(doc.data, dict):
-        raise YamlError(doc.path, [f"{doc.where(())}: a scenario is a mapping with format, locale, account..."])
+        where = doc.where(())
+        raise YamlError(doc.path, [f"{where}: a scenario is a mapping with format, locale, account..."])
     if duplicates := _duplicate_orders(doc):
         raise YamlError(doc.path, duplicates)
     return validate_document(Scenario, doc, lambda loc, ctx: _describe(loc, ctx, doc))

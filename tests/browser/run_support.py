@@ -18,23 +18,17 @@ import sys
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from scenario_kit import EMAIL, NOW, PASSWORD, iso
 
 from automation.sandbox.server import SandboxServer
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-EMAIL = "seller@example.com"
-PASSWORD = "sandbox-password"  # the sandbox's own, not a real credential
 AGENT_TIMEOUT_S = 120
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def order_id(n: int) -> str:

@@ -16,12 +16,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 from playwright.sync_api import Page, expect
+from scenario_kit import EMAIL, NOW, PASSWORD, iso
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from automation.sandbox.faults import FaultDraw
@@ -30,16 +31,9 @@ from automation.sandbox.scenario import parse_scenario
 from automation.sandbox.server import SandboxServer
 from automation.targets import resolve_targets
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-EMAIL = "seller@example.com"
-PASSWORD = "sandbox-password"  # the sandbox's own account, not a real credential
 AGENT_TIMEOUT_S = 240
 SIGNING_IN = "signing in to "
 """The agent's INFO log line each time it signs in (runner.AccountBrowser.sign_in)."""
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def order_id(n: int, prefix: str = "111") -> str:

@@ -14,8 +14,6 @@ from typing import Any, ClassVar
 import pytest
 from run_support import (
     AUTO_CANCEL_OFFICIAL,
-    EMAIL,
-    PASSWORD,
     Agent,
     SandboxMaker,
     accepted_cancellations,
@@ -27,6 +25,7 @@ from run_support import (
     scenario,
     write_yaml,
 )
+from scenario_kit import EMAIL, PASSWORD
 
 __all__ = ["make_sandbox"]  # the fixture, used by name
 

@@ -25,7 +25,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 from scan_support import (
-    NOW,
     inquiry,
     message,
     official,
@@ -35,6 +34,7 @@ from scan_support import (
     sign_in,
     write_scenario,
 )
+from scenario_kit import NOW
 
 from automation.models import Order
 from automation.pages.base import PageContext

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import yaml
+from scenario_kit import EMAIL, NOW, PASSWORD, iso
 
 from automation.sandbox.scenario import Scenario, parse_scenario
-
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-EMAIL = "seller@example.com"
-PASSWORD = "sandbox-password"
-TOTP_SECRET = "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def oid(n: int) -> str:

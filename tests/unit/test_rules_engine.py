@@ -329,7 +329,11 @@ def test_example_file_decisions(repo_root: Path) -> None:
     }
     decisions = dict(zip(requests, evaluate(ruleset, list(requests.values()), now=NOW), strict=True))
     assert {name: (d.decision, d.rule, d.approve) for name, d in decisions.items()} == {
-        "small mistaken mug order": (DecisionKind.CANCEL, "small mistaken mug orders cancel on their own", "auto"),
+        "small mistaken mug order": (
+            DecisionKind.CANCEL,
+            "small mistaken mug orders cancel on their own",
+            "auto",
+        ),
         "official unshipped": (DecisionKind.CANCEL, "official requests on unshipped orders", "manual"),
         "official young": (DecisionKind.CANCEL, "official requests on unshipped orders", "manual"),
         "official shipped": (DecisionKind.HOLD, None, None),

@@ -74,7 +74,12 @@ def test_example_file_has_the_rules_and_safe_defaults(repo_root: Path, example: 
     # Only the narrow rule, with every optional condition of the example, cancels on its own.
     assert example["rules"][0]["approve"] == "auto"
     assert set(example["rules"][0]["when"]) >= {
-        "kind", "order_status", "sources_include", "reason_matches", "sku_matches", "order_total_max",
+        "kind",
+        "order_status",
+        "sources_include",
+        "reason_matches",
+        "sku_matches",
+        "order_total_max",
         "request_age_minutes_min",
     }
     assert example["rules"][1]["approve"] == "manual"

@@ -10,7 +10,13 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
-from sandbox_scenarios import EMAIL, PASSWORD, TOTP_SECRET, build, message, oid, order
+from sandbox_scenarios import (
+    build,
+    message,
+    oid,
+    order,
+)
+from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET
 
 from automation.sandbox import totp
 from automation.sandbox.app import create_app, state_of

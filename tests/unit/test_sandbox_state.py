@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sandbox_scenarios import NOW, build, message, oid, order
+from sandbox_scenarios import (
+    build,
+    message,
+    oid,
+    order,
+)
+from scenario_kit import NOW
 
 from automation.sandbox.clock import SandboxClock
 from automation.sandbox.i18n import Texts

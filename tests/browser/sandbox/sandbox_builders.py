@@ -5,21 +5,13 @@ Tests state their own data (never the bundled demo scenario), so a test reads as
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from scenario_kit import EMAIL, NOW, PASSWORD, iso
 
 from automation.sandbox import totp
-
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-EMAIL = "seller@example.com"
-PASSWORD = "sandbox-password"
-TOTP_SECRET = "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def order_id(n: int, prefix: str = "111") -> str:

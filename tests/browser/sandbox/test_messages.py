@@ -8,7 +8,14 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, Route, expect
-from sandbox_builders import NOW, iso, order, order_id, scenario, sign_in, wait_rendered
+from sandbox_builders import (
+    order,
+    order_id,
+    scenario,
+    sign_in,
+    wait_rendered,
+)
+from scenario_kit import NOW, iso
 
 from automation.sandbox.server import SandboxServer
 

@@ -7,7 +7,13 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Page, expect
-from sandbox_builders import EMAIL, PASSWORD, TOTP_SECRET, order, scenario, sign_in, wait_rendered
+from sandbox_builders import (
+    order,
+    scenario,
+    sign_in,
+    wait_rendered,
+)
+from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET
 
 from automation.sandbox import totp
 
