@@ -193,3 +193,42 @@ def test_no_artifact_of_a_run_holds_the_password_the_totp_secret_or_the_session_
     for secret in [PASSWORD, totp_secret, *cookies]:
         leaks = [name for name, content in artifacts.items() if secret.encode() in content]
         assert not leaks, f"{secret[:4]}... found in {leaks}"
+
+
+def test_every_marketplace_of_a_unified_account_is_scanned_through_the_account_picker(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    stores = ["Example Store - United States", "Example Store - Canada"]
+    data = scenario([order(1, request="Order Created by Mistake"), order(2)])
+    data["account"]["stores"] = stores
+    sandbox = make_sandbox(data)
+    account = _account("unified", sandbox.base_url, "UNIFIED_PASSWORD")
+    account["marketplaces"] = [
+        {"base_url": sandbox.base_url, "marketplace": "ATVPDKIKX0DER", "store": stores[0], "locale": "en_US"},
+        {
+            "base_url": sandbox.base_url,
+            "marketplace": "A2EUQ1WTGCTBG2",
+            "store": stores[1],
+            "locale": "en_US",
+        },
+    ]
+    write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
+    config = write_yaml(tmp_path / "sc-cancel.yaml", {"format": 1, "accounts": [account]})
+    agent = Agent(tmp_path)
+    env = {**agent.env(), "UNIFIED_PASSWORD": PASSWORD}
+
+    done = subprocess.run(
+        agent.command("scan", "--json", "--config", str(config), target=False),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    # Signed in with the first store, then switched to the second through the picker.
+    assert f"switching to the store {stores[1]}" in done.stderr
+    document = json.loads(done.stdout)
+    assert [r["order_id"] for r in document["requests"]] == [order_id(1)]
