@@ -23,6 +23,8 @@ from automation.stop import stop_requested
 if TYPE_CHECKING:
     from automation.runner import AccountBrowser, RequestOutcome, RunResult, Runtime, ScanResult
 
+FOLLOW_UP_WINDOW = timedelta(days=7)
+"""How far back a missed "No response needed" after a cancellation is still made up for."""
 FINAL_OUTCOMES = frozenset({"done", "skipped", "failed", "unknown"})
 FINAL = {ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED}
 
@@ -88,6 +90,7 @@ class Executor:
 
         if self.execute:
             self._settle_leftovers()
+            self._catch_up_thread_marks()
         decisions = evaluate(self.rules.ruleset, self.scan.requests, now=self.rt.clock())
         by_order = {r.order_id: r for r in self.scan.requests}
         result = RunResult(scan=self.scan)
@@ -134,6 +137,15 @@ class Executor:
                     settled.state,
                     settled.reason,
                 )
+
+    def _catch_up_thread_marks(self) -> None:
+        """Threads of recent cancellations still owed their "No response needed" (a STOP or a kill came
+        between the cancellation and the mark). Marks already done are found in the ledger, not redone."""
+        since = self.rt.clock() - FOLLOW_UP_WINDOW
+        for action in self.ledger.cancels_done_since(self.account, since):
+            if self._stop_now():
+                return
+            self._mark_threads_of_settled(action.order_id)
 
     def _mark_threads_of_settled(self, order_id: str) -> None:
         """A cancellation confirmed only now (the run that submitted it was killed) still owes its

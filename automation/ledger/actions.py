@@ -234,6 +234,16 @@ class ActionsMixin(LedgerBase):
         )
         return [_action_from_row(row) for row in rows]
 
+    def cancels_done_since(self, account: str, since: datetime) -> list[ActionRecord]:
+        """Cancellations that ended `done` at or after `since`, oldest first: a run halted between a
+        cancellation and its follow-up (the thread's "No response needed") picks them up again."""
+        rows = self._conn.execute(
+            """SELECT * FROM actions WHERE account = ? AND kind = 'cancel' AND state = 'done'
+                   AND updated_at >= ? ORDER BY id""",
+            (account, to_db(since)),
+        )
+        return [_action_from_row(row) for row in rows]
+
     def cancellations_since(self, account: str, since: datetime, *, run_id: str | None = None) -> int:
         """Cancellations submitted (committed `in_flight`) at or after `since`, whatever came of them
         except `skipped` (reconciliation found nothing was done); restricted to one run if `run_id` is

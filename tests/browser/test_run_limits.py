@@ -109,3 +109,37 @@ def test_stop_file_created_during_a_run_halts_the_next_action(
     for oid in others:
         assert requests[oid]["outcome"] == "planned"
         assert "STOP" in requests[oid]["outcome_reason"]
+
+
+def test_a_thread_mark_missed_because_of_stop_is_made_up_by_the_next_run(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    """STOP lands between a cancellation and its thread's "No response needed": the next run (STOP
+    removed) marks the thread, although the canceled order is no longer listed, and cancels nothing."""
+    stop_file = tmp_path / "data" / "STOP"
+
+    def hook(method: str, path: str) -> None:
+        if method == "POST" and path.endswith("/cancel"):
+            stop_file.write_text("stop now\n")
+
+    sandbox = make_sandbox(
+        scenario([order(1, request="Order Created by Mistake", channel="both"), order(2)]), hook=hook
+    )
+    rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
+    agent = Agent(tmp_path, sandbox)
+
+    halted = agent.run(rules_file, "--execute")
+    assert halted.returncode == 10, halted.stderr
+    assert accepted_cancellations(sandbox.state()) == [order_id(1)]
+    assert sandbox.state()["no_response_needed"] == []
+
+    stop_file.unlink()
+    again = agent.run(rules_file, "--execute")
+
+    assert again.returncode == 0, again.stderr
+    state = sandbox.state()
+    assert [c["order_id"] for c in state["cancellations"]] == [order_id(1)]  # not cancelled twice
+    assert [m["order_id"] for m in state["no_response_needed"]] == [order_id(1)]
+    third = agent.run(rules_file, "--execute")
+    assert third.returncode == 0, third.stderr
+    assert len(sandbox.state()["no_response_needed"]) == 1  # and marked once
