@@ -24,15 +24,12 @@ from typing import Any
 
 import pytest
 import yaml
-from scenario_kit import EMAIL, NOW, PASSWORD, iso
+from scenario_kit import NOW, iso, order_id
+from scenario_kit import order as kit_order
 
 from automation.sandbox.server import SandboxServer
 
 AGENT_TIMEOUT_S = 120
-
-
-def order_id(n: int) -> str:
-    return f"111-{n:07d}-{n * 7 % 10_000_000:07d}"
 
 
 def order(
@@ -45,30 +42,20 @@ def order(
     price: float = 12.5,
     quantity: int = 1,
 ) -> dict[str, Any]:
-    """Order number `n`, bought `n` hours before NOW; with `request`, an official cancellation request
-    (the buyer's reason) made 40 minutes after buying, in `channel` (default: the scenario's rollout)."""
-    purchased = NOW - timedelta(hours=n)
-    data: dict[str, Any] = {
-        "id": order_id(n),
-        "purchased_at": iso(purchased),
-        "status": status,
-        "fulfillment": "mfn",
-        "buyer_name": f"Buyer Number{n}",
-        "items": [
-            {
-                "sku": sku or f"SKU-{n}",
-                "asin": f"B0{n:08d}",
-                "title": f"Product {n}",
-                "quantity": quantity,
-                "price": price,
-            }
-        ],
-    }
-    if request is not None:
-        data["cancel_request"] = {"reason": request, "requested_at": iso(purchased + timedelta(minutes=40))}
-        if channel is not None:
-            data["cancel_request"]["channel"] = channel
-    return data
+    """scenario_kit's order with the run tests' defaults: buyers named like people ("Buyer Number1", so
+    the redaction tests have a name to look for), one price the rules' thresholds are written against,
+    and requests made 40 minutes after buying."""
+    return kit_order(
+        n,
+        status=status,
+        request=request,
+        channel=channel,
+        sku=sku,
+        price=price,
+        quantity=quantity,
+        buyer=f"Buyer Number{n}",
+        request_after_minutes=40,
+    )
 
 
 def inquiry(
@@ -82,23 +69,6 @@ def inquiry(
         "body": body,
         "received_at": iso(NOW - timedelta(hours=n) + timedelta(minutes=50)),
     }
-
-
-def scenario(
-    orders: list[dict[str, Any]], messages: list[dict[str, Any]] | None = None, **extra: Any
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "format": 1,
-        "locale": "en_US",
-        "now": iso(NOW),
-        "rollout": "manage_orders",
-        "account": {"email": EMAIL, "password": PASSWORD},
-        "orders": orders,
-    }
-    if messages:
-        data["messages"] = messages
-    data.update(extra)
-    return data
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:

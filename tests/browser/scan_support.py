@@ -16,13 +16,13 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
 from playwright.sync_api import Page, expect
-from scenario_kit import EMAIL, NOW, PASSWORD, iso
+from scenario_kit import EMAIL, NOW, PASSWORD, iso, order, scenario
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from automation.sandbox.faults import FaultDraw
@@ -34,54 +34,6 @@ from automation.targets import resolve_targets
 AGENT_TIMEOUT_S = 240
 SIGNING_IN = "signing in to "
 """The agent's INFO log line each time it signs in (runner.AccountBrowser.sign_in)."""
-
-
-def order_id(n: int, prefix: str = "111") -> str:
-    return f"{prefix}-{n:07d}-{(n * 7919) % 10_000_000:07d}"
-
-
-def order(
-    n: int,
-    *,
-    status: str = "unshipped",
-    fulfillment: str = "mfn",
-    buyer: str | None = None,
-    request: str | None = None,
-    channel: str | None = None,
-    requested_at: datetime | None = None,
-    prefix: str = "111",
-    price: float | None = None,
-    ship_by: date | None = None,
-) -> dict[str, Any]:
-    """Order number `n`, bought `n` hours before NOW; with `request`, an official request 45 minutes later
-    (whole minutes, since pages show request times to the minute)."""
-    purchased = NOW - timedelta(hours=n)
-    data: dict[str, Any] = {
-        "id": order_id(n, prefix),
-        "purchased_at": iso(purchased),
-        "status": status,
-        "fulfillment": fulfillment,
-        "buyer_name": buyer or f"Buyer {n}",
-        "items": [
-            {
-                "sku": f"SKU-{n}",
-                "asin": f"B0{n:08d}",
-                "title": f"Product {n}",
-                "quantity": 1 + n % 2,
-                "price": price if price is not None else 10 + n % 7,
-            }
-        ],
-    }
-    if ship_by is not None:
-        data["ship_by"] = ship_by.isoformat()
-    if request is not None:
-        data["cancel_request"] = {
-            "reason": request,
-            "requested_at": iso(requested_at or purchased + timedelta(minutes=45)),
-        }
-        if channel is not None:
-            data["cancel_request"]["channel"] = channel
-    return data
 
 
 def message(
@@ -97,29 +49,6 @@ def message(
     if order is not None:
         entry["order_id"] = order["id"]
     return entry
-
-
-def scenario(
-    orders: list[dict[str, Any]],
-    *,
-    locale: str = "en_US",
-    rollout: str = "manage_orders",
-    messages: list[dict[str, Any]] | None = None,
-    faults: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "format": 1,
-        "locale": locale,
-        "now": iso(NOW),
-        "rollout": rollout,
-        "account": {"email": EMAIL, "password": PASSWORD},
-        "orders": orders,
-    }
-    if faults:
-        data["faults"] = faults
-    if messages:
-        data["messages"] = messages
-    return data
 
 
 def write_scenario(folder: Path, data: dict[str, Any], name: str = "scenario.yaml") -> Path:

@@ -20,12 +20,10 @@ from run_support import (
     inquiry,
     make_sandbox,
     order,
-    order_id,
     rules,
-    scenario,
     write_yaml,
 )
-from scenario_kit import EMAIL, PASSWORD
+from scenario_kit import EMAIL, PASSWORD, order_id, scenario
 
 __all__ = ["make_sandbox"]  # the fixture, used by name
 

@@ -6,17 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from run_support import (
-    MANUAL_CANCEL_OFFICIAL,
-    Agent,
-    SandboxMaker,
-    make_sandbox,
-    order,
-    order_id,
-    rules,
-    scenario,
-    write_yaml,
-)
+from run_support import MANUAL_CANCEL_OFFICIAL, Agent, SandboxMaker, make_sandbox, order, rules, write_yaml
+from scenario_kit import order_id, scenario
 
 __all__ = ["make_sandbox"]  # the fixture, imported for pytest
 

@@ -9,13 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from run_support import (
-    Agent,
-    SandboxMaker,
-    make_sandbox,
-    order,
-    scenario,
-)
+from run_support import Agent, SandboxMaker, make_sandbox, order
+from scenario_kit import scenario
 
 __all__ = ["make_sandbox"]  # the fixture, imported for pytest
 

@@ -22,11 +22,10 @@ from run_support import (
     kill_group,
     make_sandbox,
     order,
-    order_id,
     rules,
-    scenario,
     write_yaml,
 )
+from scenario_kit import order_id, scenario
 
 __all__ = ["make_sandbox"]  # the fixture, imported for pytest
 

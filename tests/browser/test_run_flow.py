@@ -23,12 +23,11 @@ from run_support import (
     accepted_cancellations,
     inquiry,
     order,
-    order_id,
     rules,
-    scenario,
     start_sandbox,
     write_yaml,
 )
+from scenario_kit import order_id, scenario
 
 OFFICIAL_MO = order_id(1)  # official request on Manage Orders (banner)
 OFFICIAL_MSG = order_id(2)  # official request in Messages only (legacy template thread)

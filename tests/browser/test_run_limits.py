@@ -14,11 +14,10 @@ from run_support import (
     inquiry,
     make_sandbox,
     order,
-    order_id,
     rules,
-    scenario,
     write_yaml,
 )
+from scenario_kit import order_id, scenario
 
 __all__ = ["make_sandbox"]  # the fixture, imported for pytest
 

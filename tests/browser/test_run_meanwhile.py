@@ -20,12 +20,11 @@ from run_support import (
     AgentRun,
     Sandbox,
     order,
-    order_id,
     rules,
-    scenario,
     start_sandbox,
     write_yaml,
 )
+from scenario_kit import order_id, scenario
 
 SHIPPED_BEFORE_CHECK = order_id(1)  # ships when the agent re-reads it after the scan
 CANCELED_BY_BUYER = order_id(2)  # the buyer withdraws/Amazon cancels when the agent re-reads it

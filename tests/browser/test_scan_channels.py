@@ -16,7 +16,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from scan_support import AgentRun, inquiry, message, official, order, run_agent, scenario, write_scenario
+from scan_support import AgentRun, inquiry, message, official, run_agent, write_scenario
+from scenario_kit import order, scenario
 
 UNKNOWN_ORDER = "111-9999999-9999999"
 UTC_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")

@@ -24,17 +24,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from scan_support import (
-    inquiry,
-    message,
-    official,
-    order,
-    run_agent,
-    scenario,
-    sign_in,
-    write_scenario,
-)
-from scenario_kit import NOW
+from scan_support import inquiry, message, official, run_agent, sign_in, write_scenario
+from scenario_kit import NOW, order, scenario
 
 from automation.models import Order
 from automation.pages.base import PageContext

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scan_support import logged_sandbox, official, order, run_agent, scenario, write_scenario
+from scan_support import logged_sandbox, official, run_agent, write_scenario
+from scenario_kit import order, scenario
 
 PLAIN_ORDERS = 20
 """Orders without a request, so that the filter (not the page size alone) decides what is listed."""

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from scan_support import inquiry, message, official, order, run_agent, scenario, write_scenario
+from scan_support import inquiry, message, official, run_agent, write_scenario
+from scenario_kit import order, scenario
 
 from automation.settings import REPO_SELECTORS
 

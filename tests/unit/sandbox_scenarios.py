@@ -1,4 +1,4 @@
-"""Scenario dicts for the sandbox's unit tests (the browser tests have their own builders)."""
+"""Scenarios for the sandbox's unit tests: scenario_kit's builders with these tests' defaults, validated."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import yaml
-from scenario_kit import EMAIL, NOW, PASSWORD, iso
+from scenario_kit import NOW, iso, order_id, scenario
+from scenario_kit import order as kit_order
 
 from automation.sandbox.scenario import Scenario, parse_scenario
-
-
-def oid(n: int) -> str:
-    return f"111-{n:07d}-{n * 3 % 10_000_000:07d}"
 
 
 def order(
@@ -26,30 +23,21 @@ def order(
     ship_by: str | None = None,
     sku: str | None = None,
 ) -> dict[str, Any]:
-    purchased = NOW - timedelta(hours=n if hours_ago is None else hours_ago)
-    data: dict[str, Any] = {
-        "id": oid(n),
-        "purchased_at": iso(purchased),
-        "status": status,
-        "fulfillment": fulfillment,
-        "buyer_name": f"Buyer {n}",
-        "items": [
-            {
-                "sku": sku or f"SKU-{n}",
-                "asin": f"B0{n:08d}",
-                "title": f"Product {n}",
-                "quantity": 2,
-                "price": "12.99",
-            }
-        ],
-    }
-    if ship_by:
-        data["ship_by"] = ship_by
-    if request:
-        data["cancel_request"] = {"reason": request, "requested_at": iso(purchased + timedelta(minutes=30))}
-        if channel:
-            data["cancel_request"]["channel"] = channel
-    return data
+    """scenario_kit's order with these tests' item (two at 12.99, so totals differ from unit prices) and
+    requests made 30 minutes after buying."""
+    return kit_order(
+        n,
+        status=status,
+        fulfillment=fulfillment,
+        hours_ago=hours_ago,
+        request=request,
+        channel=channel,
+        ship_by=ship_by,
+        sku=sku,
+        quantity=2,
+        price="12.99",
+        request_after_minutes=30,
+    )
 
 
 def message(n: int, *, minutes_ago: float, body: str = "Hello", order_n: int | None = None) -> dict[str, Any]:
@@ -60,18 +48,13 @@ def message(n: int, *, minutes_ago: float, body: str = "Hello", order_n: int | N
         "received_at": iso(NOW - timedelta(minutes=minutes_ago)),
     }
     if order_n is not None:
-        data["order_id"] = oid(order_n)
+        data["order_id"] = order_id(order_n)
     return data
-
-
-def scenario_dict(orders: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    account = {"email": EMAIL, "password": PASSWORD, **extra.pop("account", {})}
-    return {"format": 1, "locale": "en_US", "now": iso(NOW), "account": account, "orders": orders, **extra}
 
 
 def build(orders: list[dict[str, Any]], **extra: Any) -> Scenario:
     """Validated like a scenario file; large ones skip the YAML round trip (it dominates their cost)."""
-    data = scenario_dict(orders, **extra)
+    data = scenario(orders, **extra)
     if len(orders) > 200:
         return Scenario.model_validate(data)
     return parse_scenario(yaml.safe_dump(data, allow_unicode=True))

@@ -13,10 +13,9 @@ import pytest
 from sandbox_scenarios import (
     build,
     message,
-    oid,
     order,
 )
-from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET
+from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET, order_id
 
 from automation.sandbox import totp
 from automation.sandbox.app import create_app, state_of
@@ -55,7 +54,7 @@ def test_protected_pages_redirect_and_json_answers_401(scenario: Scenario) -> No
         + quote("/orders-v3/mfn/unshipped?page=2&sort=order_date_asc", safe="")
         + SIGNIN_TAIL
     )
-    for url in ("/orders-api/search", "/orders-api/order/" + oid(1), "/messaging/api/threads"):
+    for url in ("/orders-api/search", "/orders-api/order/" + order_id(1), "/messaging/api/threads"):
         api = client.get(url)
         assert (api.status_code, api.json()) == (401, {"reason": "sign_in"})
     assert client.get("/").headers["location"] == "/home"
@@ -157,12 +156,12 @@ def test_search_json_parameters(scenario: Scenario) -> None:
     _sign_in(client)
     body = client.get("/orders-api/search?limit=10&offset=0&orderStatus=unshipped&fulfillmentType=mfn").json()
     assert body["total"] == 30
-    assert [o["amazonOrderId"] for o in body["orders"]] == [oid(n) for n in range(1, 11)]
+    assert [o["amazonOrderId"] for o in body["orders"]] == [order_id(n) for n in range(1, 11)]
     assert body["counts"] == {"pending": 0, "unshipped": 30, "shipped": 1, "canceled": 0}
     last = client.get(
         "/orders-api/search?limit=10&offset=20&orderStatus=unshipped&fulfillmentType=mfn&sort=order_date_asc"
     ).json()
-    assert [o["amazonOrderId"] for o in last["orders"]] == [oid(n) for n in range(10, 0, -1)]
+    assert [o["amazonOrderId"] for o in last["orders"]] == [order_id(n) for n in range(10, 0, -1)]
     brc = client.get("/orders-api/search?buyerRequestedCancel=true&limit=100").json()
     assert brc["total"] == 10
     first = brc["orders"][0]
@@ -174,7 +173,7 @@ def test_search_json_parameters(scenario: Scenario) -> None:
     assert isinstance(first["orderDate"], float)
     assert first["fulfillmentChannel"] == "MFN"
     assert client.get("/orders-api/search?fulfillmentType=afn").json()["total"] == 1
-    assert client.get(f"/orders-api/search?q={oid(4)}&qt=orderid").json()["total"] == 1
+    assert client.get(f"/orders-api/search?q={order_id(4)}&qt=orderid").json()["total"] == 1
     for bad in (
         "limit=0",
         "limit=x",
@@ -192,7 +191,7 @@ def test_search_json_parameters(scenario: Scenario) -> None:
 def test_order_json_has_actions_and_reasons(scenario: Scenario) -> None:
     client = _client(scenario)
     _sign_in(client)
-    unshipped = client.get(f"/orders-api/order/{oid(1)}").json()["order"]
+    unshipped = client.get(f"/orders-api/order/{order_id(1)}").json()["order"]
     assert "cancelOrder" in unshipped["actions"]
     assert unshipped["possibleCancelReasons"] == [
         "NoInventory",
@@ -202,8 +201,8 @@ def test_order_json_has_actions_and_reasons(scenario: Scenario) -> None:
         "CustomerExchange",
         "PricingError",
     ]
-    assert client.get(f"/orders-api/order/{oid(40)}").json()["order"]["actions"] == []
-    assert client.get(f"/orders-api/order/{oid(41)}").json()["order"]["actions"] == []
+    assert client.get(f"/orders-api/order/{order_id(40)}").json()["order"]["actions"] == []
+    assert client.get(f"/orders-api/order/{order_id(41)}").json()["order"]["actions"] == []
     assert client.get("/orders-api/order/999-9999999-9999999").status_code == 404
 
 
@@ -224,8 +223,10 @@ def test_threads_json_replies_and_marks(scenario: Scenario) -> None:
     assert marked["thread"]["statusLabel"] == "No response needed"
     assert client.post("/messaging/api/threads/t-999/no-response-needed").status_code == 404
     state = client.get("/__sandbox/state").json()
-    assert [(r["thread_id"], r["order_id"], r["text"]) for r in state["replies"]] == [("t-1", oid(1), "Hi!")]
-    assert [(m["thread_id"], m["order_id"]) for m in state["no_response_needed"]] == [("t-2", oid(2))]
+    assert [(r["thread_id"], r["order_id"], r["text"]) for r in state["replies"]] == [
+        ("t-1", order_id(1), "Hi!")
+    ]
+    assert [(m["thread_id"], m["order_id"]) for m in state["no_response_needed"]] == [("t-2", order_id(2))]
 
 
 def test_inspection_endpoints(scenario: Scenario) -> None:
@@ -233,12 +234,12 @@ def test_inspection_endpoints(scenario: Scenario) -> None:
     assert client.get("/__sandbox/health").json() == {"ok": True}
     state = client.get("/__sandbox/state").json()
     assert set(state) == {"orders", "cancellations", "replies", "no_response_needed"}
-    assert state["orders"][oid(1)] == {"status": "unshipped"}
-    changed = client.post(f"/__sandbox/orders/{oid(1)}", json={"status": "shipped"})
-    assert changed.json() == {"order_id": oid(1), "status": "shipped"}
-    assert client.get("/__sandbox/state").json()["orders"][oid(1)] == {"status": "shipped"}
-    assert client.post(f"/__sandbox/orders/{oid(1)}", json={"status": "lost"}).status_code == 400
-    assert client.post(f"/__sandbox/orders/{oid(1)}", content=b"{").status_code == 400
+    assert state["orders"][order_id(1)] == {"status": "unshipped"}
+    changed = client.post(f"/__sandbox/orders/{order_id(1)}", json={"status": "shipped"})
+    assert changed.json() == {"order_id": order_id(1), "status": "shipped"}
+    assert client.get("/__sandbox/state").json()["orders"][order_id(1)] == {"status": "shipped"}
+    assert client.post(f"/__sandbox/orders/{order_id(1)}", json={"status": "lost"}).status_code == 400
+    assert client.post(f"/__sandbox/orders/{order_id(1)}", content=b"{").status_code == 400
     assert client.post("/__sandbox/orders/999-9999999-9999999", json={"status": "shipped"}).status_code == 404
 
 
@@ -327,4 +328,4 @@ def test_pages_compute_with_the_scenario_clock_or_the_real_one(scenario: Scenari
 
 def test_the_state_of_an_app(scenario: Scenario) -> None:
     app = create_app(scenario)
-    assert state_of(app).order(oid(1)) is not None
+    assert state_of(app).order(order_id(1)) is not None

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sandbox_scenarios import build, message, order, scenario_dict
+from sandbox_scenarios import build, message, order
+from scenario_kit import scenario
 
 from automation.errors import BadInputError
 from automation.sandbox.server import SandboxServer
@@ -44,7 +45,7 @@ def test_starts_fast_on_a_free_loopback_port_and_stops() -> None:
 
 def test_two_servers_run_side_by_side_and_read_scenario_files(tmp_path: Path) -> None:
     path = tmp_path / "scenario.yaml"
-    path.write_text(yaml.safe_dump(scenario_dict([order(1), order(2)])), encoding="utf-8")
+    path.write_text(yaml.safe_dump(scenario([order(1), order(2)])), encoding="utf-8")
     with SandboxServer(path) as first, SandboxServer(build([order(3)])) as second:
         assert first.port != second.port
         assert len(json.loads(_get(first.base_url + "/__sandbox/state")[1])["orders"]) == 2
@@ -62,7 +63,7 @@ def test_a_bad_scenario_file_is_bad_input(tmp_path: Path) -> None:
 
 def test_serve_prints_the_url_and_account_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     path = tmp_path / "scenario.yaml"
-    path.write_text(yaml.safe_dump(scenario_dict([order(1)])), encoding="utf-8")
+    path.write_text(yaml.safe_dump(scenario([order(1)])), encoding="utf-8")
     with SandboxServer(build([order(1)])) as probe:  # borrow a free port, then release it
         port = probe.port
     code = (

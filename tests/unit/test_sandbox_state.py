@@ -8,10 +8,9 @@ import pytest
 from sandbox_scenarios import (
     build,
     message,
-    oid,
     order,
 )
-from scenario_kit import NOW
+from scenario_kit import NOW, order_id
 
 from automation.sandbox.clock import SandboxClock
 from automation.sandbox.i18n import Texts
@@ -61,18 +60,18 @@ def test_tabs_filters_and_sorts(state: SandboxState) -> None:
         OrderQuery(status=OrderStatus.UNSHIPPED, fulfillment=Fulfillment.MFN), 0, 15
     )
     assert total == 4
-    assert _ids(unshipped) == [oid(1), oid(2), oid(3), oid(8)]  # newest first
+    assert _ids(unshipped) == [order_id(1), order_id(2), order_id(3), order_id(8)]  # newest first
     assert _ids(index.search(OrderQuery(status=OrderStatus.UNSHIPPED, sort="order_date_asc"), 0, 2)[0]) == [
-        oid(8),
-        oid(6),
+        order_id(8),
+        order_id(6),
     ]
     assert _ids(
         index.search(
             OrderQuery(status=OrderStatus.UNSHIPPED, fulfillment=Fulfillment.MFN, sort="ship_by_asc"), 0, 15
         )[0]
-    ) == [oid(8), oid(2), oid(1), oid(3)]
+    ) == [order_id(8), order_id(2), order_id(1), order_id(3)]
     brc = index.search(OrderQuery(buyer_requested_cancel=True), 0, 50)[0]
-    assert _ids(brc) == [oid(1), oid(3), oid(5)]  # Manage Orders channel, not canceled
+    assert _ids(brc) == [order_id(1), order_id(3), order_id(5)]  # Manage Orders channel, not canceled
     assert index.tab_counts() == {"pending": 1, "unshipped": 4, "shipped": 1, "canceled": 1}
 
 
@@ -80,25 +79,25 @@ def test_paging_and_text_search(state: SandboxState) -> None:
     index = state.orders
     page, total = index.search(OrderQuery(), 2, 3)
     assert total == 8
-    assert _ids(page) == [oid(3), oid(4), oid(5)]
-    assert _ids(index.search(OrderQuery(q="mug-red", qt="sku"), 0, 10)[0]) == [oid(8)]
-    assert _ids(index.search(OrderQuery(q=oid(6), qt="orderid"), 0, 10)[0]) == [oid(6)]
-    assert _ids(index.search(OrderQuery(q="B000000002", qt="asin"), 0, 10)[0]) == [oid(2)]
-    assert index.search(OrderQuery(q=oid(6), qt="sku"), 0, 10)[1] == 0
+    assert _ids(page) == [order_id(3), order_id(4), order_id(5)]
+    assert _ids(index.search(OrderQuery(q="mug-red", qt="sku"), 0, 10)[0]) == [order_id(8)]
+    assert _ids(index.search(OrderQuery(q=order_id(6), qt="orderid"), 0, 10)[0]) == [order_id(6)]
+    assert _ids(index.search(OrderQuery(q="B000000002", qt="asin"), 0, 10)[0]) == [order_id(2)]
+    assert index.search(OrderQuery(q=order_id(6), qt="sku"), 0, 10)[1] == 0
 
 
 def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None:
     outcomes = [
-        (oid(1), "NoInventory"),  # locked to Buyer Canceled
-        (oid(1), "BuyerCanceled"),
-        (oid(1), "BuyerCanceled"),  # second time
-        (oid(5), "BuyerCanceled"),  # shipped
-        (oid(6), "NoInventory"),  # Amazon-fulfilled
-        (oid(7), "NoInventory"),  # pending
-        (oid(8), ""),
-        (oid(8), "Whatever"),
+        (order_id(1), "NoInventory"),  # locked to Buyer Canceled
+        (order_id(1), "BuyerCanceled"),
+        (order_id(1), "BuyerCanceled"),  # second time
+        (order_id(5), "BuyerCanceled"),  # shipped
+        (order_id(6), "NoInventory"),  # Amazon-fulfilled
+        (order_id(7), "NoInventory"),  # pending
+        (order_id(8), ""),
+        (order_id(8), "Whatever"),
         ("999-9999999-9999999", "BuyerCanceled"),
-        (oid(8), "PricingError"),
+        (order_id(8), "PricingError"),
     ]
     records = [state.submit_cancellation(order_id, reason) for order_id, reason in outcomes]
     assert [(r.accepted, r.refusal) for r in records] == [
@@ -113,27 +112,27 @@ def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None
         (False, "not_found"),
         (True, None),
     ]
-    assert state.submit_cancellation(oid(3), "BuyerCanceled", refusal="token").accepted is False
+    assert state.submit_cancellation(order_id(3), "BuyerCanceled", refusal="token").accepted is False
     document = state.document()
-    assert document["orders"][oid(1)] == {"status": "canceled"}
-    assert document["orders"][oid(8)] == {"status": "canceled"}
-    assert document["orders"][oid(3)] == {"status": "unshipped"}
+    assert document["orders"][order_id(1)] == {"status": "canceled"}
+    assert document["orders"][order_id(8)] == {"status": "canceled"}
+    assert document["orders"][order_id(3)] == {"status": "unshipped"}
     assert len(document["cancellations"]) == 11
     assert document["cancellations"][1] == {
-        "order_id": oid(1),
+        "order_id": order_id(1),
         "reason": "BuyerCanceled",
         "accepted": True,
         "at": "2026-11-26T18:00:00Z",
     }
     # The tab counts and filters follow the new statuses.
     assert state.orders.tab_counts()["canceled"] == 3
-    assert oid(1) not in _ids(state.orders.search(OrderQuery(buyer_requested_cancel=True), 0, 50)[0])
+    assert order_id(1) not in _ids(state.orders.search(OrderQuery(buyer_requested_cancel=True), 0, 50)[0])
 
 
 def test_set_status_changes_what_the_lists_show(state: SandboxState) -> None:
     query = OrderQuery(status=OrderStatus.UNSHIPPED, fulfillment=Fulfillment.MFN)
     assert state.orders.search(query, 0, 50)[1] == 4
-    assert state.set_status(oid(2), OrderStatus.SHIPPED) is not None
+    assert state.set_status(order_id(2), OrderStatus.SHIPPED) is not None
     assert state.orders.search(query, 0, 50)[1] == 3
     assert state.set_status("999-9999999-9999999", OrderStatus.SHIPPED) is None
 
@@ -142,13 +141,13 @@ def test_threads_template_ids_order_and_folders(state: SandboxState) -> None:
     threads = state.threads
     # Template threads first (orders 2 and 3: channels messages and both), then the scenario's messages.
     assert [(t.id, t.order_id) for t in threads.threads.values()] == [
-        ("t-1", oid(2)),
-        ("t-2", oid(3)),
-        ("t-3", oid(8)),
+        ("t-1", order_id(2)),
+        ("t-2", order_id(3)),
+        ("t-3", order_id(8)),
         ("t-4", None),
     ]
     legacy = threads.threads["t-1"]
-    assert legacy.subject == f"Order cancellation request from Amazon customer Buyer 2 (Order: {oid(2)})"
+    assert legacy.subject == f"Order cancellation request from Amazon customer Buyer 2 (Order: {order_id(2)})"
     assert legacy.messages[0].body.startswith("The buyer has requested to cancel this order.\n")
     assert "Reason: Other" in legacy.messages[0].body
     newest = [t.id for t in threads.list("all", "", 0, 10)[0]]
@@ -161,12 +160,12 @@ def test_threads_template_ids_order_and_folders(state: SandboxState) -> None:
     assert [t.id for t in threads.list("responseNeeded", "", 0, 10)[0]] == ["t-3", "t-1"]
     assert [t.id for t in threads.list("sent", "", 0, 10)[0]] == ["t-2"]
     assert {t.id for t in threads.list("resolved", "", 0, 10)[0]} == {"t-2", "t-4"}
-    assert [t.id for t in threads.list("search", oid(8), 0, 10)[0]] == ["t-3"]
+    assert [t.id for t in threads.list("search", order_id(8), 0, 10)[0]] == ["t-3"]
     assert [t.id for t in threads.list("search", "done, CANCELED", 0, 10)[0]] == ["t-2"]
     assert threads.list("search", "", 0, 10)[1] == 0
     document = state.document()
     assert document["replies"] == [
-        {"order_id": oid(3), "thread_id": "t-2", "text": "Done, canceled.", "at": "2026-11-26T18:00:00Z"}
+        {"order_id": order_id(3), "thread_id": "t-2", "text": "Done, canceled.", "at": "2026-11-26T18:00:00Z"}
     ]
     assert document["no_response_needed"] == [
         {"order_id": None, "thread_id": "t-4", "at": "2026-11-26T18:00:00Z"}
@@ -176,7 +175,7 @@ def test_threads_template_ids_order_and_folders(state: SandboxState) -> None:
 def test_the_legacy_template_follows_the_locale() -> None:
     scenario = build([order(1, request="Versehentlich bestellt", channel="messages")], locale="de_DE")
     thread = _state(scenario).threads.threads["t-1"]
-    assert thread.subject == f"Stornierungsanfrage vom Amazon-Kunden Buyer 1 (Bestellung: {oid(1)})"
+    assert thread.subject == f"Stornierungsanfrage vom Amazon-Kunden Buyer 1 (Bestellung: {order_id(1)})"
     assert "Grund: Versehentlich bestellt" in thread.messages[0].body
     assert "Datum der Anfrage: 26.11.2026 12:30 MEZ" in thread.messages[0].body
 

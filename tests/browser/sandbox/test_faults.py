@@ -8,14 +8,8 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, expect
-from sandbox_builders import (
-    order,
-    order_id,
-    scenario,
-    sign_in,
-    wait_rendered,
-)
-from scenario_kit import EMAIL, NOW, PASSWORD, iso
+from sandbox_builders import sign_in, wait_rendered
+from scenario_kit import EMAIL, NOW, PASSWORD, iso, order, order_id, scenario
 
 
 def _faulty(**faults: object) -> dict:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Page, expect
-from sandbox_builders import scenario, sign_in, wait_rendered
+from sandbox_builders import sign_in, wait_rendered
+from scenario_kit import scenario
 
 
 @dataclass(frozen=True)

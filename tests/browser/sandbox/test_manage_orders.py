@@ -7,7 +7,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sandbox_builders import order, order_id, scenario, sign_in, wait_rendered
+from sandbox_builders import sign_in, wait_rendered
+from scenario_kit import order, order_id, scenario
 
 from automation.sandbox.server import SandboxServer
 

@@ -8,14 +8,8 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, Route, expect
-from sandbox_builders import (
-    order,
-    order_id,
-    scenario,
-    sign_in,
-    wait_rendered,
-)
-from scenario_kit import NOW, iso
+from sandbox_builders import sign_in, wait_rendered
+from scenario_kit import NOW, iso, order, order_id, scenario
 
 from automation.sandbox.server import SandboxServer
 

@@ -7,13 +7,8 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Browser, Page, expect
-from sandbox_builders import (
-    order,
-    scenario,
-    sign_in,
-    wait_rendered,
-)
-from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET
+from sandbox_builders import sign_in, wait_rendered
+from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET, order, scenario
 
 from automation.sandbox import totp
 
