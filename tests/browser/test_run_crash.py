@@ -17,6 +17,7 @@ from run_support import (
     AUTO_CANCEL_OFFICIAL,
     AUTO_REPLY_INQUIRY,
     Agent,
+    Sandbox,
     SandboxMaker,
     inquiry,
     kill_group,
@@ -33,6 +34,21 @@ KILLED = order_id(1)
 WAIT_FOR_SUBMIT_S = 90
 
 
+def run_and_kill_once_recorded(agent: Agent, sandbox: Sandbox, rules_file: Path, recorded: str) -> int | None:
+    """Start `run --execute`, wait until the sandbox's state lists something under `recorded` (the
+    submission reached Seller Central), then SIGKILL the agent and its browser; returns its exit status."""
+    process = agent.start("run", "--json", "--rules", str(rules_file), "--execute")
+    try:
+        deadline = time.monotonic() + WAIT_FOR_SUBMIT_S
+        while not sandbox.state()[recorded]:
+            assert process.poll() is None, f"the agent ended before any {recorded}: {process.communicate()}"
+            assert time.monotonic() < deadline, f"the agent never got as far as {recorded}"
+            time.sleep(0.05)
+    finally:
+        kill_group(process)
+    return process.returncode
+
+
 def test_killed_right_after_submit_then_run_again_cancels_exactly_once(
     tmp_path: Path, make_sandbox: SandboxMaker
 ) -> None:
@@ -45,16 +61,8 @@ def test_killed_right_after_submit_then_run_again_cancels_exactly_once(
     rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
     agent = Agent(tmp_path, sandbox)
 
-    process = agent.start("run", "--json", "--rules", str(rules_file), "--execute")
-    try:
-        deadline = time.monotonic() + WAIT_FOR_SUBMIT_S
-        while not sandbox.state()["cancellations"]:
-            assert process.poll() is None, f"the agent ended before submitting: {process.communicate()}"
-            assert time.monotonic() < deadline, "the agent never submitted the cancellation"
-            time.sleep(0.05)
-    finally:
-        kill_group(process)
-    assert process.returncode == -9, "killed, not finished: the confirmation was still held back"
+    returncode = run_and_kill_once_recorded(agent, sandbox, rules_file, "cancellations")
+    assert returncode == -9, "killed, not finished: the confirmation was still held back"
     assert sandbox.state()["no_response_needed"] == []
 
     in_flight = json.loads(agent("history", "--order", KILLED, "--json").stdout)
@@ -90,16 +98,7 @@ def test_killed_while_a_reply_is_on_its_way_then_run_again_replies_once_and_ends
     rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_REPLY_INQUIRY))
     agent = Agent(tmp_path, sandbox)
 
-    process = agent.start("run", "--json", "--rules", str(rules_file), "--execute")
-    try:
-        deadline = time.monotonic() + WAIT_FOR_SUBMIT_S
-        while not sandbox.state()["replies"]:
-            assert process.poll() is None, f"the agent ended before replying: {process.communicate()}"
-            assert time.monotonic() < deadline, "the agent never sent the reply"
-            time.sleep(0.05)
-    finally:
-        kill_group(process)
-    assert process.returncode == -9
+    assert run_and_kill_once_recorded(agent, sandbox, rules_file, "replies") == -9
 
     again = agent.run(rules_file, "--execute")
 
