@@ -71,17 +71,42 @@ def build_parser() -> ArgumentParser:
         "operator rules, cancels approved ones with the reason Buyer Canceled.",
     )
     parser.add_argument("--version", action="version", version=f"sc-cancel {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail on standard error")
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", help="only warnings and errors on standard error"
-    )
+    _global_options(parser, default_verbose=0, default_quiet=False)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     _add_scan_and_run_commands(sub)
     _add_decision_commands(sub)
     _add_operations_commands(sub)
     _add_sandbox_commands(sub)
     _add_recording_commands(sub)
+    _global_options_after_subcommands(parser)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, default_verbose: Any, default_quiet: Any) -> None:
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=default_verbose, help="more detail on standard error"
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        default=default_quiet,
+        help="only warnings and errors on standard error",
+    )
+
+
+def _global_options_after_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Accept -v and -q after any (sub)command too (`sc-cancel scan -v`), as people type them.
+
+    A subcommand's copies default to SUPPRESS, so they set the value only when given and the top-level
+    one (given before the subcommand, or its default) stands otherwise. Walking the finished parser
+    covers every command, including ones added later.
+    """
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in dict.fromkeys(action.choices.values()):
+                _global_options(subparser, default_verbose=argparse.SUPPRESS, default_quiet=argparse.SUPPRESS)
+                _global_options_after_subcommands(subparser)
 
 
 Subparsers = Any  # argparse's private _SubParsersAction
