@@ -7,6 +7,7 @@ Exit codes are the table in docs/interfaces.md (`automation.errors.ExitCode`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -229,6 +230,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     from automation.log_setup import configure_logging
 
     configure_logging()
+    json_errors = "--json" in argv  # until the command line is parsed, then what it says
     try:
         parser = build_parser()
         # `sandbox generate` has its own options (automation/sandbox/generator.py).
@@ -236,6 +238,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
             args, rest = parser.parse_args(argv[:2]), argv[2:]
         else:
             args, rest = parser.parse_args(argv), []
+        json_errors = bool(getattr(args, "json", False))
         env = Environment.from_mapping(environ)
         if args.command == "sandbox":
             configure_logging(verbose=args.verbose, quiet=args.quiet)
@@ -253,13 +256,23 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return int(handler(Invocation(args, settings, config, env, environ)))
     except ScCancelError as exc:
         logger.error("{}", exc)
-        return int(exc.exit_code)
+        return _failed(json_errors, int(exc.exit_code), str(exc))
     except KeyboardInterrupt:
         logger.warning("interrupted")
-        return 130
+        return _failed(json_errors, 130, "interrupted")
     except Exception:
         logger.opt(exception=True).error("unexpected error (a bug in sc-cancel): {}", BUG_REPORT)
-        return int(ExitCode.BUG)
+        return _failed(json_errors, int(ExitCode.BUG), f"unexpected error (a bug in sc-cancel): {BUG_REPORT}")
+
+
+def _failed(json_errors: bool, exit_code: int, message: str) -> int:
+    """With --json, a failure still prints one document on standard output: the error document."""
+    if json_errors:
+        from automation.output import error_document, print_json
+
+        with contextlib.suppress(BrokenPipeError):  # the reader is gone: nobody to tell
+            print_json(error_document(exit_code, message))
+    return exit_code
 
 
 def _commands() -> dict[str, Any]:

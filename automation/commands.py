@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from automation.errors import ActionsFailedError, BadInputError, ExitCode, StoppedError
+from automation.errors import ActionsFailedError, BadInputError, ExitCode, ScCancelError, StoppedError
 from automation.progress import live_status
 from automation.settings import (
     REPO_SELECTORS,
@@ -139,7 +139,9 @@ def rules_file_for(inv: Invocation, target: Any) -> Path:
 
 
 def cmd_run(inv: Invocation) -> int:
-    from automation.output import print_json, print_requests_table, scan_document
+    from loguru import logger
+
+    from automation.output import error_document, print_json, print_requests_table, scan_document
     from automation.rules.loader import load_rules
     from automation.runner import run_account
 
@@ -162,15 +164,17 @@ def cmd_run(inv: Invocation) -> int:
         scan = result.scan
         if inv.args.json:
             extra = {oid: o.as_json() for oid, o in result.outcomes.items()}
-            documents.append(
-                scan_document(
-                    account=target.email,
-                    scanned_at=scan.scanned_at,
-                    requests=scan.requests,
-                    stats=scan.stats,
-                    extra=extra,
-                )
+            document = scan_document(
+                account=target.email,
+                scanned_at=scan.scanned_at,
+                requests=scan.requests,
+                stats=scan.stats,
+                extra=extra,
             )
+            account_error = _run_error(bool(result.failed), result.stopped)
+            if account_error is not None:
+                document["error"] = error_document(account_error.exit_code, str(account_error))["error"]
+            documents.append(document)
         else:
             columns = {
                 oid: {
@@ -188,13 +192,24 @@ def cmd_run(inv: Invocation) -> int:
                 extra_columns=columns,
                 title=f"Run{mode}: {target.name} ({target.email})",
             )
+    error = _run_error(failed, stopped)
     if inv.args.json:
         print_json(documents[0] if len(documents) == 1 else documents)
-    if failed:
-        raise ActionsFailedError("some actions failed or could not be confirmed; see `sc-cancel history`")
-    if stopped:
-        raise StoppedError("actions were halted by the STOP file or the actions_enabled setting")
+        if error is not None:  # its document, printed above, already carries the error
+            logger.error("{}", error)
+            return int(error.exit_code)
+    if error is not None:
+        raise error
     return ExitCode.OK
+
+
+def _run_error(failed: bool, stopped: bool) -> ScCancelError | None:
+    """How a run that got to its end still failed: some actions failed (9), or were halted (10)."""
+    if failed:
+        return ActionsFailedError("some actions failed or could not be confirmed; see `sc-cancel history`")
+    if stopped:
+        return StoppedError("actions were halted by the STOP file or the actions_enabled setting")
+    return None
 
 
 def cmd_login(inv: Invocation) -> int:

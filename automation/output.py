@@ -67,6 +67,14 @@ def scan_document(
     }
 
 
+def error_document(exit_code: int, message: str) -> dict[str, Any]:
+    """What `--json` prints on standard output when a command fails, so that a tool reading it always
+    gets one document; the details (and any traceback) go to standard error. Secrets are redacted."""
+    from automation.redact import REDACTOR
+
+    return {"format": SCAN_FORMAT, "error": {"exit_code": int(exit_code), "message": REDACTOR(message)}}
+
+
 def print_json(document: Any, stream: IO[str] | None = None) -> None:
     stream = stream or sys.stdout
     stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")

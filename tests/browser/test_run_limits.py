@@ -73,6 +73,8 @@ def test_stop_file_halts_every_action(tmp_path: Path, make_sandbox: SandboxMaker
 
     assert halted.returncode == 10, halted.stderr
     assert sandbox.state() == initial
+    assert halted.json()["error"]["exit_code"] == 10, "the run's one document also says how it ended"
+    assert "STOP" in halted.json()["error"]["message"]
     requests = halted.by_order()
     for oid in (order_id(1), order_id(2)):
         assert requests[oid]["outcome"] == "planned"

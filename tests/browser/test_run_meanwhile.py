@@ -117,6 +117,7 @@ def test_an_order_shipped_just_before_submit_is_refused_once_and_reported_failed
     assert entry["outcome"] == "failed"
     assert "refused" in entry["outcome_reason"]
     assert meanwhile.run.returncode == 9, meanwhile.run.stderr
+    assert meanwhile.run.json()["error"]["exit_code"] == 9
 
 
 def test_the_unchanged_order_is_still_cancelled(meanwhile: Meanwhile) -> None:

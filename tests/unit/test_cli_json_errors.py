@@ -1,0 +1,88 @@
+"""With --json, a failed command still prints one JSON document on standard output: the error document
+(`{"format": 1, "error": {"exit_code": N, "message": "..."}}`), the details going to standard error.
+
+These failures all happen before any browser starts, so `cli.main` runs in-process.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from automation.cli import main
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no ./sc-cancel.yaml from the repository or elsewhere
+    return tmp_path
+
+
+def run_main(workdir: Path, *argv: str) -> int:
+    return main(list(argv), environ={"SC_CANCEL_DATA_DIR": str(workdir / "data"), "HOME": str(workdir)})
+
+
+def error_document(stdout: str) -> dict[str, object]:
+    document = json.loads(stdout)
+    assert set(document) == {"format", "error"}
+    assert document["format"] == 1
+    error = document["error"]
+    assert isinstance(error, dict)
+    assert set(error) == {"exit_code", "message"}
+    return error
+
+
+@pytest.mark.parametrize("command", ["scan", "run"])
+def test_a_missing_scenario_prints_the_error_document(
+    command: str, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_main(workdir, command, "--json", "--scenario", str(workdir / "missing.yaml"))
+    out = capsys.readouterr()
+    assert code == 2
+    error = error_document(out.out)
+    assert error["exit_code"] == 2
+    assert "missing.yaml" in str(error["message"])
+    assert "missing.yaml" in out.err, "the details still go to standard error"
+
+
+def test_a_broken_rules_file_prints_the_error_document(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = workdir / "rules.yaml"
+    rules.write_text("format: 1\nrules: [\n", encoding="utf-8")
+    code = run_main(workdir, "run", "--json", "--rules", str(rules))
+    out = capsys.readouterr()
+    assert code == 2
+    error = error_document(out.out)
+    assert error["exit_code"] == 2
+    assert "rules.yaml:" in str(error["message"])
+
+
+def test_a_bad_command_line_with_json_prints_the_error_document(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_main(workdir, "scan", "--json", "--no-such-option")
+    out = capsys.readouterr()
+    assert code == 2
+    assert "--no-such-option" in str(error_document(out.out)["message"])
+
+
+@pytest.mark.parametrize("command", [["plan"], ["history"]])
+def test_other_json_commands_print_it_too(
+    command: list[str], workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No ledger yet: a tool reading `plan --json` or `history --json` gets the same error shape."""
+    code = run_main(workdir, *command, "--json")
+    out = capsys.readouterr()
+    assert code == 2
+    assert "no ledger" in str(error_document(out.out)["message"])
+
+
+def test_without_json_standard_output_stays_empty(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_main(workdir, "scan", "--scenario", str(workdir / "missing.yaml"))
+    out = capsys.readouterr()
+    assert code == 2
+    assert out.out == ""
+    assert "missing.yaml" in out.err
