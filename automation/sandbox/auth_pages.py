@@ -1,4 +1,5 @@
-"""The HTML of the sign-in pages (ref §4): e-mail and password, captcha, one-time code, account picker.
+"""The HTML of the sign-in pages (ref §4): e-mail and password, captcha, e-mailed verification code,
+one-time code, account picker.
 
 Ids, names and texts follow docs/sandbox-pages.md so that an agent configured for the real pages'
 landmarks finds them here too.
@@ -58,6 +59,23 @@ def captcha_page(ctx: SandboxContext, *, image_url: str, error: str | None = Non
         "</form>"
     )
     return _box(ctx, t("captcha.title"), inner)
+
+
+def cvf_page(ctx: SandboxContext, *, sent_to: str, error: str | None = None) -> str:
+    """ "Verify it's you": the code Amazon e-mailed (ids of the real CVF page, ref §4)."""
+    t = ctx.texts
+    inner = (
+        f'<div id="cvf-page-content"><h1>{esc(t("cvf.heading"))}</h1>{_error_box(ctx, error)}'
+        f'<p class="cvf-instructions">{esc(t("cvf.instructions", email=sent_to))}</p>'
+        '<form name="cvf" id="verification-code-form" method="post" action="/ap/cvf/verify" novalidate>'
+        f'<label for="cvf-input-code">{esc(t("cvf.code_label"))}</label>'
+        '<input id="cvf-input-code" name="code" type="text" inputmode="numeric" maxlength="6" '
+        'autocomplete="one-time-code">'
+        '<input id="cvf-submit-otp-button" class="a-button-primary" type="submit" '
+        f'value="{esc(t("cvf.submit"))}">'
+        "</form></div>"
+    )
+    return _box(ctx, t("cvf.title"), inner)
 
 
 def mfa_page(ctx: SandboxContext, *, error: str | None = None) -> str:

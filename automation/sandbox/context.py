@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
@@ -16,6 +16,7 @@ from automation.sandbox.scenario import Scenario
 from automation.sandbox.sessions import SessionBook, Signer, default_secret
 from automation.sandbox.signin_flow import PendingSignIns
 from automation.sandbox.state import SandboxState
+from automation.sandbox.verification import VerificationMail
 
 
 @dataclass
@@ -30,6 +31,8 @@ class SandboxContext:
     faults: FaultPlan
     pending: PendingSignIns
     assets: Assets
+    verification: VerificationMail = field(default_factory=VerificationMail)
+    """The sandbox-only e-mailed code step, switched on through `/__sandbox/verification`."""
 
     @classmethod
     def build(cls, scenario: Scenario, *, session_minutes: float, secret: bytes | None) -> SandboxContext:

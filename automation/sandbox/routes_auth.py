@@ -1,4 +1,5 @@
-"""Sign-in like Seller Central's (ref §4): password, optional captcha, one-time code, account picker.
+"""Sign-in like Seller Central's (ref §4): password, optional captcha, an e-mailed verification code
+(a sandbox-only switch), one-time code, account picker.
 
 After a correct password the steps still owed are kept in a pending sign-in; each step hands over to
 the next until the session cookie is set and the browser goes back to where it was sent from.
@@ -6,14 +7,15 @@ the next until the session cookie is set and the browser goes back to where it w
 
 from __future__ import annotations
 
+import json
 import secrets
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from automation.sandbox import captcha, totp
-from automation.sandbox.auth_pages import captcha_page, mfa_page, picker_page, signin_page
+from automation.sandbox import captcha, totp, verification
+from automation.sandbox.auth_pages import captcha_page, cvf_page, mfa_page, picker_page, signin_page
 from automation.sandbox.context import SandboxContext, context_of
 from automation.sandbox.guard import (
     SESSION_COOKIE,
@@ -40,6 +42,10 @@ def _next_step(ctx: SandboxContext, pending: PendingSignIn) -> RedirectResponse:
     """Send the browser to the first step this sign-in still owes, or finish it."""
     if pending.captcha_answer is not None:
         return redirect("/ap/captcha")
+    if pending.needs_verification:
+        if pending.verification_code is None:
+            pending.verification_code = ctx.verification.send(ctx.scenario.account.email)
+        return redirect("/ap/cvf/verify")
     if pending.needs_mfa:
         return redirect("/ap/mfa")
     ctx.pending.finish(pending)
@@ -81,9 +87,10 @@ async def signin_post(request: Request, ctx: SandboxContext) -> Response:
         needs_mfa=bool(account.totp_secret)
         and not ctx.sessions.device_trusted(request.cookies.get(DEVICE_COOKIE)),
         captcha_answer=captcha.new_answer() if ctx.scenario.faults.captcha_at_signin else None,
+        needs_verification=ctx.verification.enabled,
     )
     response = _next_step(ctx, pending)
-    if pending.captcha_answer is not None or pending.needs_mfa:
+    if pending.captcha_answer is not None or pending.needs_verification or pending.needs_mfa:
         response.set_cookie(PENDING_COOKIE, pending.id, httponly=True, samesite="lax", path="/")
     return response
 
@@ -117,6 +124,47 @@ async def captcha_post(request: Request, ctx: SandboxContext) -> Response:
         return html(captcha_page(ctx, image_url=image_url, error=ctx.texts("captcha.wrong_guess")))
     pending.captcha_answer = None
     return _next_step(ctx, pending)
+
+
+def _cvf_page(ctx: SandboxContext, error: str | None = None) -> str:
+    return cvf_page(ctx, sent_to=verification.masked_address(ctx.scenario.account.email), error=error)
+
+
+@public_page
+async def cvf_get(request: Request, ctx: SandboxContext) -> Response:
+    pending = _pending(ctx, request)
+    if pending is None or pending.verification_code is None:
+        return redirect(signin_url("/home"))
+    return html(_cvf_page(ctx))
+
+
+@public_page
+async def cvf_post(request: Request, ctx: SandboxContext) -> Response:
+    """A wrong code shows the page again with an error and keeps the code sent, as Amazon's does."""
+    pending = _pending(ctx, request)
+    if pending is None or pending.verification_code is None:
+        return redirect(signin_url("/home"))
+    form = await read_form(request)
+    if not verification.matches(pending.verification_code, form.get("code", "")):
+        return html(_cvf_page(ctx, error=ctx.texts("cvf.wrong_code")))
+    pending.needs_verification = False
+    pending.verification_code = None
+    return _next_step(ctx, pending)
+
+
+async def verification_switch(request: Request) -> Response:
+    """`GET`: whether sign-ins owe an e-mailed code, and the codes sent; `POST {"enabled": bool}`: switch.
+    Inspection, like `/__sandbox/state`: never faulted, never protected."""
+    ctx = context_of(request)
+    if request.method == "POST":
+        try:
+            enabled = json.loads(await request.body() or b"{}")["enabled"]
+        except (ValueError, KeyError, TypeError):
+            enabled = None
+        if not isinstance(enabled, bool):
+            return JSONResponse({"error": 'send {"enabled": true} or {"enabled": false}'}, status_code=400)
+        ctx.verification.enabled = enabled
+    return JSONResponse(ctx.verification.document(), headers=NO_STORE)
 
 
 @public_page
@@ -192,6 +240,9 @@ ROUTES = [
     Route("/ap/captcha", captcha_get, methods=["GET"]),
     Route("/ap/captcha", captcha_post, methods=["POST"]),
     Route("/ap/captcha/image", captcha_image, methods=["GET"]),
+    Route("/ap/cvf/verify", cvf_get, methods=["GET"]),
+    Route("/ap/cvf/verify", cvf_post, methods=["POST"]),
+    Route("/__sandbox/verification", verification_switch, methods=["GET", "POST"]),
     Route("/ap/mfa", mfa_get, methods=["GET"]),
     Route("/ap/mfa", mfa_post, methods=["POST"]),
     Route("/authorization/select-account", picker, methods=["GET", "POST"]),

@@ -1,4 +1,4 @@
-"""A sign-in in progress between the password and the session: captcha, one-time code, then done.
+"""A sign-in in progress between the password and the session: captcha, e-mailed code, one-time code.
 
 Kept in memory under a random id held in the `sc-ap-pending` cookie: a half-finished sign-in need not
 survive a restart, and the captcha's answer must never travel to the browser.
@@ -22,6 +22,9 @@ class PendingSignIn:
     needs_mfa: bool
     captcha_answer: str | None
     created: float
+    needs_verification: bool = False
+    verification_code: str | None = None
+    """The code e-mailed when the verification step was reached (kept until it is typed right)."""
 
 
 class PendingSignIns:
@@ -29,11 +32,19 @@ class PendingSignIns:
         self._pending: dict[str, PendingSignIn] = {}
 
     def start(
-        self, *, remember: bool, return_to: str, needs_mfa: bool, captcha_answer: str | None
+        self,
+        *,
+        remember: bool,
+        return_to: str,
+        needs_mfa: bool,
+        captcha_answer: str | None,
+        needs_verification: bool = False,
     ) -> PendingSignIn:
         now = time.time()
         self._pending = {k: p for k, p in self._pending.items() if now - p.created < PENDING_SECONDS}
-        pending = PendingSignIn(secrets.token_hex(12), remember, return_to, needs_mfa, captcha_answer, now)
+        pending = PendingSignIn(
+            secrets.token_hex(12), remember, return_to, needs_mfa, captcha_answer, now, needs_verification
+        )
         self._pending[pending.id] = pending
         return pending
 
