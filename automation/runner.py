@@ -246,13 +246,12 @@ def _scan_market(browser: AccountBrowser, ledger: Ledger, target: Target) -> Mar
     message_order_ids = {oid for oid, _ in msgs.sightings}
     cached: dict[str, Order] = {}
     for oid in message_order_ids - set(mo.orders):
-        status = ledger.cached_order_status(target.key, oid)
-        if status is not None:
-            cached[oid] = Order(order_id=oid, status=status)
+        remembered = ledger.cached_order(target.key, oid)
+        if remembered is not None:
+            cached[oid] = remembered
     looked_up = mo_source.look_up_orders(ctx, mo, message_order_ids - set(cached))
-    for oid, order in looked_up.items():
-        if order.status is not None:
-            ledger.cache_order_status(target.key, oid, order.status)
+    for order in looked_up.values():
+        ledger.cache_order(target.key, order)
     orders = {**cached, **looked_up, **mo.orders}
     sightings = [*mo.sightings.items(), *msgs.sightings]
     requests = merge_requests(sightings, orders, marketplace=browser.market.marketplace)

@@ -14,7 +14,7 @@ from typing import Any
 
 from automation.ledger.records import AuditEvent
 from automation.ledger.store import LedgerBase, from_db, to_db
-from automation.models import CancellationRequest, RequestKind
+from automation.models import CancellationRequest, Order, RequestKind
 
 
 def _event_from_row(row: sqlite3.Row) -> AuditEvent:
@@ -64,8 +64,9 @@ class AuditMixin(LedgerBase):
 
     def purge_personal_data(self, older_than: datetime) -> int:
         """Remove buyer personal data last seen before `older_than` (the retention setting's cut-off):
-        buyer names and inquiry reasons in requests, inquiry reasons in thread marks. Returns how many
-        rows were scrubbed; what the rules and limits need (ids, kinds, states, times) stays."""
+        buyer names and inquiry reasons in requests, inquiry reasons in thread marks, buyer names in
+        cached order look-ups. Returns how many rows were scrubbed; what the rules and limits need (ids,
+        kinds, states, times) stays."""
         cutoff = to_db(older_than)
         now = self._now()
         scrubbed = 0
@@ -85,6 +86,7 @@ class AuditMixin(LedgerBase):
                     " WHERE account = ? AND order_id = ?",
                     (clean.model_dump_json(), now, row["account"], row["order_id"]),
                 )
+            scrubbed += self._scrub_cached_orders(cutoff)
             scrubbed += self._conn.execute(
                 "UPDATE threads SET reason = NULL"
                 " WHERE last_activity < ? AND kind = 'inquiry' AND reason IS NOT NULL",
@@ -97,4 +99,25 @@ class AuditMixin(LedgerBase):
                     outcome=str(scrubbed),
                     detail=json.dumps({"older_than": cutoff, "rows": scrubbed}),
                 )
+        return scrubbed
+
+    def _scrub_cached_orders(self, cutoff: str) -> int:
+        """Drop the buyer's name from orders cached before `cutoff`; the rest (status, fulfillment,
+        items) is what later scans reuse and stays."""
+        scrubbed = 0
+        rows = self._conn.execute(
+            "SELECT account, order_id, record FROM order_status_cache"
+            " WHERE checked_at < ? AND record IS NOT NULL",
+            (cutoff,),
+        ).fetchall()
+        for row in rows:
+            order = Order.model_validate_json(row["record"])
+            if order.buyer_name is None:
+                continue
+            clean = order.model_copy(update={"buyer_name": None})
+            self._conn.execute(
+                "UPDATE order_status_cache SET record = ? WHERE account = ? AND order_id = ?",
+                (clean.model_dump_json(), row["account"], row["order_id"]),
+            )
+            scrubbed += 1
         return scrubbed

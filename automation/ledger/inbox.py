@@ -1,20 +1,29 @@
 """What the inbox scan and order look-ups remember between runs.
 
 The inbox is read newest first and the scan stops at threads it has already classified, so each
-classified thread leaves a mark (its last activity and the verdict). Order statuses that can no longer
-change are cached so a request seen only in Messages does not cost an order look-up every run.
+classified thread leaves a mark (its last activity and the verdict). Orders whose status can no longer
+change are cached whole, so a request seen only in Messages does not cost an order look-up every run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pydantic import ValidationError
+
 from automation.ledger.records import ThreadKind, ThreadMark
 from automation.ledger.store import LedgerBase, from_db, from_db_or_none, to_db, to_db_or_none
-from automation.models import OrderStatus
+from automation.models import Order, OrderStatus
 
 FINAL_ORDER_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELED})
 """Statuses an order never leaves: the only ones worth caching."""
+
+
+def remembered_enough(order: Order) -> bool:
+    """Whether a remembered order may stand in for reading it again: its status is final, and it holds
+    what the merge decides with (status and fulfillment). A status alone let an Amazon-fulfilled
+    shipped order pass for a merchant-fulfilled one, whose request the merge keeps."""
+    return order.status in FINAL_ORDER_STATUSES and order.fulfillment is not None
 
 
 class InboxMixin(LedgerBase):
@@ -73,25 +82,32 @@ class InboxMixin(LedgerBase):
                         state=str(mark.kind),
                     )
 
-    def cached_order_status(self, account: str, order_id: str) -> OrderStatus | None:
-        """The order's status if it was cached as final (shipped or canceled); None means "look it up"."""
+    def cached_order(self, account: str, order_id: str) -> Order | None:
+        """The order as looked up on an earlier scan, if it was cached complete; None means "look it
+        up". A row written before whole orders were kept (status only) is never reused."""
         row = self._conn.execute(
-            "SELECT status FROM order_status_cache WHERE account = ? AND order_id = ?", (account, order_id)
+            "SELECT record FROM order_status_cache WHERE account = ? AND order_id = ?", (account, order_id)
         ).fetchone()
-        return None if row is None else OrderStatus(row["status"])
+        if row is None or row["record"] is None:
+            return None
+        try:
+            order = Order.model_validate_json(row["record"])
+        except ValidationError:
+            return None
+        return order if remembered_enough(order) else None
 
-    def cache_order_status(self, account: str, order_id: str, status: OrderStatus) -> bool:
-        """Cache a looked-up status if it can no longer change; returns whether it was cached. Pending
+    def cache_order(self, account: str, order: Order) -> bool:
+        """Cache a looked-up order if it can no longer change; returns whether it was cached. Pending
         and unshipped orders move on, so caching them would hide a later change. Not audited: a cache
         is an optimisation, not a decision."""
-        if status not in FINAL_ORDER_STATUSES:
+        if not remembered_enough(order):
             return False
         with self._write():
             self._conn.execute(
-                """INSERT INTO order_status_cache (account, order_id, status, checked_at)
-                   VALUES (?, ?, ?, ?)
+                """INSERT INTO order_status_cache (account, order_id, status, record, checked_at)
+                   VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (account, order_id) DO UPDATE SET status = excluded.status,
-                       checked_at = excluded.checked_at""",
-                (account, order_id, str(status), self._now()),
+                       record = excluded.record, checked_at = excluded.checked_at""",
+                (account, order.order_id, str(order.status), order.model_dump_json(), self._now()),
             )
         return True

@@ -152,7 +152,13 @@ _V1 = (
         BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+_V2 = (
+    # The whole order as looked up (JSON of an Order), not its status alone: whether a request on a
+    # shipped order is listed depends on who fulfils it too. Rows without it are looked up again.
+    "ALTER TABLE order_status_cache ADD COLUMN record TEXT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 """MIGRATIONS[i] brings a file from version i to i + 1. Append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,6 +12,7 @@ import pytest
 
 from automation.errors import BadInputError, ExitCode
 from automation.ledger import ApprovalVerdict, Ledger, ThreadKind, ThreadMark
+from automation.ledger.schema import MIGRATIONS
 from automation.models import (
     Approval,
     CancellationRequest,
@@ -19,6 +20,7 @@ from automation.models import (
     Decision,
     DecisionKind,
     Fulfillment,
+    Order,
     OrderItem,
     OrderStatus,
     RequestKind,
@@ -286,15 +288,52 @@ def test_a_thread_mark_takes_a_request_kind_as_its_verdict() -> None:
         ThreadMark(thread_id="t", last_activity=START, kind="spam")  # type: ignore[arg-type]
 
 
-def test_only_statuses_that_cannot_change_are_cached(ledger: Ledger) -> None:
-    assert ledger.cache_order_status(ACCOUNT, "A", OrderStatus.UNSHIPPED) is False
-    assert ledger.cache_order_status(ACCOUNT, "B", OrderStatus.PENDING) is False
-    assert ledger.cached_order_status(ACCOUNT, "A") is None
-    assert ledger.cache_order_status(ACCOUNT, "A", OrderStatus.SHIPPED) is True
-    assert ledger.cache_order_status(ACCOUNT, "C", OrderStatus.CANCELED) is True
-    assert ledger.cached_order_status(ACCOUNT, "A") is OrderStatus.SHIPPED
-    assert ledger.cached_order_status(ACCOUNT, "C") is OrderStatus.CANCELED
-    assert ledger.cached_order_status("other@example.com", "A") is None
+def _looked_up(
+    order_id: str, status: OrderStatus, fulfillment: Fulfillment | None = Fulfillment.MFN
+) -> Order:
+    return Order(
+        order_id=order_id,
+        status=status,
+        fulfillment=fulfillment,
+        buyer_name="Jane Roe",
+        items=(OrderItem(sku="MUG-1", price=Decimal("12.50")),),
+    )
+
+
+def test_only_orders_that_cannot_change_are_cached(ledger: Ledger) -> None:
+    assert ledger.cache_order(ACCOUNT, _looked_up("A", OrderStatus.UNSHIPPED)) is False
+    assert ledger.cache_order(ACCOUNT, _looked_up("B", OrderStatus.PENDING)) is False
+    assert ledger.cached_order(ACCOUNT, "A") is None
+    shipped = _looked_up("A", OrderStatus.SHIPPED, Fulfillment.AFN)
+    canceled = _looked_up("C", OrderStatus.CANCELED)
+    assert ledger.cache_order(ACCOUNT, shipped) is True
+    assert ledger.cache_order(ACCOUNT, canceled) is True
+    assert ledger.cached_order(ACCOUNT, "A") == shipped
+    assert ledger.cached_order(ACCOUNT, "C") == canceled
+    assert ledger.cached_order("other@example.com", "A") is None
+
+
+def test_an_order_missing_what_the_merge_reads_is_not_remembered(ledger: Ledger) -> None:
+    assert ledger.cache_order(ACCOUNT, _looked_up("A", OrderStatus.SHIPPED, fulfillment=None)) is False
+    assert ledger.cached_order(ACCOUNT, "A") is None
+
+
+def test_a_status_cached_by_an_older_ledger_is_looked_up_again(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    for statement in MIGRATIONS[0]:
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute(
+        "INSERT INTO order_status_cache (account, order_id, status, checked_at) VALUES (?, ?, ?, ?)",
+        (ACCOUNT, "A", "shipped", "2026-11-26T12:00:03.000000Z"),
+    )
+    raw.close()
+    with Ledger.open(path) as ledger:
+        assert ledger.cached_order(ACCOUNT, "A") is None
+        shipped = _looked_up("A", OrderStatus.SHIPPED, Fulfillment.AFN)
+        assert ledger.cache_order(ACCOUNT, shipped) is True
+        assert ledger.cached_order(ACCOUNT, "A") == shipped
 
 
 # --- decisions and approvals --------------------------------------------------------------------------
@@ -532,6 +571,7 @@ def test_purge_removes_buyer_data_past_retention_only(ledger: Ledger, clock: Fak
     )
     old_official = request("OLD-OFF", reason="Order Created by Mistake", buyer_name="John Doe")
     ledger.record_scan(ACCOUNT, None, [old_inquiry, old_official], marketplace=None)
+    ledger.cache_order(ACCOUNT, _looked_up("OLD-SHIPPED", OrderStatus.SHIPPED))
     ledger.record_threads(
         ACCOUNT,
         [
@@ -557,7 +597,8 @@ def test_purge_removes_buyer_data_past_retention_only(ledger: Ledger, clock: Fak
 
     clock.advance(days=31)
     ledger.record_scan(ACCOUNT, None, [fresh], marketplace=None)  # still pending: its data is kept
-    assert ledger.purge_personal_data(older_than=clock.now - timedelta(days=30)) == 3
+    ledger.cache_order(ACCOUNT, _looked_up("NEW-SHIPPED", OrderStatus.SHIPPED))  # looked up just now
+    assert ledger.purge_personal_data(older_than=clock.now - timedelta(days=30)) == 4
 
     by_id = {r.order_id: r for r in (ledger.seen_request(ACCOUNT, o) for o in ("OLD-INQ", "OLD-OFF")) if r}
     inquiry, official = by_id["OLD-INQ"].request, by_id["OLD-OFF"].request
@@ -567,6 +608,9 @@ def test_purge_removes_buyer_data_past_retention_only(ledger: Ledger, clock: Fak
     assert ledger.open_requests(ACCOUNT)[0].buyer_name == "Max Muster"
     marks = ledger.thread_marks(ACCOUNT)
     assert (marks["t-1"].reason, marks["t-9"].reason) == (None, "changed my mind")
+    scrubbed = _looked_up("OLD-SHIPPED", OrderStatus.SHIPPED).model_copy(update={"buyer_name": None})
+    assert ledger.cached_order(ACCOUNT, "OLD-SHIPPED") == scrubbed
+    assert ledger.cached_order(ACCOUNT, "NEW-SHIPPED") == _looked_up("NEW-SHIPPED", OrderStatus.SHIPPED)
     assert ledger.purge_personal_data(older_than=clock.now - timedelta(days=30)) == 0
     assert [e.event for e in ledger.history()].count("personal_data_purged") == 1
 
