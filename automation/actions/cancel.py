@@ -1,8 +1,11 @@
 """Cancelling one order with the reason Buyer Canceled: check before, submit once, verify after.
 
 The ledger is moved to `in_flight` *before* Submit is clicked, so an agent killed at any moment leaves
-a trace the next run resolves by reading the order, never by submitting again. Every check that fails
-skips the order with the reason recorded; no other reason than Buyer Canceled is ever chosen.
+a trace the next run resolves by reading the order, never by submitting again; that step records which
+proof of an official request the cancellation rests on (`automation/actions/proof.py`). Every check that
+fails skips the order with the reason recorded; no other reason than Buyer Canceled is ever chosen, and
+it is chosen by the agent only for a request proven by its template thread, where Amazon's form
+preselects nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ from enum import StrEnum
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 
+from automation.actions.proof import Proof, ProofKind
 from automation.errors import ScCancelError
 from automation.ledger import ActionRecord, Ledger
 from automation.models import ActionState, Fulfillment, Order, OrderStatus
-from automation.pages.cancel_order import CancelOrderPage
+from automation.pages.cancel_order import CancelOrderPage, ReasonControl
 from automation.pages.order_details import OrderDetailsPage
 from automation.parsers.order_details import parse_order_details
 from automation.sources.context import SourceContext
@@ -55,8 +59,8 @@ def check_before(order: Order | None, *, official: bool, banner_expected: bool) 
     """Why the order must not be cancelled now, or None when every check passes. Pure.
 
     `banner_expected`: the request was seen on Manage Orders, so its banner must still be there. A
-    request seen only in Messages (the legacy channel) has no banner; for it, Amazon's own proof is the
-    cancel form's reason locked to Buyer Canceled, checked on the next page.
+    request seen only in Messages (the legacy channel) has no banner; for it, the proof is its thread in
+    Amazon's request template (`automation/actions/proof.py`).
     """
     if order is None:
         return CancelResult(Outcome.SKIPPED, "the order is not found in Seller Central")
@@ -78,6 +82,41 @@ def check_before(order: Order | None, *, official: bool, banner_expected: bool) 
     return None if why is None else CancelResult(Outcome.SKIPPED, why)
 
 
+SUBMIT = "submit"
+CHOOSE = "choose"
+
+
+def reason_step(control: ReasonControl, proof: Proof | None) -> str | CancelResult:
+    """What to do with the cancel form's reason: `submit` as it is (Amazon preselected and locked Buyer
+    Canceled), `choose` Buyer Canceled (a request proven by its template thread: the form preselects
+    nothing for those), or why the order is skipped. Pure.
+
+    Without proof (a buyer's own words only) nothing is ever chosen: Buyer Canceled for an inquiry counts
+    against the seller. A request Manage Orders showed must find the reason preselected and locked;
+    anything else means Amazon no longer sees an official request.
+    """
+    if proof is None:
+        return CancelResult(
+            Outcome.SKIPPED,
+            "no proof of an official request (banner, filter or template thread): the buyer's own words "
+            "are not one, and Buyer Canceled for them would count against the Cancellation Rate",
+        )
+    shown = f"'{control.label or control.value or 'nothing'}'"
+    if control.locked:
+        if control.value == BUYER_CANCELED:
+            return SUBMIT
+        return CancelResult(Outcome.SKIPPED, f"the reason is locked to {shown}, not Buyer Canceled")
+    if proof.kind is ProofKind.MANAGE_ORDERS:
+        return CancelResult(
+            Outcome.SKIPPED,
+            f"the reason is {shown} (not locked), not a preselected Buyer Canceled: "
+            "Amazon does not show an official request",
+        )
+    if BUYER_CANCELED not in control.options:
+        return CancelResult(Outcome.SKIPPED, "the cancel form offers no Buyer Canceled reason")
+    return CHOOSE
+
+
 def _verify_canceled(ctx: SourceContext, order_id: str) -> bool:
     """Re-read the order until it shows canceled (the confirmation toast is not trusted)."""
     for _ in range(VERIFY_READS):
@@ -88,12 +127,18 @@ def _verify_canceled(ctx: SourceContext, order_id: str) -> bool:
 
 
 def cancel_order(
-    ctx: SourceContext, ledger: Ledger, action: ActionRecord, *, official: bool, banner_expected: bool
+    ctx: SourceContext, ledger: Ledger, action: ActionRecord, *, proof: Proof | None
 ) -> CancelResult:
-    """Carry out one approved cancel action and leave the ledger in its final (or unknown) state."""
+    """Carry out one approved cancel action and leave the ledger in its final (or unknown) state.
+
+    `proof`: what makes the request Amazon's own (`official_proof`); None refuses before Submit."""
     order_id = action.order_id
     order = read_order(ctx, order_id)
-    verdict = check_before(order, official=official, banner_expected=banner_expected)
+    verdict = check_before(
+        order,
+        official=proof is not None,
+        banner_expected=proof is not None and proof.kind is ProofKind.MANAGE_ORDERS,
+    )
     if verdict is not None:
         _finish(ledger, action, verdict)
         return verdict
@@ -105,20 +150,19 @@ def cancel_order(
         result = CancelResult(Outcome.SKIPPED, f"Seller Central refuses: {form.error_text()}")
         _finish(ledger, action, result)
         return result
-    reason = form.reason()
-    if reason.value != BUYER_CANCELED or (official and not reason.locked):
-        what = f"'{reason.label or reason.value or 'nothing'}'" + (
-            " (not locked)" if not reason.locked else ""
-        )
-        result = CancelResult(
-            Outcome.SKIPPED,
-            f"the reason is {what}, not a preselected Buyer Canceled: "
-            "Amazon does not show an official request",
-        )
-        _finish(ledger, action, result)
-        return result
+    step = reason_step(form.reason(), proof)
+    if step == CHOOSE:
+        form.choose_reason(BUYER_CANCELED)
+        chosen = form.reason()
+        if chosen.value != BUYER_CANCELED:
+            left = chosen.label or chosen.value or "nothing"
+            step = CancelResult(Outcome.SKIPPED, f"choosing Buyer Canceled left the reason at '{left}'")
+    if isinstance(step, CancelResult):
+        _finish(ledger, action, step)
+        return step
+    assert proof is not None  # reason_step refuses without one
 
-    ledger.transition(action.action_id, ActionState.IN_FLIGHT)
+    ledger.transition(action.action_id, ActionState.IN_FLIGHT, reason=proof.describe())
     logger.info("cancelling {} with the reason Buyer Canceled", order_id)
     try:
         form.submit()

@@ -15,6 +15,7 @@ from loguru import logger
 
 from automation.actions.cancel import Outcome, cancel_order, reconcile
 from automation.actions.messages import mark_no_response_needed, send_reply, settle_thread_action
+from automation.actions.proof import official_proof
 from automation.ledger import ActionKind, ActionRecord, Ledger
 from automation.models import ActionState, Approval, CancellationRequest, Channel, Decision, DecisionKind
 from automation.rules.engine import evaluate
@@ -158,9 +159,18 @@ class Executor:
     def _handle(self, request: CancellationRequest, decision: Decision) -> RequestOutcome:
         from automation.runner import RequestOutcome
 
+        word = self.ledger.approval_of(self.account, request.order_id)
+        if word is not None and word.dismissed:
+            # Handled by hand: never acted on, whatever the rules say now.
+            return RequestOutcome(
+                str(decision.decision), decision.rule, str(Approval.REJECTED), "skipped", f"dismissed: {word.note}"
+            )
         kind = decision.decision
+        if kind is DecisionKind.HOLD and word is not None and word.action is not None:
+            kind = word.action  # a person approved the held request: a cancel, or a reply for an inquiry
         if kind not in (DecisionKind.CANCEL, DecisionKind.REPLY):
-            return RequestOutcome(str(kind), decision.rule, None, None)
+            state = self.ledger.approval_state(self.account, request.order_id)
+            return RequestOutcome(str(kind), decision.rule, None if state is None else str(state), None)
         approval = self.ledger.approval_state(self.account, request.order_id) or Approval.PENDING
         base = RequestOutcome(str(kind), decision.rule, str(approval), None)
         held = self._held_back(request, kind, approval)
@@ -236,13 +246,7 @@ class Executor:
         if action.state is not ActionState.APPROVED:
             base.outcome, base.outcome_reason = str(action.state), action.reason
             return base
-        result = cancel_order(
-            self.ctx,
-            self.ledger,
-            action,
-            official=request.kind == "official",
-            banner_expected=Channel.MANAGE_ORDERS in request.sources,
-        )
+        result = cancel_order(self.ctx, self.ledger, action, proof=official_proof(request))
         if result.submitted:
             self.cancels_this_run += 1
         base.outcome, base.outcome_reason = str(result.outcome), result.reason

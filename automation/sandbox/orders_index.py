@@ -43,6 +43,13 @@ class OrderEntry:
         return self.channel in (Rollout.MESSAGES, Rollout.BOTH)
 
     @property
+    def reason_locked(self) -> bool:
+        """The cancel form preselects Buyer Canceled and locks it where Amazon shows the request on
+        Manage Orders (ref §2.1); for a request that came only as a legacy template thread the seller
+        picks the reason, as the older help pages describe."""
+        return self.request is not None and self.request_on_manage_orders
+
+    @property
     def shows_banner(self) -> bool:
         """The Manage Orders banner and filter: an official request there, on an order not canceled."""
         return self.request_on_manage_orders and self.status is not OrderStatus.CANCELED

@@ -1,4 +1,5 @@
-"""The cancel page (ref §2): six reasons, locked to Buyer Canceled for an official request, Submit.
+"""The cancel page (ref §2): six reasons, Submit. Locked to Buyer Canceled for a request Manage Orders
+shows; a request that came only as a legacy template thread leaves the reason to the seller.
 
 Every POST is recorded in the state, accepted or refused. An accepted one cancels the order at once and
 only then waits `cancel_confirm_delay_s` before answering: the order is already canceled while the
@@ -27,7 +28,7 @@ _FORM_STAYS = {"no_reason", "bad_reason", "locked_reason", "token"}
 
 def _form(ctx: SandboxContext, session: Session, entry: OrderEntry) -> str:
     t = ctx.texts
-    locked = entry.request is not None
+    locked = entry.reason_locked
     options = [
         f'<option value=""{"" if locked else " selected"}>{esc(t("cancel.reason_placeholder"))}</option>'
     ]

@@ -70,7 +70,7 @@ def cancel_refusal(entry: OrderEntry | None, reason: str) -> str | None:
         (not entry.cancellable, "not_cancellable"),
         (not reason, "no_reason"),
         (reason not in CANCEL_REASONS, "bad_reason"),
-        (entry.request is not None and reason != BUYER_CANCELED, "locked_reason"),
+        (entry.reason_locked and reason != BUYER_CANCELED, "locked_reason"),
     )
     return next((key for failed, key in checks if failed), None)
 

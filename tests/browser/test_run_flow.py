@@ -226,3 +226,25 @@ def test_history_shows_decision_approval_and_actions_with_rule_and_rules_hash(fl
     events = json.loads(flow.agent("history", "--order", OFFICIAL_MO, "--json").stdout)
     assert {e["order_id"] for e in events} == {OFFICIAL_MO}
     assert {e["rules_sha256"] for e in events if e["event"] in ("decision", "action")} == {digest}
+
+
+def _in_flight_reason(flow: Flow, oid: str) -> str:
+    events = json.loads(flow.agent("history", "--order", oid, "--json").stdout)
+    submitted = [e for e in events if e["action"] == "cancel" and e["state"] == "in_flight"]
+    assert len(submitted) == 1, events
+    reason: str = submitted[0]["reason"] or ""
+    return reason
+
+
+def test_the_audit_trail_names_the_proof_each_cancellation_rested_on(flow: Flow) -> None:
+    """A banner (Manage Orders) or, for a request that came only in Messages, the request thread in
+    Amazon's template: the reason was then chosen by the agent, since the form preselects nothing."""
+    assert "Manage Orders" in _in_flight_reason(flow, OFFICIAL_MO)
+    assert "Manage Orders" in _in_flight_reason(flow, BOTH)
+    thread = next(
+        m["thread_id"] for m in flow.after_first["no_response_needed"] if m["order_id"] == OFFICIAL_MSG
+    )
+    by_thread = _in_flight_reason(flow, OFFICIAL_MSG)
+    assert f"thread {thread}" in by_thread
+    assert "template" in by_thread
+    assert "Manage Orders" not in by_thread

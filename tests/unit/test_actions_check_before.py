@@ -87,7 +87,7 @@ def test_a_request_seen_on_manage_orders_whose_banner_is_gone_is_skipped() -> No
 
 
 def test_a_request_seen_only_in_messages_needs_no_banner() -> None:
-    """The legacy channel has no banner; the cancel form's lock on Buyer Canceled is the proof there."""
+    """The legacy channel has no banner; its thread in Amazon's template is the proof there."""
     assert check(fit(has_request_banner=False), banner_expected=False) is None
 
 

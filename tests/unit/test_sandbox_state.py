@@ -98,6 +98,8 @@ def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None
         (order_id(8), "Whatever"),
         ("999-9999999-9999999", "BuyerCanceled"),
         (order_id(8), "PricingError"),
+        (order_id(3), "NoInventory"),  # both channels: locked to Buyer Canceled like Manage Orders
+        (order_id(2), "NoInventory"),  # Messages only: nothing locked, the seller's choice stands
     ]
     records = [state.submit_cancellation(order_id, reason) for order_id, reason in outcomes]
     assert [(r.accepted, r.refusal) for r in records] == [
@@ -111,13 +113,17 @@ def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None
         (False, "bad_reason"),
         (False, "not_found"),
         (True, None),
+        (False, "locked_reason"),
+        (True, None),
     ]
     assert state.submit_cancellation(order_id(3), "BuyerCanceled", refusal="token").accepted is False
     document = state.document()
     assert document["orders"][order_id(1)] == {"status": "canceled"}
     assert document["orders"][order_id(8)] == {"status": "canceled"}
     assert document["orders"][order_id(3)] == {"status": "unshipped"}
-    assert len(document["cancellations"]) == 11
+    assert document["orders"][order_id(2)] == {"status": "canceled"}
+    assert document["cancellations"][-2]["reason"] == "NoInventory"
+    assert len(document["cancellations"]) == 13
     assert document["cancellations"][1] == {
         "order_id": order_id(1),
         "reason": "BuyerCanceled",
@@ -125,7 +131,7 @@ def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None
         "at": "2026-11-26T18:00:00Z",
     }
     # The tab counts and filters follow the new statuses.
-    assert state.orders.tab_counts()["canceled"] == 3
+    assert state.orders.tab_counts()["canceled"] == 4
     assert order_id(1) not in _ids(state.orders.search(OrderQuery(buyer_requested_cancel=True), 0, 50)[0])
 
 

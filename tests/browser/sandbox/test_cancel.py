@@ -1,5 +1,5 @@
-"""The cancel page: reasons, the lock on Buyer Canceled for official requests, refusals, and the state
-that records every submission."""
+"""The cancel page: reasons, the lock on Buyer Canceled for requests shown on Manage Orders, the free
+choice for requests seen only in Messages, refusals, and the state that records every submission."""
 
 from __future__ import annotations
 
@@ -86,11 +86,22 @@ def test_official_request_locks_the_reason_to_buyer_canceled_and_cancels(
     ).to_have_text("Canceled")
 
 
-def test_a_request_seen_only_in_messages_locks_the_reason_too(signed_in: Page, server: SandboxServer) -> None:
+def test_a_request_seen_only_in_messages_leaves_the_reason_to_the_seller(
+    signed_in: Page, server: SandboxServer
+) -> None:
+    """A request that came only as a thread in the legacy template: the form preselects nothing (ref
+    §2.1: older pages have the seller pick Buyer Canceled), and the choice is what the state records."""
     page = signed_in
     _open(page, server, 3)
-    expect(page.locator("#cancel-reason")).to_be_disabled()
-    expect(page.locator("#cancel-reason")).to_have_value("BuyerCanceled")
+    select = page.locator("#cancel-reason")
+    expect(select).to_be_enabled()
+    expect(select).to_have_value("")
+    expect(page.locator("#cancel-reason-locked")).to_have_count(0)
+    select.select_option("BuyerCanceled")
+    page.locator("#cancel-order-submit").click()
+    expect(page.locator('div[data-test-id="cancel-confirmation"]')).to_be_visible()
+    assert [(c["reason"], c["accepted"]) for c in _cancellations(server, 3)] == [("BuyerCanceled", True)]
+    assert server.state.document()["orders"][order_id(3)] == {"status": "canceled"}
 
 
 def test_a_second_submission_is_refused_and_recorded(signed_in: Page, server: SandboxServer) -> None:
