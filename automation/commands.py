@@ -8,7 +8,7 @@ exit codes.
 from __future__ import annotations
 
 import argparse
-import getpass
+import functools
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,6 +26,7 @@ from automation.settings import (
     TraceMode,
     default_data_dir,
 )
+from automation.yaml_source import YamlDocument, load_yaml
 
 REPO_ROOT = REPO_SELECTORS.parent
 EXAMPLE_RULES = REPO_ROOT / "rules.example.yaml"
@@ -41,6 +42,11 @@ class Invocation:
 
     def option(self, name: str) -> Any:
         return getattr(self.args, name, None)
+
+    @functools.cached_property
+    def settings_document(self) -> YamlDocument | None:
+        """The settings file as read (places of values), for messages that give its line."""
+        return load_yaml(self.config) if self.config else None
 
     @property
     def data_dir(self) -> Path:
@@ -72,6 +78,7 @@ class Invocation:
             data_dir=self.data_dir,
             runs_dir=Path(runs_dir).expanduser().resolve(),
             clock=lambda: datetime.now(UTC),
+            source=self.settings_document,
         )
         from automation.sources.context import RetryPolicy
 
@@ -95,7 +102,16 @@ class Invocation:
             settings=self.settings if self.config else None,
             account=self.option("account"),
             env=self.environ,
+            source=self.settings_document,
         )
+
+    def check_secrets(self, targets: list[Any]) -> list[Any]:
+        """`targets`, once every secret they sign in with was fetched and found well-formed: a missing
+        or malformed secret stops the command before any browser starts (exit code 2)."""
+        from automation.targets import check_secrets
+
+        check_secrets(targets)
+        return targets
 
     def one_target(self) -> Any:
         targets = self.targets()
@@ -107,11 +123,12 @@ class Invocation:
 
 def cmd_scan(inv: Invocation) -> int:
     from automation.output import print_json, print_requests_table, scan_document
+    from automation.run_summary import summary_line
     from automation.runner import scan_account
 
     rt = inv.runtime()
     documents = []
-    for target in inv.targets():
+    for target in inv.check_secrets(inv.targets()):
         with live_status(f"scanning {target.name}", enabled=not inv.args.quiet):
             result = scan_account(target, rt)
         if inv.args.json:
@@ -128,6 +145,7 @@ def cmd_scan(inv: Invocation) -> int:
                 result.requests,
                 new=result.new,
                 title=f"Pending buyer cancellation requests: {target.name} ({target.email})",
+                summary=summary_line(result.requests, result.new, None),
             )
     if inv.args.json:
         print_json(documents[0] if len(documents) == 1 else documents)
@@ -143,10 +161,11 @@ def cmd_run(inv: Invocation) -> int:
 
     from automation.output import error_document, print_json, print_requests_table, scan_document
     from automation.rules.loader import load_rules
+    from automation.run_summary import outcome_word, run_notes, summary_line
     from automation.runner import run_account
 
     rt = inv.runtime()
-    targets = inv.targets()
+    targets = inv.check_secrets(inv.targets())
     # Every rules file is validated before any browser starts: a broken file stops everything.
     loaded = {t.key: load_rules(rules_file_for(inv, t)) for t in targets}
     documents, failed, stopped = [], False, False
@@ -181,7 +200,7 @@ def cmd_run(inv: Invocation) -> int:
                     "decision": o.decision,
                     "rule": o.rule or "(default)",
                     "approval": o.approval or "",
-                    "outcome": (o.outcome or "") + (f": {o.outcome_reason}" if o.outcome_reason else ""),
+                    "outcome": outcome_word(o),
                 }
                 for oid, o in result.outcomes.items()
             }
@@ -191,6 +210,8 @@ def cmd_run(inv: Invocation) -> int:
                 new=scan.new,
                 extra_columns=columns,
                 title=f"Run{mode}: {target.name} ({target.email})",
+                summary=summary_line(scan.requests, scan.new, columns),
+                notes=run_notes(result.outcomes),
             )
     error = _run_error(failed, stopped)
     if inv.args.json:
@@ -216,7 +237,7 @@ def cmd_login(inv: Invocation) -> int:
     from automation.login import login
 
     rt = inv.runtime()
-    for target in inv.targets():
+    for target in inv.check_secrets(inv.targets()):
         login(target, rt, wait_seconds=inv.args.wait)
     return ExitCode.OK
 
@@ -228,59 +249,6 @@ def _ledger(inv: Invocation) -> Any:
     if not path.exists():
         raise BadInputError(f"no ledger in {inv.data_dir} yet: run `sc-cancel scan` or `sc-cancel run` first")
     return Ledger.open(path)
-
-
-def cmd_plan(inv: Invocation) -> int:
-    from automation.output import print_json
-
-    target = inv.one_target()
-    with _ledger(inv) as ledger:
-        waiting = ledger.pending_approvals(target.key)
-        requests = {r.order_id: r for r in ledger.open_requests(target.key)}
-    rows = [
-        {
-            "order_id": d.order_id,
-            "decision": str(d.decision),
-            "rule": d.rule,
-            "kind": str(d.request_kind) if d.request_kind else None,
-            "sources": sorted(str(s) for s in requests[d.order_id].sources) if d.order_id in requests else [],
-            "explanation": d.explanation,
-        }
-        for d in waiting
-    ]
-    if inv.args.json:
-        print_json({"account": target.email, "waiting": rows})
-        return ExitCode.OK
-    if not rows:
-        print("Nothing waits for approval.")
-    for row in rows:
-        sources = "+".join(row["sources"])
-        print(
-            f"{row['order_id']}  {row['decision']:<6}  {row['kind'] or '?':<8}  {sources:<24}  "
-            f"rule: {row['rule'] or '(default)'}"
-        )
-    if rows:
-        print("\nApprove with: sc-cancel approve ORDER_ID...   Reject with: sc-cancel reject ORDER_ID...")
-    return ExitCode.OK
-
-
-def _decide(inv: Invocation, approve: bool) -> int:
-    target = inv.one_target()
-    by = inv.args.by or getpass.getuser()
-    with _ledger(inv) as ledger:
-        verb = ledger.approve if approve else ledger.reject
-        records = verb(target.key, inv.args.order_ids, by=by, note=inv.args.note)
-    for record in records:
-        print(f"{record.order_id}: {record.verdict} by {record.by} at {record.at:%Y-%m-%d %H:%M:%S} UTC")
-    return ExitCode.OK
-
-
-def cmd_approve(inv: Invocation) -> int:
-    return _decide(inv, approve=True)
-
-
-def cmd_reject(inv: Invocation) -> int:
-    return _decide(inv, approve=False)
 
 
 def cmd_history(inv: Invocation) -> int:
@@ -321,11 +289,33 @@ def cmd_rules(inv: Invocation) -> int:
             f"limits {loaded.ruleset.limits.max_cancellations_per_run}/run, "
             f"{loaded.ruleset.limits.max_cancellations_per_day}/24h"
         )
+        for warning in _rules_warnings(inv, loaded):
+            print(f"warning: {warning}", file=sys.stderr)
         return ExitCode.OK
     return explain_rules(inv, loaded)
 
 
+def _rules_warnings(inv: Invocation, loaded: Any) -> list[str]:
+    """What `rules check` warns about: `reason_matches` expressions that match no buyer reason the
+    locale files know, in the locales of the accounts using the file (any locale without settings)."""
+    from automation.parsers.locale_texts import load_all_locale_texts
+    from automation.parsers.reasons import reason_texts
+    from automation.rules.lint import reason_pattern_warnings
+
+    selectors_dir = inv.option("selectors") or inv.settings.selectors_dir or REPO_SELECTORS
+    texts = load_all_locale_texts(Path(selectors_dir).expanduser())
+    locales: list[str] | None = None
+    accounts = inv.settings.accounts if inv.config else []
+    if accounts:
+        checked = Path(inv.args.file).resolve()
+        using = [a for a in accounts if Path(a.rules or EXAMPLE_RULES).resolve() == checked] or accounts
+        locales = sorted({m.locale for a in using for m in a.marketplaces})
+    return reason_pattern_warnings(loaded, reason_texts(texts), locales)
+
+
 def explain_rules(inv: Invocation, loaded: Any) -> int:
+    from automation.parsers.locale_texts import load_all_locale_texts
+    from automation.parsers.reasons import ReasonTable
     from automation.rules.engine import decide, explain
     from automation.runner import scan_account
 
@@ -341,11 +331,12 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
                 requests = ledger.open_requests(target.key)
     if requests is None:
         print("No scan of this account yet; scanning first.", file=sys.stderr)
-        requests = scan_account(target, rt).requests
+        requests = scan_account(inv.check_secrets([target])[0], rt).requests
     now = rt.clock()
+    reasons = ReasonTable.of(load_all_locale_texts(rt.selectors_dir))
     for request in requests:
-        traces = explain(loaded.ruleset, request, now)
-        decision = decide(loaded.ruleset, request, now=now)
+        traces = explain(loaded.ruleset, request, now, reasons)
+        decision = decide(loaded.ruleset, request, now=now, reasons=reasons)
         sources = "+".join(sorted(map(str, request.sources)))
         print(f"{request.order_id} ({request.kind}, {sources}, {request.order_status or '?'})")
         for trace in traces:
@@ -378,14 +369,19 @@ def cmd_schedule(inv: Invocation) -> int:
     from automation.scheduler import Scheduler, install_signal_handlers, job_for_target, round_exit_code
 
     rt = inv.runtime()
-    targets = inv.targets()
+    targets = inv.check_secrets(inv.targets())
     for target in targets:  # every rules file is validated before the loop starts
         load_rules(rules_file_for(inv, target))
 
     from automation.notify.hooks import RunHooks
 
     hooks = RunHooks.build(
-        inv.settings, inv.environ, data_dir=inv.data_dir, runs_dir=rt.runs_dir, clock=rt.clock
+        inv.settings,
+        inv.environ,
+        data_dir=inv.data_dir,
+        runs_dir=rt.runs_dir,
+        clock=rt.clock,
+        source=inv.settings_document,
     )
     started_at = rt.clock()
 
@@ -470,7 +466,7 @@ def cmd_record(inv: Invocation) -> int:
     if inv.args.manual and not inv.args.headed:
         raise BadInputError("record --manual needs --headed (a browser window to click in)")
     record = record_manual if inv.args.manual else record_scan
-    capture = record(inv.one_target(), inv.runtime(), name=inv.args.name)
+    capture = record(inv.check_secrets([inv.one_target()])[0], inv.runtime(), name=inv.args.name)
     print(f"capture: {capture.path} (NOT scrubbed: it holds cookies and buyer data; never commit it)")
     page_key = "KEY" if inv.args.manual else "scan"
     print(f"next:    sc-cancel scrub {capture.path} --page-key {page_key} --name {inv.args.name or 'NAME'}")
@@ -500,7 +496,7 @@ def cmd_selectors(inv: Invocation) -> int:
         replaying = _replaying(inv)
         report = check_selectors(replaying.targets()[0], inv.runtime(), recording=replaying.recording)
     else:
-        report = check_selectors(inv.one_target(), inv.runtime())
+        report = check_selectors(inv.check_secrets([inv.one_target()])[0], inv.runtime())
     if inv.args.json:
         print_json(report.as_json())
     else:
