@@ -259,7 +259,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return _failed(json_errors, int(exc.exit_code), str(exc))
     except KeyboardInterrupt:
         logger.warning("interrupted")
-        return _failed(json_errors, 130, "interrupted")
+        return _failed(json_errors, int(ExitCode.INTERRUPTED), "interrupted (Ctrl-C)")
     except Exception:
         logger.opt(exception=True).error("unexpected error (a bug in sc-cancel): {}", BUG_REPORT)
         return _failed(json_errors, int(ExitCode.BUG), f"unexpected error (a bug in sc-cancel): {BUG_REPORT}")

@@ -23,6 +23,8 @@ class ExitCode(IntEnum):
     NO_BROWSER = 8
     ACTIONS_FAILED = 9
     STOPPED = 10
+    INTERRUPTED = 130
+    """Ctrl-C or SIGINT: 128 + the signal's number, as shells report a process a signal ended."""
 
 
 class ScCancelError(Exception):
@@ -90,7 +92,24 @@ class StoppedError(ScCancelError):
     exit_code = ExitCode.STOPPED
 
 
+class InterruptedRunError(ScCancelError):
+    """Ctrl-C (SIGINT) stopped a run part-way: recorded as failed, never as a run that went fine."""
+
+    exit_code = ExitCode.INTERRUPTED
+
+
 class SessionExpiredError(ScCancelError):
     """The saved session is no longer valid (redirect to sign-in, 401). Caught and recovered once."""
 
     exit_code = ExitCode.PERSON_NEEDED
+
+
+def exit_code_for(error: BaseException | None) -> ExitCode:
+    """How a command that ended with `error` (None: no error) exits; anything unforeseen is a bug."""
+    if error is None:
+        return ExitCode.OK
+    if isinstance(error, ScCancelError):
+        return error.exit_code
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED
+    return ExitCode.BUG

@@ -20,7 +20,7 @@ from loguru import logger
 from automation.artifacts import RunFolder
 from automation.browser.session import BrowserSession, SessionOptions
 from automation.browser.signin import Credentials, SignIn
-from automation.errors import PageChangedError, ScCancelError
+from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
 from automation.ledger import Ledger, ThreadMark
 from automation.locators import SelectorFile, load_all_selector_files, resolve
 from automation.locks import account_lock
@@ -313,11 +313,13 @@ class RunRecord:
 
     def finish(self, result: ScanResult | None, error: BaseException | None, run: RunState | None) -> None:
         """Close the run in the ledger, write its report, let the caller notify. Never raises."""
+        if isinstance(error, KeyboardInterrupt):
+            error = InterruptedRunError("interrupted (Ctrl-C or SIGINT) before the run finished")
         try:
             if error is None and result is not None:
                 self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=result.stats.model_dump())
             else:
-                code = error.exit_code if isinstance(error, ScCancelError) else 1
+                code = exit_code_for(error)
                 stats = {"error": REDACTOR(str(error))[:500], "seconds": self.seconds()}
                 self.ledger.finish_run(self.run_id, status="failed", exit_code=int(code), stats=stats)
             report = build_report(

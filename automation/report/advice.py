@@ -17,6 +17,7 @@ MEANINGS: dict[int, str] = {
     ExitCode.NO_BROWSER: "no usable Chromium",
     ExitCode.ACTIONS_FAILED: "some actions failed",
     ExitCode.STOPPED: "actions halted by the STOP switch",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C or SIGINT)",
 }
 
 
@@ -47,5 +48,8 @@ def what_to_do(exit_code: int, account: str, page_key: str | None = None) -> str
             f"See the failed rows, then `sc-cancel history{where}`; unknown ones are checked next run."
         ),
         ExitCode.STOPPED: "Remove the STOP file (or set actions_enabled) when actions may go on.",
+        ExitCode.INTERRUPTED: (
+            "Run it again: an action cut short is settled by reading the order, never submitted twice."
+        ),
     }
     return advice.get(exit_code, "")

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from automation.errors import ScCancelError
+from automation.errors import exit_code_for
 from automation.models import CancellationRequest, RequestKind, ScanStats
 from automation.redact import REDACTOR, Redactor
 from automation.report.model import ReportError, ReportRequest, ReportStats, RulesRef, RunReport
@@ -76,9 +76,7 @@ def report_error(error: BaseException, folder: Path, redactor: Redactor = REDACT
 
 
 def exit_code_of(error: BaseException | None) -> int:
-    if error is None:
-        return 0
-    return int(error.exit_code) if isinstance(error, ScCancelError) else 1
+    return int(exit_code_for(error))
 
 
 def folder_evidence(folder: Path) -> tuple[str, ...]:
