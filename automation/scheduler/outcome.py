@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from automation.errors import ExitCode, ScCancelError
+from automation.errors import ExitCode, exit_code_for
 
 if TYPE_CHECKING:
     from automation.runner import RunResult
@@ -24,11 +24,9 @@ _ERROR_CHARS = 300
 
 
 def exit_code_of(exc: BaseException) -> int:
-    """The exit code the CLI would end with for this exception: its own for deliberate failures, 1 (a
-    bug) for anything else."""
-    if isinstance(exc, ScCancelError):
-        return int(exc.exit_code)
-    return int(ExitCode.BUG)
+    """The exit code the CLI would end with for this exception: its own for deliberate failures, 130
+    for Ctrl-C, 1 (a bug) for anything else."""
+    return int(exit_code_for(exc))
 
 
 @dataclass(frozen=True)

@@ -347,9 +347,10 @@ def test_bad_schedules_are_refused() -> None:
         (StoppedError("STOP file"), 10),
         (ValueError("a bug"), 1),
         (KeyError("x"), 1),
+        (KeyboardInterrupt(), 130),
     ],
 )
-def test_outcome_from_exception_keeps_the_exit_code(exc: Exception, code: int) -> None:
+def test_outcome_from_exception_keeps_the_exit_code(exc: BaseException, code: int) -> None:
     outcome = JobOutcome.from_exception("shop", exc, started_at=START, finished_at=START)
     assert outcome.exit_code == code
     assert outcome.summary["error_type"] == type(exc).__name__
