@@ -148,7 +148,11 @@ def _add_decision_commands(sub: Subparsers) -> None:
     )
     _target_options(history)
     history.add_argument("--order", help="only this order")
-    history.add_argument("--limit", type=int, default=200)
+    history.add_argument("--run", metavar="RUN_ID", help="only this run (run ids are on every line)")
+    history.add_argument(
+        "--since", metavar="WHEN", help="only since then: 2h, 3d, 90m back, or a date/time (UTC) like 2026-11-20"
+    )
+    history.add_argument("--limit", type=int, default=200, help="the newest N events (default 200)")
     history.add_argument("--json", action="store_true")
 
     rules = sub.add_parser("rules", help="check or explain a rules file")

@@ -332,7 +332,10 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
     if requests is None:
         print("No scan of this account yet; scanning first.", file=sys.stderr)
         requests = scan_account(inv.check_secrets([target])[0], rt).requests
-    now = rt.clock()
+    from automation.ledger import Ledger
+
+    with Ledger.open(ledger_path) as ledger:  # request ages on the site's clock, as the last scan saw it
+        now = ledger.site_clock(target.key, rt.clock).now()
     reasons = ReasonTable.of(load_all_locale_texts(rt.selectors_dir))
     for request in requests:
         traces = explain(loaded.ruleset, request, now, reasons)

@@ -30,6 +30,7 @@ from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
 from automation.redact import REDACTOR
 from automation.report import PhaseTimer, RunReport, build_report, write_reports
 from automation.settings import BrowserSettings
+from automation.site_clock import SiteClock
 from automation.sources import manage_orders as mo_source
 from automation.sources import messages as msg_source
 from automation.sources.context import RetryPolicy, SourceContext
@@ -307,6 +308,8 @@ class RunRecord:
     started_at: datetime
     started: float = field(default_factory=time.monotonic)
     timer: PhaseTimer = field(default_factory=PhaseTimer)
+    site_clock: SiteClock = field(default_factory=SiteClock)
+    """The site's time (Date headers), for the rules' ages; its offset is kept in the run's stats."""
 
     def seconds(self) -> float:
         return round(time.monotonic() - self.started, 3)
@@ -317,10 +320,15 @@ class RunRecord:
             error = InterruptedRunError("interrupted (Ctrl-C or SIGINT) before the run finished")
         try:
             if error is None and result is not None:
-                self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=result.stats.model_dump())
+                stats = {**result.stats.model_dump(), **self.site_clock.stats()}
+                self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=stats)
             else:
                 code = exit_code_for(error)
-                stats = {"error": REDACTOR(str(error))[:500], "seconds": self.seconds()}
+                stats = {
+                    "error": REDACTOR(str(error))[:500],
+                    "seconds": self.seconds(),
+                    **self.site_clock.stats(),
+                }
                 self.ledger.finish_run(self.run_id, status="failed", exit_code=int(code), stats=stats)
             report = build_report(
                 run_id=self.run_id,
@@ -330,6 +338,7 @@ class RunRecord:
                 folder=self.folder.path,
                 started_at=self.started_at,
                 finished_at=self.rt.clock(),
+                site_time=self.site_clock.now() if self.site_clock.seen else None,
                 requests=result.requests if result else (),
                 new=result.new if result else (),
                 outcomes=run.outcomes if run else None,
@@ -413,7 +422,7 @@ def _scan_and_act(record: RunRecord, prepared: Prepared, then: Then | None) -> S
         trace_path=record.folder.file("trace.zip"),
         har_path=record.folder.file("capture/network.har") if rt.capture else None,
     )
-    with BrowserSession(options) as session:
+    with BrowserSession(options, site_clock=record.site_clock) as session:
         try:
             scans = []
             for market, base_url in zip(target.marketplaces, record.base_urls, strict=True):

@@ -92,7 +92,9 @@ class Executor:
         if self.execute:
             self._settle_leftovers()
             self._catch_up_thread_marks()
-        decisions = evaluate(self.rules.ruleset, self.scan.requests, now=self.rt.clock())
+        # Request times come from the site's pages: their ages are measured on the site's clock.
+        site_now = self.browser.session.site_clock.now()
+        decisions = evaluate(self.rules.ruleset, self.scan.requests, now=site_now)
         by_order = {r.order_id: r for r in self.scan.requests}
         result = RunResult(scan=self.scan)
         for decision in decisions:

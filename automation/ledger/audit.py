@@ -43,24 +43,33 @@ def scrub_request(request: CancellationRequest) -> CancellationRequest:
 
 class AuditMixin(LedgerBase):
     def history(
-        self, account: str | None = None, order_id: str | None = None, limit: int | None = None
+        self,
+        account: str | None = None,
+        order_id: str | None = None,
+        limit: int | None = None,
+        *,
+        since: datetime | None = None,
+        run_id: str | None = None,
+        newest_first: bool = False,
     ) -> list[AuditEvent]:
-        """Audit events, oldest first; with `limit`, the latest `limit` of them (still oldest first)."""
+        """Audit events, oldest first (or newest first); with `limit`, the latest `limit` of them;
+        `since` keeps events at or after a time, `run_id` those of one run."""
         clauses: list[str] = []
         params: list[Any] = []
-        if account is not None:
-            clauses.append("account = ?")
-            params.append(account)
-        if order_id is not None:
-            clauses.append("order_id = ?")
-            params.append(order_id)
+        for column, value in (("account", account), ("order_id", order_id), ("run_id", run_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if since is not None:
+            clauses.append("at >= ?")
+            params.append(to_db(since))
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         sql = f"SELECT * FROM audit {where} ORDER BY id DESC"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
         rows = self._conn.execute(sql, params).fetchall()
-        return [_event_from_row(row) for row in reversed(rows)]
+        return [_event_from_row(row) for row in (rows if newest_first else reversed(rows))]
 
     def purge_personal_data(self, older_than: datetime) -> int:
         """Remove buyer personal data last seen before `older_than` (the retention setting's cut-off):

@@ -42,9 +42,10 @@ class InboxMixin(LedgerBase):
             for row in rows
         }
 
-    def record_threads(self, account: str, marks: Iterable[ThreadMark]) -> None:
+    def record_threads(self, account: str, marks: Iterable[ThreadMark], run_id: str | None = None) -> None:
         """Remember (or update) the marks of classified threads. A thread's first verdict, and any
-        change of verdict or order, is audited; a mere newer activity time is not."""
+        change of verdict or order, is audited (with the run that read it); a mere newer activity time
+        is not."""
         now = self._now()
         with self._write():
             for mark in marks:
@@ -80,6 +81,7 @@ class InboxMixin(LedgerBase):
                         order_id=mark.order_id,
                         thread_id=mark.thread_id,
                         state=str(mark.kind),
+                        run_id=run_id,
                     )
 
     def cached_order(self, account: str, order_id: str) -> Order | None:

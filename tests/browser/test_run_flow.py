@@ -214,12 +214,12 @@ def test_history_shows_decision_approval_and_actions_with_rule_and_rules_hash(fl
     lines = shown.stdout.splitlines()
     decision = [line for line in lines if " decision " in line]
     assert decision, shown.stdout
-    assert f"rule={AUTO_CANCEL_OFFICIAL['name']}" in decision[-1]
-    assert f"rules={digest[:12]}" in decision[-1]
+    assert f"rule={AUTO_CANCEL_OFFICIAL['name']}" in decision[0]
+    assert f"rules={digest[:12]}" in decision[0]
     actions = [line for line in lines if "action=cancel" in line]
     states = [line.split("state=")[1].split()[0] for line in actions]
-    assert states == ["planned", "approved", "in_flight", "done"]
-    approved = actions[1]
+    assert states == ["done", "in_flight", "approved", "planned"], "newest first"
+    approved = actions[2]
     assert f"by=rule:{AUTO_CANCEL_OFFICIAL['name']}" in approved
     assert all(f"rules={digest[:12]}" in line for line in actions)
 

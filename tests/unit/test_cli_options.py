@@ -22,6 +22,7 @@ def command_paths(parser: argparse.ArgumentParser, prefix: tuple[str, ...] = ())
 REQUIRED = {
     ("approve",): ["111-1234567-1234567"],
     ("reject",): ["111-1234567-1234567"],
+    ("dismiss",): ["111-1234567-1234567", "--note", "handled by phone"],
     ("rules", "check"): ["rules.yaml"],
     ("rules", "explain"): ["rules.yaml"],
     ("scrub",): ["capture"],
