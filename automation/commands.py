@@ -252,16 +252,35 @@ def _ledger(inv: Invocation) -> Any:
 
 
 def cmd_history(inv: Invocation) -> int:
-    from automation.output import iso, print_json
+    """Newest first, each event with its run id and age; `--run`, `--since`, `--order` narrow it."""
+    from automation.durations import human_duration, parse_since
+    from automation.output import print_json
 
     target = inv.one_target()
+    now = datetime.now(UTC)
+    since = parse_since(inv.args.since, now) if inv.args.since else None
     with _ledger(inv) as ledger:
-        events = ledger.history(target.key, order_id=inv.args.order, limit=inv.args.limit)
+        if inv.args.run and ledger.run(inv.args.run) is None:
+            raise BadInputError(
+                f"--run {inv.args.run}: no such run in {inv.data_dir} (`sc-cancel report` lists recent runs)"
+            )
+        events = ledger.history(
+            target.key,
+            order_id=inv.args.order,
+            limit=inv.args.limit,
+            since=since,
+            run_id=inv.args.run,
+            newest_first=True,
+        )
     if inv.args.json:
         print_json([e.model_dump(mode="json") for e in events])
         return ExitCode.OK
+    if events:
+        print(f"{'when (UTC)':<19}  {'age':>14}  {'run':<22}  event")
     for e in events:
-        parts = [iso(e.at) or "", e.event, e.order_id or "", e.thread_id or ""]
+        when = e.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+        age = f"{human_duration(now - e.at)} ago"
+        parts = [f"{when}  {age:>14}  {e.run_id or '-':<22}", e.event, e.order_id or "", e.thread_id or ""]
         details = {
             "action": e.action,
             "state": e.state,
@@ -273,8 +292,11 @@ def cmd_history(inv: Invocation) -> int:
         }
         parts += [f"{k}={v}" for k, v in details.items() if v]
         print("  ".join(p for p in parts if p))
+    filtered = inv.args.run or inv.args.since or inv.args.order
     if not events:
-        print("No history yet.")
+        print("No events match." if filtered else "No history yet.")
+    elif len(events) == inv.args.limit:
+        print(f"(the newest {len(events)} events; --limit N or --since for others)")
     return ExitCode.OK
 
 
