@@ -25,10 +25,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import schedule
 from loguru import logger
 
+from automation.durations import human_duration
 from automation.errors import BadInputError, ExitCode
 from automation.scheduler.outcome import JobOutcome
 
@@ -80,6 +82,12 @@ class _ClockedJob(schedule.Job):
     def should_run(self) -> bool:
         return self.next_run is not None and self.owner.now() >= self.next_run
 
+    def run(self) -> Any:
+        """`schedule`'s run (the job, then planning the next one), then the line saying when that is."""
+        result = super().run()
+        self.owner.announce_next_run(self)
+        return result
+
     def _schedule_next_run(self) -> None:
         # The first run starts at once (spread by the jitter, so accounts do not all start together);
         # later ones an interval after the previous run ended.
@@ -128,6 +136,16 @@ class Scheduler:
             return timedelta(0)
         seconds = jitter.total_seconds()
         return timedelta(seconds=min(max(self._random(0.0, seconds), 0.0), seconds))
+
+    def announce_next_run(self, job: _ClockedJob) -> None:
+        """`shop: next run at 14:05 (in 11 min)`, in this machine's time zone, after each run of the
+        endless loop; an operator reading the log sees that the loop lives and what to expect. A round
+        for cron has no next run to speak of."""
+        if self._round is not None or self._stop.is_set() or job.next_run is None:
+            return
+        wait = timedelta(minutes=round((job.next_run - self.now()).total_seconds() / 60))
+        at = job.next_run.astimezone()
+        self._log("INFO", f"{job.spec.account}: next run at {at:%H:%M} (in {human_duration(wait)})")
 
     def next_runs(self) -> dict[str, datetime]:
         """When each account runs next, soonest first (for status display)."""

@@ -527,3 +527,32 @@ def test_a_signal_lets_the_running_job_finish_and_ends_the_loop(sig: signal.Sign
     assert f"{sig.name} received" in " ".join(lines)
     assert lines.count("run started") == 1
     assert any(line.startswith("INFO scheduled run shop: ok | exit=0") for line in lines)
+
+
+def test_each_run_is_followed_by_a_line_saying_when_that_account_runs_next() -> None:
+    clock, calls, log, stop = FakeClock(), [], Log(), threading.Event()
+    jobs = [
+        ScheduledJob("shop-eu", timedelta(minutes=10), timedelta(minutes=1), ok("shop-eu", clock, calls, 30)),
+        ScheduledJob("shop-na", timedelta(hours=2), timedelta(0), ok("shop-na", clock, calls, 30)),
+    ]
+    loop = Scheduler(
+        jobs, clock=clock, sleep=stop_after(clock, stop, timedelta(minutes=30)), random=highest, log=log
+    )
+    loop.run_forever(stop)
+    notes = [msg for _, msg in log.lines if ": next run at " in msg]
+    # shop-na starts at once and ends at 12:00:30; shop-eu starts at 12:01 (jitter) and ends at 12:01:30.
+    na_next = START + timedelta(seconds=30) + timedelta(hours=2)
+    eu_next = START + timedelta(minutes=1, seconds=30) + timedelta(minutes=11)
+    assert notes[:2] == [
+        f"shop-na: next run at {na_next.astimezone():%H:%M} (in 2 h)",
+        f"shop-eu: next run at {eu_next.astimezone():%H:%M} (in 11 min)",
+    ]
+    assert len(notes) == len(calls), "one line after every run"
+
+
+def test_one_round_for_cron_says_nothing_about_a_next_run() -> None:
+    clock, calls, log = FakeClock(), [], Log()
+    job = ScheduledJob("shop", timedelta(minutes=10), timedelta(0), ok("shop", clock, calls))
+    Scheduler([job], clock=clock, log=log).run_once()
+    assert calls
+    assert not [msg for _, msg in log.lines if "next run" in msg]
