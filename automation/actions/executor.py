@@ -18,6 +18,7 @@ from automation.actions.messages import mark_no_response_needed, send_reply, set
 from automation.actions.proof import official_proof
 from automation.ledger import ActionKind, ActionRecord, Ledger
 from automation.models import ActionState, Approval, CancellationRequest, Channel, Decision, DecisionKind
+from automation.parsers.reasons import ReasonTable
 from automation.rules.engine import evaluate
 from automation.stop import stop_requested
 
@@ -94,7 +95,9 @@ class Executor:
             self._catch_up_thread_marks()
         # Request times come from the site's pages: their ages are measured on the site's clock.
         site_now = self.browser.session.site_clock.now()
-        decisions = evaluate(self.rules.ruleset, self.scan.requests, now=site_now)
+        decisions = evaluate(
+            self.rules.ruleset, self.scan.requests, now=site_now, reasons=ReasonTable.of(self.ctx.all_texts)
+        )
         by_order = {r.order_id: r for r in self.scan.requests}
         result = RunResult(scan=self.scan)
         for decision in decisions:

@@ -169,6 +169,28 @@ class CancelReasons(_Strict):
         return {str(info.alias): getattr(self, name) for name, info in type(self).model_fields.items()}
 
 
+class BuyerReasons(_Strict):
+    """The buyer's reasons for a cancellation request as the pages show them, under sc-cancel's own keys.
+
+    Amazon publishes no codes for these (seller-central.md §3.3 lists the English texts), so rules name
+    them by these keys (`reason_in: [found_cheaper]`) and work in every language; the keys are
+    `automation.parsers.reasons.ReasonKey`.
+    """
+
+    created_by_mistake: Variants
+    arrives_too_late: Variants
+    shipping_cost_too_high: Variants
+    found_cheaper: Variants
+    change_shipping_address: Variants
+    change_shipping_speed: Variants
+    change_billing_address: Variants
+    change_payment_method: Variants
+    other: Variants
+
+    def by_key(self) -> dict[str, tuple[str, ...]]:
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+
 class LegacyRequestTexts(_Strict):
     subjects: Variants
     subject_keywords: Variants
@@ -226,6 +248,7 @@ class LocaleTexts(_Strict):
     manage_orders: ManageOrdersTexts
     ui: UiTexts
     cancel_reasons: CancelReasons
+    buyer_reasons: BuyerReasons
     messages: MessagesTexts
     lexicon: Lexicon
 

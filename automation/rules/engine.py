@@ -12,8 +12,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from automation.durations import human_duration
+from automation.marketplaces import MARKETPLACES
 from automation.models import CancellationRequest, Decision, DecisionKind, RequestKind
+from automation.parsers.reasons import ReasonTable
 from automation.rules.schema import Conditions, Rule, RuleSet
+
+NO_REASONS = ReasonTable({})
+"""For callers with no locale texts: every shown reason is then unknown, so `reason_in` never holds."""
 
 
 @dataclass(frozen=True)
@@ -50,16 +56,34 @@ class RuleTrace:
         return f"rule '{self.rule}' did not match: {failed}"
 
 
-def evaluate(ruleset: RuleSet, requests: Sequence[CancellationRequest], *, now: datetime) -> list[Decision]:
-    """One decision per request, in the requests' order: the first matching rule wins, else `default`."""
-    return [decide(ruleset, request, now=now) for request in requests]
+@dataclass(frozen=True)
+class _Facts:
+    """What conditions compare a request with besides the request itself."""
+
+    now: datetime
+    reasons: ReasonTable
 
 
-def decide(ruleset: RuleSet, request: CancellationRequest, *, now: datetime) -> Decision:
+def evaluate(
+    ruleset: RuleSet,
+    requests: Sequence[CancellationRequest],
+    *,
+    now: datetime,
+    reasons: ReasonTable = NO_REASONS,
+) -> list[Decision]:
+    """One decision per request, in the requests' order: the first matching rule wins, else `default`.
+
+    `reasons` reads the buyer's reason texts as keys for `reason_in` (built from the locale files)."""
+    return [decide(ruleset, request, now=now, reasons=reasons) for request in requests]
+
+
+def decide(
+    ruleset: RuleSet, request: CancellationRequest, *, now: datetime, reasons: ReasonTable = NO_REASONS
+) -> Decision:
     """The decision for one request."""
     _require_aware(now)
     for rule in ruleset.rules:
-        checks = check_rule(rule.when, request, now)
+        checks = check_rule(rule.when, request, now, reasons)
         if all(c.holds for c in checks):
             return _decision(rule, request, checks)
     default = DecisionKind(ruleset.default.value)
@@ -72,22 +96,27 @@ def decide(ruleset: RuleSet, request: CancellationRequest, *, now: datetime) -> 
     )
 
 
-def explain(ruleset: RuleSet, request: CancellationRequest, now: datetime) -> list[RuleTrace]:
+def explain(
+    ruleset: RuleSet, request: CancellationRequest, now: datetime, reasons: ReasonTable = NO_REASONS
+) -> list[RuleTrace]:
     """Every rule against one request, in file order, marking the one that decides."""
     _require_aware(now)
     traces: list[RuleTrace] = []
     decided = False
     for position, rule in enumerate(ruleset.rules, start=1):
-        checks = check_rule(rule.when, request, now)
+        checks = check_rule(rule.when, request, now, reasons)
         matched = all(c.holds for c in checks)
         traces.append(RuleTrace(rule.name, position, matched, matched and not decided, checks))
         decided = decided or matched
     return traces
 
 
-def check_rule(when: Conditions, request: CancellationRequest, now: datetime) -> tuple[ConditionCheck, ...]:
+def check_rule(
+    when: Conditions, request: CancellationRequest, now: datetime, reasons: ReasonTable = NO_REASONS
+) -> tuple[ConditionCheck, ...]:
     """Each condition the rule gives, checked against the request (conditions left out are skipped)."""
-    return tuple(check for check in (test(when, request, now) for test in _TESTS) if check is not None)
+    facts = _Facts(now, reasons)
+    return tuple(check for check in (test(when, request, facts) for test in _TESTS) if check is not None)
 
 
 def _decision(rule: Rule, request: CancellationRequest, checks: Sequence[ConditionCheck]) -> Decision:
@@ -132,16 +161,16 @@ def _any_of(name: str, actual: str | None, wanted: Sequence[str] | None) -> Cond
     return ConditionCheck(name, False, f"{name} is {actual}, not {' or '.join(wanted)}")
 
 
-def _kind(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _kind(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     return _any_of("kind", request.kind.value, _values(when.kind))
 
 
-def _order_status(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _order_status(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     status = None if request.order_status is None else request.order_status.value
     return _any_of("order_status", status, _values(when.order_status))
 
 
-def _sources(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _sources(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     if when.sources_include is None:
         return None
     missing = [c.value for c in when.sources_include if c not in request.sources]
@@ -151,7 +180,7 @@ def _sources(when: Conditions, request: CancellationRequest, _now: datetime) -> 
     return ConditionCheck("sources_include", True, f"seen in {seen}")
 
 
-def _reason(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _reason(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     if when.reason_matches is None:
         return None
     pattern = when.reason_matches.pattern
@@ -162,7 +191,29 @@ def _reason(when: Conditions, request: CancellationRequest, _now: datetime) -> C
     return ConditionCheck("reason_matches", False, f"reason '{request.reason}' does not match {pattern}")
 
 
-def _sku(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _reason_in(when: Conditions, request: CancellationRequest, facts: _Facts) -> ConditionCheck | None:
+    """The shown reason read as sc-cancel's key, in the store's language first (any language will do)."""
+    if when.reason_in is None:
+        return None
+    if request.reason is None:
+        return ConditionCheck("reason_in", False, "no reason shown")
+    market = MARKETPLACES.get(request.marketplace or "")
+    key = facts.reasons.key_of(request.reason, market.locale if market else None)
+    wanted = _values(when.reason_in) or ()
+    if key is None:
+        return ConditionCheck(
+            "reason_in",
+            False,
+            f"reason '{request.reason}' is not a known buyer reason (add its wording under buyer_reasons "
+            "in selectors/locales/<locale>.yaml)",
+        )
+    if key in wanted:
+        return ConditionCheck("reason_in", True, f"reason '{request.reason}' is {key}")
+    others = " or ".join(wanted)
+    return ConditionCheck("reason_in", False, f"reason '{request.reason}' is {key}, not {others}")
+
+
+def _sku(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     if when.sku_matches is None:
         return None
     pattern = when.sku_matches.pattern
@@ -175,11 +226,11 @@ def _sku(when: Conditions, request: CancellationRequest, _now: datetime) -> Cond
     return ConditionCheck("sku_matches", True, f"SKU {hit} matches {pattern}")
 
 
-def _total_max(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _total_max(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     return _bound("order_total_max", request.total, when.order_total_max, "≤")
 
 
-def _total_min(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _total_min(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     return _bound("order_total_min", request.total, when.order_total_min, "≥")
 
 
@@ -194,12 +245,12 @@ def _bound(name: str, total: Decimal | None, limit: float | None, sign: str) -> 
     return ConditionCheck(name, holds, f"total {total} {sign if holds else 'not ' + sign} {limit:g}")
 
 
-def _age_min(when: Conditions, request: CancellationRequest, now: datetime) -> ConditionCheck | None:
-    return _age("request_age_minutes_min", request, now, when.request_age_minutes_min, at_least=True)
+def _age_min(when: Conditions, request: CancellationRequest, facts: _Facts) -> ConditionCheck | None:
+    return _age("request_age_minutes_min", request, facts.now, when.request_age_minutes_min, at_least=True)
 
 
-def _age_max(when: Conditions, request: CancellationRequest, now: datetime) -> ConditionCheck | None:
-    return _age("request_age_minutes_max", request, now, when.request_age_minutes_max, at_least=False)
+def _age_max(when: Conditions, request: CancellationRequest, facts: _Facts) -> ConditionCheck | None:
+    return _age("request_age_minutes_max", request, facts.now, when.request_age_minutes_max, at_least=False)
 
 
 def _age(
@@ -216,16 +267,16 @@ def _age(
     age = now - requested_at
     limit = timedelta(minutes=minutes)
     holds = age >= limit if at_least else age <= limit
-    shown = f"{round(age.total_seconds() / 60, 1):g} min"
-    wanted = f"at least {minutes}" if at_least else f"at most {minutes}"
+    shown = human_duration(age)
+    wanted = f"at least {human_duration(limit)}" if at_least else f"at most {human_duration(limit)}"
     return ConditionCheck(name, holds, f"request age {shown}{'' if holds else ', not'} {wanted}")
 
 
-def _marketplace(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _marketplace(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     return _any_of("marketplace", request.marketplace, when.marketplace)
 
 
-def _fulfillment(when: Conditions, request: CancellationRequest, _now: datetime) -> ConditionCheck | None:
+def _fulfillment(when: Conditions, request: CancellationRequest, _facts: _Facts) -> ConditionCheck | None:
     actual = None if request.fulfillment is None else request.fulfillment.value
     return _any_of("fulfillment", actual, _values(when.fulfillment))
 
@@ -234,10 +285,11 @@ def _values(wanted: Sequence[object] | None) -> tuple[str, ...] | None:
     return None if wanted is None else tuple(str(v) for v in wanted)
 
 
-_TESTS: tuple[Callable[[Conditions, CancellationRequest, datetime], ConditionCheck | None], ...] = (
+_TESTS: tuple[Callable[[Conditions, CancellationRequest, _Facts], ConditionCheck | None], ...] = (
     _kind,
     _order_status,
     _sources,
+    _reason_in,
     _reason,
     _sku,
     _total_max,

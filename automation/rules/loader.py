@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from automation.rules.schema import Conditions, Limits, Rule, RuleSet, duplicate_names, rule_problems
-from automation.yaml_source import Position, YamlDocument, YamlError, parse_yaml
+from automation.yaml_source import Position, YamlDocument, YamlError, parse_yaml, with_yaml_hint
 
 Loc = tuple[str | int, ...]
 
@@ -38,6 +38,8 @@ FIELD_HINTS: dict[str, str] = {
     "kind": "write official (Amazon's request) or inquiry (a buyer's own message), or a list of them",
     "order_status": "write pending, unshipped, shipped or canceled, or a list of them",
     "sources_include": "write manage_orders, messages or email, or a list of them (all must have seen it)",
+    "reason_in": "write one of sc-cancel's reason keys, or a list of them, e.g. "
+    "[created_by_mistake, found_cheaper]",
     "reason_matches": 'write a regular expression in quotes, e.g. "(?i)mistake|cheaper"',
     "sku_matches": 'write a regular expression in quotes, e.g. "^MUG-"',
     "order_total_max": "write a plain number without quotes, e.g. 200",
@@ -76,6 +78,8 @@ class LoadedRules:
     ruleset: RuleSet
     path: Path
     sha256: str
+    document: YamlDocument | None = field(default=None, compare=False, repr=False)
+    """Where each value stands in the file, for warnings that name a line (`rules check`)."""
 
 
 def load_rules(path: Path) -> LoadedRules:
@@ -106,14 +110,8 @@ def _loaded(text: str, path: Path, sha256: str) -> LoadedRules:
     try:
         doc = parse_yaml(text, path)
     except YamlError as exc:
-        raise RulesError(path, [_with_yaml_hint(p) for p in exc.problems]) from None
-    return LoadedRules(ruleset=_validate(doc), path=path, sha256=sha256)
-
-
-def _with_yaml_hint(problem: str) -> str:
-    if "given twice" in problem:
-        return f"{problem} — remove one of the two"
-    return f"{problem} — check the indentation (spaces, not tabs) and the quotes near this place"
+        raise RulesError(path, [with_yaml_hint(p) for p in exc.problems]) from None
+    return LoadedRules(ruleset=_validate(doc), path=path, sha256=sha256, document=doc)
 
 
 def _validate(doc: YamlDocument) -> RuleSet:
@@ -308,6 +306,9 @@ def _did_you_mean(value: Any, choices: list[str]) -> str:
     if not isinstance(value, str):
         return ""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if not close and len(value) >= 4:
+        # A word of a longer choice ("cheaper" for found_cheaper) is a close enough guess too.
+        close = [c for c in choices if value.lower() in c.lower()][:1]
     return f"did you mean '{close[0]}'? " if close else ""
 
 

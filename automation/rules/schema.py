@@ -34,6 +34,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
 from automation.models import Channel, DecisionKind, Fulfillment, OrderStatus, RequestKind
+from automation.parsers.reasons import ReasonKey
 
 SUPPORTED_FORMAT = 1
 SCHEMA_PATH = Path(__file__).with_name("rules.schema.json")
@@ -99,6 +100,7 @@ Kinds = Annotated[tuple[RequestKind, ...], _one_or_many_of(RequestKind)]
 Statuses = Annotated[tuple[OrderStatus, ...], _one_or_many_of(OrderStatus)]
 Channels = Annotated[tuple[Channel, ...], _one_or_many_of(Channel)]
 Fulfillments = Annotated[tuple[Fulfillment, ...], _one_or_many_of(Fulfillment)]
+ReasonKeys = Annotated[tuple[ReasonKey, ...], _one_or_many_of(ReasonKey)]
 MarketplaceId = Annotated[str, Field(pattern=MARKETPLACE_ID_RE)]
 Marketplaces = Annotated[tuple[MarketplaceId, ...], _one_or_many_of(MarketplaceId)]
 Regex = Annotated[re.Pattern[str], BeforeValidator(_compile_regex)]
@@ -138,10 +140,17 @@ class Conditions(_Strict):
         description="Where the request must have been seen: manage_orders, messages, email. One value or "
         "a list; the request must have been seen in ALL of them.",
     )
+    reason_in: ReasonKeys | None = Field(
+        default=None,
+        description=f"The buyer's reason, by sc-cancel's own key, in any language: {', '.join(ReasonKey)}. "
+        "One value or a list (any of them). Each key's texts per language are in "
+        "selectors/locales/<locale>.yaml, under buyer_reasons.",
+    )
     reason_matches: Regex | None = Field(
         default=None,
-        description="A regular expression searched anywhere in the buyer's reason, e.g. "
-        '"(?i)mistake|cheaper" ((?i) ignores upper/lower case).',
+        description="A regular expression searched anywhere in the buyer's reason as the store shows it, "
+        'in the store\'s language, e.g. "(?i)mistake|cheaper" ((?i) ignores upper/lower case). Prefer '
+        "reason_in, which works in every language.",
     )
     sku_matches: Regex | None = Field(
         default=None,

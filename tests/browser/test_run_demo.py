@@ -19,6 +19,8 @@ import pytest
 from run_support import Agent, AgentRun, accepted_cancellations, start_sandbox
 
 from automation.models import CancellationRequest, Decision, DecisionKind, OrderItem
+from automation.parsers.locale_texts import load_all_locale_texts
+from automation.parsers.reasons import ReasonTable
 from automation.rules.engine import evaluate
 from automation.rules.loader import load_rules
 from automation.sandbox.bundled import DEMO_SCENARIO
@@ -26,6 +28,8 @@ from automation.sandbox.generator import expected_requests
 from automation.sandbox.scenario import Scenario, load_scenario
 
 EXAMPLE_RULES = DEMO_SCENARIO.parents[3] / "rules.example.yaml"
+REASONS = ReasonTable.of(load_all_locale_texts(DEMO_SCENARIO.parents[3] / "selectors"))
+"""The buyer reasons the agent reads with (`reason_in`), from the shipped locale files."""
 INQUIRY_ORDER_IDS = frozenset(
     {
         "112-4407718-9935216",  # also has an official request
@@ -88,7 +92,8 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Any:
     try:
         agent = Agent(workdir, sandbox)
         expected = {
-            d.order_id: d for d in evaluate(rules.ruleset, true_requests(demo), now=datetime.now(UTC))
+            d.order_id: d
+            for d in evaluate(rules.ruleset, true_requests(demo), now=datetime.now(UTC), reasons=REASONS)
         }
         first = agent.run(EXAMPLE_RULES, "--execute")
         after_first = sandbox.state()

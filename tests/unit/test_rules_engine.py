@@ -20,11 +20,19 @@ from automation.models import (
     OrderStatus,
     RequestKind,
 )
+from automation.parsers.locale_texts import load_all_locale_texts
+from automation.parsers.reasons import ReasonTable
 from automation.rules.engine import RuleTrace, decide, evaluate, explain
 from automation.rules.loader import load_rules, parse_rules
 from automation.rules.schema import Conditions, DefaultAction, Rule, RuleSet
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+REASONS = ReasonTable.of(load_all_locale_texts(Path(__file__).resolve().parents[2] / "selectors"))
+"""The shipped locale files' buyer reasons, as the runner builds them."""
+# What a German and a Japanese store show (written here from the locale files' first wording would make
+# the test agree with itself; these are typed: the plain German and Japanese for "ordered by mistake").
+GERMAN_MISTAKE = "Bestellung versehentlich aufgegeben"
+JAPANESE_MISTAKE = "誤って注文した"
 
 
 def _request(**changes: Any) -> CancellationRequest:
@@ -47,10 +55,12 @@ def _rules(text: str) -> RuleSet:
     return parse_rules(textwrap.dedent(text)).ruleset
 
 
-def _matches(when: str, request: CancellationRequest, now: datetime = NOW) -> bool:
+def _matches(
+    when: str, request: CancellationRequest, now: datetime = NOW, reasons: ReasonTable = REASONS
+) -> bool:
     """Whether a single hold rule with these conditions matches (the default is ignore)."""
     ruleset = _rules(f"format: 1\ndefault: ignore\nrules:\n  - name: r\n    when: {when}\n    then: hold\n")
-    return decide(ruleset, request, now=now).decision is DecisionKind.HOLD
+    return decide(ruleset, request, now=now, reasons=reasons).decision is DecisionKind.HOLD
 
 
 # --- order and default -----------------------------------------------------------------------------
@@ -157,6 +167,72 @@ def test_reason_is_searched_not_fully_matched() -> None:
 
 def test_missing_reason_never_matches_even_a_match_all_expression() -> None:
     assert not _matches('{reason_matches: ".*"}', _request(reason=None))
+
+
+@pytest.mark.parametrize(
+    ("reason", "marketplace"),
+    [
+        ("Order Created by Mistake", "ATVPDKIKX0DER"),
+        ("order created by MISTAKE.", "ATVPDKIKX0DER"),
+        (GERMAN_MISTAKE, "A1PA6795UKMFR9"),
+        (JAPANESE_MISTAKE, "A1VC38T7YXB528"),
+        (GERMAN_MISTAKE, None),  # a request that does not say its marketplace: any language is read
+    ],
+)
+def test_reason_in_reads_the_reason_in_the_stores_language(reason: str, marketplace: str | None) -> None:
+    request = _request(reason=reason, marketplace=marketplace)
+    assert _matches("{reason_in: created_by_mistake}", request)
+    assert _matches("{reason_in: [found_cheaper, created_by_mistake]}", request)
+    assert not _matches("{reason_in: [found_cheaper, other]}", request)
+
+
+def test_the_regex_of_the_old_example_misses_a_german_store_and_reason_in_does_not() -> None:
+    german = _request(reason=GERMAN_MISTAKE, marketplace="A1PA6795UKMFR9")
+    assert not _matches('{reason_matches: "(?i)mistake|cheaper"}', german)
+    assert _matches("{reason_in: [created_by_mistake, found_cheaper]}", german)
+
+
+def test_reason_in_never_holds_without_a_reason_or_for_an_unknown_one() -> None:
+    assert not _matches("{reason_in: [other]}", _request(reason=None))
+    assert not _matches("{reason_in: [other]}", _request(reason="Mein Hund hat bestellt"))
+
+
+def test_reason_in_needs_the_locale_texts() -> None:
+    """Without reason texts no shown reason has a key: the condition fails closed, never open."""
+    request = _request(reason="Order Created by Mistake")
+    assert not _matches("{reason_in: created_by_mistake}", request, reasons=ReasonTable.of({}))
+    ruleset = _rules(
+        "format: 1\ndefault: ignore\nrules:\n  - {name: r, when: {reason_in: other}, then: hold}\n"
+    )
+    assert decide(ruleset, _request(reason="Other"), now=NOW).decision is DecisionKind.IGNORE
+
+
+def test_explain_says_which_key_a_reason_is_and_when_none_is() -> None:
+    ruleset = _rules(
+        """
+        format: 1
+        rules:
+          - name: mistakes
+            when: {reason_in: [created_by_mistake, found_cheaper]}
+            then: hold
+        """
+    )
+
+    def summary(reason: str | None) -> str:
+        (trace,) = explain(ruleset, _request(reason=reason), NOW, REASONS)
+        return trace.summary
+
+    assert summary("Order Created by Mistake") == (
+        "rule 'mistakes' matched: reason 'Order Created by Mistake' is created_by_mistake"
+    )
+    assert summary("Other") == (
+        "rule 'mistakes' did not match: reason 'Other' is other, not created_by_mistake or found_cheaper"
+    )
+    assert summary("Changed my mind") == (
+        "rule 'mistakes' did not match: reason 'Changed my mind' is not a known buyer reason (add its "
+        "wording under buyer_reasons in selectors/locales/<locale>.yaml)"
+    )
+    assert summary(None) == "rule 'mistakes' did not match: no reason shown"
 
 
 def test_sku_matches_any_item() -> None:
@@ -303,7 +379,7 @@ def test_explain_lists_all_failed_conditions_with_their_values() -> None:
     assert trace.failed == "order_status"
     assert trace.summary == (
         "rule 'strict' did not match: order_status is unknown; not seen in messages; "
-        "reason 'Order Created by Mistake' does not match cheaper; request age 120 min, not at least 180"
+        "reason 'Order Created by Mistake' does not match cheaper; request age 2 h, not at least 3 h"
     )
 
 
@@ -314,6 +390,12 @@ def test_example_file_decisions(repo_root: Path) -> None:
     ruleset = load_rules(repo_root / "rules.example.yaml").ruleset
     requests = {
         "small mistaken mug order": _request(order_id="111-0000000-0000005"),
+        "small mug order found cheaper, German store": _request(
+            order_id="302-0000000-0000007", reason="Anderswo günstiger gefunden", marketplace="A1PA6795UKMFR9"
+        ),
+        "small mistaken mug order, Japanese store": _request(
+            order_id="503-0000000-0000008", reason=JAPANESE_MISTAKE, marketplace="A1VC38T7YXB528"
+        ),
         "official unshipped": _request(order_id="111-0000000-0000001", reason="Other"),
         "official young": _request(order_id="111-0000000-0000006", requested_at=NOW - timedelta(minutes=29)),
         "official shipped": _request(order_id="111-0000000-0000002", order_status=OrderStatus.SHIPPED),
@@ -327,13 +409,13 @@ def test_example_file_decisions(repo_root: Path) -> None:
             order_status=None,
         ),
     }
-    decisions = dict(zip(requests, evaluate(ruleset, list(requests.values()), now=NOW), strict=True))
+    decided = evaluate(ruleset, list(requests.values()), now=NOW, reasons=REASONS)
+    decisions = dict(zip(requests, decided, strict=True))
+    mug_rule = (DecisionKind.CANCEL, "small mistaken mug orders cancel on their own", "auto")
     assert {name: (d.decision, d.rule, d.approve) for name, d in decisions.items()} == {
-        "small mistaken mug order": (
-            DecisionKind.CANCEL,
-            "small mistaken mug orders cancel on their own",
-            "auto",
-        ),
+        "small mistaken mug order": mug_rule,
+        "small mug order found cheaper, German store": mug_rule,
+        "small mistaken mug order, Japanese store": mug_rule,
         "official unshipped": (DecisionKind.CANCEL, "official requests on unshipped orders", "manual"),
         "official young": (DecisionKind.CANCEL, "official requests on unshipped orders", "manual"),
         "official shipped": (DecisionKind.HOLD, None, None),

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from automation.errors import BadInputError, ExitCode
 from automation.models import DecisionKind, OrderStatus, RequestKind
+from automation.parsers.reasons import ReasonKey
 from automation.rules.loader import LoadedRules, RulesError, load_rules, parse_rules
 from automation.rules.schema import Conditions, DefaultAction, Rule, RuleApproval, RuleSet
 
@@ -241,9 +242,50 @@ def test_unknown_condition_with_suggestion(tmp_path: Path) -> None:
     path, problems = _problems(tmp_path, _rule("- name: r\n  when:\n    kidn: official\n  then: hold\n"))
     assert problems == [
         f"{path}:5:7: rule 'r': when.kidn: unknown field 'kidn' — did you mean 'kind'? allowed here: kind, "
-        "order_status, sources_include, reason_matches, sku_matches, order_total_max, order_total_min, "
-        "request_age_minutes_min, request_age_minutes_max, marketplace, fulfillment"
+        "order_status, sources_include, reason_in, reason_matches, sku_matches, order_total_max, "
+        "order_total_min, request_age_minutes_min, request_age_minutes_max, marketplace, fulfillment"
     ]
+
+
+def test_reason_in_takes_one_key_or_a_list(tmp_path: Path) -> None:
+    one = load_rules(_write(tmp_path, _rule("- name: r\n  when: {reason_in: other}\n  then: hold\n")))
+    assert one.ruleset.rules[0].when.reason_in == (ReasonKey.OTHER,)
+    several = parse_rules(_rule("- name: r\n  when: {reason_in: [found_cheaper, other]}\n  then: hold\n"))
+    assert several.ruleset.rules[0].when.reason_in == (ReasonKey.FOUND_CHEAPER, ReasonKey.OTHER)
+
+
+@pytest.mark.parametrize(
+    ("written", "guess"),
+    [("found_cheeper", "found_cheaper"), ("cheaper", "found_cheaper"), ("mistake", "created_by_mistake")],
+)
+def test_an_unknown_reason_key_is_named_with_its_place_and_a_guess(
+    tmp_path: Path, written: str, guess: str
+) -> None:
+    path, problems = _problems(
+        tmp_path, _rule(f"- name: r\n  when:\n    reason_in: [other, {written}]\n  then: hold\n")
+    )
+    assert problems == [
+        f"{path}:5:26: rule 'r': when.reason_in: expected 'created_by_mistake', 'arrives_too_late', "
+        "'shipping_cost_too_high', 'found_cheaper', 'change_shipping_address', 'change_shipping_speed', "
+        "'change_billing_address', 'change_payment_method' or 'other', got the "
+        f"text '{written}' — did you mean '{guess}'? write one of sc-cancel's reason keys, or a list of "
+        "them, e.g. [created_by_mistake, found_cheaper]"
+    ]
+
+
+def test_a_reason_text_is_not_a_reason_key(tmp_path: Path) -> None:
+    path, problems = _problems(
+        tmp_path, _rule("- name: r\n  when:\n    reason_in: Order Created by Mistake\n  then: hold\n")
+    )
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{path}:5:7: rule 'r': when.reason_in: expected 'created_by_mistake', ")
+    assert "got the text 'Order Created by Mistake' — " in problems[0]
+
+
+def test_sources_include_email_stays_accepted(tmp_path: Path) -> None:
+    """The e-mail channel is reserved for a coming source; rules may already name it."""
+    loaded = parse_rules(_rule("- name: r\n  when: {sources_include: email}\n  then: hold\n"))
+    assert [c.value for c in loaded.ruleset.rules[0].when.sources_include or ()] == ["email"]
 
 
 def test_unknown_rule_key(tmp_path: Path) -> None:

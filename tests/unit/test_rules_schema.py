@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
+from automation.parsers.reasons import ReasonKey
 from automation.rules import schema as rules_schema
 from automation.rules.loader import load_rules
 
@@ -77,11 +78,14 @@ def test_example_file_has_the_rules_and_safe_defaults(repo_root: Path, example: 
         "kind",
         "order_status",
         "sources_include",
-        "reason_matches",
+        "reason_in",
         "sku_matches",
         "order_total_max",
         "request_age_minutes_min",
     }
+    # Reasons by key, so the example works for a store in any language, not a regex on English words.
+    assert example["rules"][0]["when"]["reason_in"] == ["created_by_mistake", "found_cheaper"]
+    assert not any("reason_matches" in rule["when"] for rule in example["rules"])
     assert example["rules"][1]["approve"] == "manual"
     assert example["limits"] == {"max_cancellations_per_run": 20, "max_cancellations_per_day": 100}
     text = (repo_root / "rules.example.yaml").read_text(encoding="utf-8")
@@ -97,6 +101,9 @@ def test_example_file_has_the_rules_and_safe_defaults(repo_root: Path, example: 
         (("rules", 0, "when"), {"order_total_max": "200"}),
         (("rules", 0, "when"), {"order_total_max": True}),
         (("rules", 0, "when"), {"order_status": []}),
+        (("rules", 0, "when"), {"reason_in": "mistake"}),
+        (("rules", 0, "when"), {"reason_in": ["other", "Order Created by Mistake"]}),
+        (("rules", 0, "when"), {"reason_in": []}),
         (("rules", 0), {"then": "refund"}),
         ((), {"format": 2}),
         ((), {"default": "cancel"}),
@@ -120,5 +127,13 @@ def test_schema_accepts_one_value_or_a_list(committed: dict[str, Any], example: 
         "kind": ["inquiry"],
         "marketplace": "A1PA6795UKMFR9",
         "fulfillment": "mfn",
+        "reason_in": "other",
+        "sources_include": "email",
     }
     jsonschema.validate(document, committed)
+    document["rules"][2]["when"]["reason_in"] = ["found_cheaper", "change_payment_method"]
+    jsonschema.validate(document, committed)
+
+
+def test_schema_lists_every_reason_key(committed: dict[str, Any]) -> None:
+    assert committed["$defs"]["ReasonKey"]["enum"] == [key.value for key in ReasonKey]
