@@ -189,7 +189,15 @@ def _add_operations_commands(sub: Subparsers) -> None:
     _target_options(login)
     _browser_options(login)
     login.add_argument(
-        "--wait", type=float, default=600, metavar="SECONDS", help="how long to wait for a person"
+        "--prompt",
+        action="store_true",
+        help="headless, for servers: ask in this terminal for codes and captcha characters",
+    )
+    login.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="with --headed: how long to wait for a person to finish in the window (default 300)",
     )
 
 

@@ -21,13 +21,14 @@ from types import TracebackType
 from typing import Any
 
 from loguru import logger
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Response, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from automation.browser.chromium import ChromiumChoice, find_chromium
 from automation.errors import NoBrowserError
 from automation.recording.tracer import TRACE_MODES, SessionTracer
 from automation.redact import REDACTOR
+from automation.site_clock import SiteClock
 
 VIEWPORT = {"width": 1600, "height": 1000}
 # Playwright passes these blink settings in headless mode; a second --blink-settings flag would replace
@@ -100,9 +101,11 @@ def write_private(path: Path, data: bytes) -> None:
 class BrowserSession:
     """Context manager owning Playwright, the browser, one context and its page."""
 
-    def __init__(self, options: SessionOptions) -> None:
+    def __init__(self, options: SessionOptions, *, site_clock: SiteClock | None = None) -> None:
         self.options = options
         self.pages_visited = 0
+        self.site_clock = site_clock or SiteClock()
+        """The site's time, set from the `Date` header of every document the session loads."""
         self.chromium: ChromiumChoice | None = None
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
@@ -188,6 +191,7 @@ class BrowserSession:
         self._start_tracing()
         self._page = self._context.new_page()
         self._page.on("domcontentloaded", self._count_document)
+        self._page.on("response", self._read_site_time)
 
     def _start_tracing(self) -> None:
         opts = self.options
@@ -226,6 +230,12 @@ class BrowserSession:
 
     def _count_document(self, _page: Page) -> None:
         self.pages_visited += 1
+
+    def _read_site_time(self, response: Response) -> None:
+        """Documents only (sandbox-scenario.md, "Site time"): scripts and images may come from caches
+        or other hosts with clocks of their own."""
+        if response.request.resource_type == "document":
+            self.site_clock.observe(response.headers.get("date"))
 
     def save_storage_state(self) -> None:
         """Keep cookies (refreshed on every call by the site) for the next run, mode 0600."""

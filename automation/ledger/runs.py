@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from automation.ledger.records import RunRecord
 from automation.ledger.store import LedgerBase, from_db, from_db_or_none
+from automation.site_clock import SiteClock
 
 RUNNING = "running"
 """Status of a run until `finish_run`; a run killed on the way keeps it."""
@@ -87,6 +90,12 @@ class RunsMixin(LedgerBase):
             params.append(command)
         row = self._conn.execute(f"{sql} ORDER BY started_at DESC, rowid DESC LIMIT 1", params).fetchone()
         return None if row is None else _run_from_row(row)
+
+    def site_clock(self, account: str, machine: Callable[[], datetime]) -> SiteClock:
+        """The site's clock as the account's last run saw it (the offset of its Date headers), for
+        commands that measure request ages without loading a page, such as `rules explain`."""
+        last = self.last_run(account)
+        return SiteClock.from_stats(last.stats if last is not None else {}, machine)
 
     def recent_runs(self, account: str | None = None, limit: int = 20) -> list[RunRecord]:
         """The latest runs, newest first."""

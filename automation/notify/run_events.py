@@ -1,5 +1,6 @@
 """Which notifications a finished run calls for. Pure: a report, the account's earlier run statuses and
-the time in, events out, so every rule here is tested without a network or a ledger.
+the time in, events out, so every rule here is tested without a network or a ledger. Deadlines read from
+the site (ship-by) are measured on the site's clock (`site_now`); the rest on the machine's.
 """
 
 from __future__ import annotations
@@ -83,6 +84,15 @@ def _ship_by_line(row: ReportRequest, now: datetime, warning: timedelta) -> str 
     return None
 
 
+def site_now(report: RunReport, now: datetime) -> datetime:
+    """The site's time at the machine's `now`. Ship-by dates are the site's, so their deadlines are
+    measured on its clock: the report's `site_time`, moved on by what passed since the run finished.
+    A run that saw no Date header leaves the machine's clock."""
+    if report.site_time is None or report.finished_at is None:
+        return now
+    return now + (report.site_time - report.finished_at)
+
+
 def ship_by_near(report: RunReport, now: datetime, warning: timedelta) -> Event | None:
     lines = {r.order_id: line for r in report.requests if (line := _ship_by_line(r, now, warning))}
     if not lines:
@@ -151,7 +161,11 @@ def events_for_run(
     if failed >= failure_threshold:
         event = _failure(report, EventKind.REPEATED_FAILURES, f"{failed} failed runs in a row")
         events.append(event.model_copy(update={"body": f"The last {failed} runs failed. {event.body}"}))
-    events += [ship_by_near(report, now, ship_by_warning), approval_waiting(report), new_requests(report)]
+    events += [
+        ship_by_near(report, site_now(report, now), ship_by_warning),
+        approval_waiting(report),
+        new_requests(report),
+    ]
     return [event for event in events if event is not None]
 
 

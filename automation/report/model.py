@@ -111,6 +111,9 @@ class RunReport(_Frozen):
     base_url: str | None = None
     started_at: AwareDatetime
     finished_at: AwareDatetime | None = None
+    site_time: AwareDatetime | None = None
+    """The site's time when the run finished (the `Date` header of its last document; None when no
+    header was seen). `finished_at` is the machine's; ship-by alerts measure with the site's."""
     status: Literal["ok", "failed"]
     exit_code: int = 0
     execute: bool | None = None

@@ -68,6 +68,7 @@ def _header(report: RunReport) -> str:
         ("Site", report.base_url or "—"),
         ("Started", when(report.started_at)),
         ("Finished", when(report.finished_at)),
+        ("Site time", when(report.site_time)),
         ("Took", "—" if seconds is None else f"{seconds:.1f} s"),
     ]
     items = "".join(f"<span>{esc(k)}: <b>{esc(v)}</b></span>" for k, v in meta)

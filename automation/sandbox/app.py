@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from automation.sandbox import (
@@ -15,6 +16,7 @@ from automation.sandbox import (
 )
 from automation.sandbox.context import SandboxContext
 from automation.sandbox.scenario import Scenario
+from automation.sandbox.site_date import SiteDateMiddleware
 from automation.sandbox.state import SandboxState
 
 DEFAULT_SESSION_MINUTES = 720.0
@@ -35,7 +37,7 @@ def create_app(
         *routes_orders.ROUTES,
         *routes_messages.ROUTES,
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, middleware=[Middleware(SiteDateMiddleware, clock=context.clock)])
     app.state.sandbox = context
     return app
 

@@ -33,6 +33,7 @@ def _config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Con
         port=port,
         log_level=log_level,
         access_log=False,
+        date_header=False,  # the app sends the scenario clock instead (site_date.py)
         lifespan="off",
         timeout_graceful_shutdown=2,
     )

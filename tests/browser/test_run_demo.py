@@ -4,14 +4,15 @@ second run does nothing new; all against one persistent sandbox.
 
 What the rules approve is computed here without the agent's eyes: the requests come from the scenario's
 own data (`generator.expected_requests`, with the inquiry orders listed by hand, since telling a buyer's
-words from an ordinary question is the classifier's job) and go through the pure rules engine with the
-real clock, which is the agent's clock too (request ages are measured with it).
+words from an ordinary question is the classifier's job) and go through the pure rules engine at the
+scenario's `now`: the site's clock, which the agent measures request ages with (the sandbox sends it in
+its Date headers), whatever day the tests run on.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,13 @@ INQUIRY_ORDER_IDS = frozenset(
     }
 )
 EASY_AUTO_CANCEL = "112-3941857-2203618"  # the demo header's "easy auto-cancel"
+YOUNG_MUG_ORDER = "113-5502941-0837765"  # the same, but 12 minutes old: younger than the rule's 30
+
+
+def site_now(demo: Scenario) -> datetime:
+    """The sandbox's clock during the runs: the scenario's `now` (a run's few seconds change no rule)."""
+    assert demo.now is not None, "the demo scenario sets its own clock"
+    return demo.now
 
 
 def true_requests(demo: Scenario) -> list[CancellationRequest]:
@@ -93,7 +101,7 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Any:
         agent = Agent(workdir, sandbox)
         expected = {
             d.order_id: d
-            for d in evaluate(rules.ruleset, true_requests(demo), now=datetime.now(UTC), reasons=REASONS)
+            for d in evaluate(rules.ruleset, true_requests(demo), now=site_now(demo), reasons=REASONS)
         }
         first = agent.run(EXAMPLE_RULES, "--execute")
         after_first = sandbox.state()
@@ -106,8 +114,9 @@ def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_the_oracle_is_not_empty(demo_runs: DemoRuns) -> None:
     easy = next(r for r in true_requests(load_scenario(DEMO_SCENARIO)) if r.order_id == EASY_AUTO_CANCEL)
     assert easy.requested_at is not None
-    if (datetime.now(UTC) - easy.requested_at).total_seconds() > 30 * 60:
-        assert EASY_AUTO_CANCEL in demo_runs.expected_ids(DecisionKind.CANCEL)
+    assert (site_now(load_scenario(DEMO_SCENARIO)) - easy.requested_at).total_seconds() > 30 * 60
+    assert EASY_AUTO_CANCEL in demo_runs.expected_ids(DecisionKind.CANCEL)
+    assert YOUNG_MUG_ORDER not in demo_runs.expected_ids(DecisionKind.CANCEL)
     assert demo_runs.expected_ids(DecisionKind.REPLY)
 
 

@@ -104,6 +104,29 @@ def test_ship_by_warning_window_is_a_setting() -> None:
 
 
 @pytest.mark.parametrize(
+    ("site_time", "expected"),
+    [
+        (NOW - timedelta(days=400), None),  # the site is a year behind: 26 Nov 2026 is far ahead
+        (NOW, "near its ship-by date 26 Nov 2026"),
+        (NOW + timedelta(days=30), "Amazon's automatic cancellation was due on 3 Dec 2026"),
+    ],
+)
+def test_ship_by_deadlines_are_measured_on_the_sites_clock(site_time: datetime, expected: str | None) -> None:
+    """The report's `site_time` (its last document's Date header) says what day it is on the site; the
+    machine's clock, ten years off here, does not count."""
+    machine_finished = NOW + timedelta(days=3650)
+    run = report(row("113-0000001-0000001", ship_by=date(2026, 11, 26))).model_copy(
+        update={"finished_at": machine_finished, "site_time": site_time}
+    )
+    events = events_for_run(run, [], machine_finished + timedelta(seconds=2))
+    if expected is None:
+        assert events == []
+        return
+    [event] = events
+    assert expected in event.body
+
+
+@pytest.mark.parametrize(
     "fields",
     [{"outcome": "done"}, {"order_status": "shipped"}, {"order_status": "canceled"}, {"ship_by": None}],
 )

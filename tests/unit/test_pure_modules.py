@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE = [ROOT / "automation" / "parsers", ROOT / "automation" / "rules", ROOT / "automation" / "models.py"]
+PURE = [
+    ROOT / "automation" / "parsers",
+    ROOT / "automation" / "rules",
+    ROOT / "automation" / "models.py",
+    ROOT / "automation" / "site_clock.py",
+    ROOT / "automation" / "actions" / "proof.py",
+]
 BROWSER_PACKAGES = ("playwright", "pytest_playwright")
 
 

@@ -11,12 +11,14 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 import yaml
 from sandbox_scenarios import build, message, order
-from scenario_kit import scenario
+from scenario_kit import NOW, scenario
 
 from automation.errors import BadInputError
 from automation.sandbox.server import SandboxServer
@@ -41,6 +43,27 @@ def test_starts_fast_on_a_free_loopback_port_and_stops() -> None:
         url = server.base_url
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url + "/__sandbox/health", timeout=2)
+
+
+def test_every_response_carries_the_scenario_clock_in_one_date_header() -> None:
+    """The site's time for the agent (sandbox-scenario.md, "Site time"): the scenario's `now`, advancing,
+    in the one `Date` header of every answer, pages and JSON alike; without `now`, the real clock."""
+    with SandboxServer(build([order(1)])) as server:
+        for path in ("/__sandbox/health", "/home", "/no-such-page"):
+            request = urllib.request.Request(server.base_url + path)
+            try:
+                response = urllib.request.urlopen(request, timeout=5)
+            except urllib.error.HTTPError as error:
+                response = error
+            with response:
+                dates = response.headers.get_all("Date") or []
+            assert len(dates) == 1, (path, dates)
+            sent = parsedate_to_datetime(dates[0])
+            assert NOW <= sent <= NOW + timedelta(seconds=30), (path, dates)
+    with SandboxServer(build([order(1)]).model_copy(update={"now": None})) as server:
+        with urllib.request.urlopen(server.base_url + "/__sandbox/health", timeout=5) as response:
+            sent = parsedate_to_datetime(response.headers["Date"])
+        assert abs(sent - datetime.now(UTC)) < timedelta(seconds=30)
 
 
 def test_two_servers_run_side_by_side_and_read_scenario_files(tmp_path: Path) -> None:
