@@ -236,9 +236,11 @@ def _run_error(failed: bool, stopped: bool) -> ScCancelError | None:
 def cmd_login(inv: Invocation) -> int:
     from automation.login import login
 
+    if inv.args.prompt and inv.args.headed:
+        raise BadInputError("choose one: --prompt asks in the terminal, --headed in a browser window")
     rt = inv.runtime()
     for target in inv.check_secrets(inv.targets()):
-        login(target, rt, wait_seconds=inv.args.wait)
+        login(target, rt, wait_seconds=inv.args.wait, prompt=inv.args.prompt)
     return ExitCode.OK
 
 

@@ -3,7 +3,8 @@
 The happy path is fully automatic (password from the environment or keyring, one-time code from a TOTP
 secret, "remember this browser" ticked so later runs reuse the session). Anything only a person can do
 (a captcha, an identity verification, a code with no TOTP secret) stops the run with exit code 3 and the
-advice to run `sc-cancel login --headed`; a rejected password or code stops it with exit code 7.
+advice to run `sc-cancel login --prompt` (or `--headed`), unless a `Person` is at hand to ask
+(automation/browser/interstitials.py); a rejected password or code stops it with exit code 7.
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import SecretStr
 
-from automation.errors import BadInputError, PageChangedError, PersonNeededError, SignInRejectedError
+from automation.browser.interstitials import InterstitialError, Interstitials, Person
+from automation.errors import BadInputError, PageChangedError, SignInRejectedError
 from automation.locators import resolve
 from automation.pages.base import PageContext, TransientPageError
 
 HEADED_HINT = (
-    "Run `sc-cancel login --headed` (under `xvfb-run -a` on a server without a screen) and finish the "
-    "sign-in by hand; the saved session is then used by the headless runs"
+    "Run `sc-cancel login --prompt` once in a terminal (it asks there for the code or the captcha's "
+    "characters), or `sc-cancel login --headed` on a machine with a screen and finish the sign-in in "
+    "the window; the saved session is then used by the headless runs"
 )
 
 
@@ -46,11 +49,13 @@ def one_time_code(secret: SecretStr, now: Callable[[], float] = time.time) -> st
 class SignIn:
     """Drives the sign-in pages from wherever the browser stands to a signed-in page."""
 
-    def __init__(self, page: Page, ctx: PageContext) -> None:
+    def __init__(self, page: Page, ctx: PageContext, person: Person | None = None) -> None:
         self.page = page
         self.ctx = ctx
         self.sel = ctx.selectors["signin"]
         self.common = ctx.selectors["common"]
+        self.person = person
+        """Asked for what only a person can answer; without one, such a step stops the sign-in."""
 
     def _el(self, name: str) -> Locator:
         return resolve(self.page, self.sel.candidates(name), self.ctx.texts)
@@ -95,14 +100,20 @@ class SignIn:
         account.
         """
         done: set[str] = set()
-        for _attempt in range(6):
+        interstitials = Interstitials(self.page, self._el, self.person) if self.person else None
+        for _attempt in range(12):
             step = self._next_step()
             logger.debug("sign-in step: {}", step)
             if step == "signed_in":
                 return
             if step in ("captcha", "verification"):
-                what = "captcha" if step == "captcha" else "verification code"
-                raise PersonNeededError(f"Seller Central asks for a {what} at sign-in. {HEADED_HINT}")
+                what = "a captcha" if step == "captcha" else "a verification code"
+                if interstitials is None:
+                    raise InterstitialError(
+                        f"Seller Central asks for {what} at sign-in. {HEADED_HINT}", what=what
+                    )
+                interstitials.answer(step, creds)
+                continue
             if step == "error":
                 text = " ".join(self._el("error_box").first.inner_text().split())
                 raise SignInRejectedError(f"Seller Central rejected the sign-in: {text}")
@@ -131,12 +142,17 @@ class SignIn:
         self._el("submit").click()
 
     def _submit_code(self, creds: Credentials) -> None:
-        if creds.totp_secret is None:
-            raise PersonNeededError(
+        if creds.totp_secret is not None:
+            code = one_time_code(creds.totp_secret)
+        elif self.person is not None:
+            code = self.person.one_time_code()
+        else:
+            raise InterstitialError(
                 "Seller Central asks for a one-time code and no TOTP secret is configured. "
-                f"Configure `totp_secret` for the account, or: {HEADED_HINT}"
+                f"Configure `totp_secret` for the account, or: {HEADED_HINT}",
+                what="a one-time code (no TOTP secret is configured)",
             )
-        self._el("otp_code").fill(one_time_code(creds.totp_secret))
+        self._el("otp_code").fill(code)
         remember = self._el("otp_remember_device")
         if remember.count() and remember.is_visible() and not remember.is_checked():
             remember.check()

@@ -40,6 +40,7 @@ def test_a_captcha_at_sign_in_needs_a_person(tmp_path: Path) -> None:
     message_text = _failed(run_agent(tmp_path, scenario=path), 3)
 
     assert "captcha" in message_text
+    assert "sc-cancel login --prompt" in message_text
     assert "sc-cancel login --headed" in message_text
 
 
