@@ -147,7 +147,7 @@ def _held(checks: Sequence[ConditionCheck]) -> str:
 
 def _require_aware(now: datetime) -> None:
     if now.tzinfo is None or now.utcoffset() is None:
-        raise ValueError("now must carry a time zone (the agent's clock in UTC)")
+        raise ValueError("now must carry a time zone (the site's clock in UTC)")
 
 
 def _any_of(name: str, actual: str | None, wanted: Sequence[str] | None) -> ConditionCheck | None:

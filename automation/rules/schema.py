@@ -168,12 +168,13 @@ class Conditions(_Strict):
     )
     request_age_minutes_min: Minutes | None = Field(
         default=None,
-        description="The request must be at least this many minutes old (by the agent's clock). Useful "
-        "because buyers can still cancel on their own in the first 30 minutes.",
+        description="The request must be at least this many minutes old, by Seller Central's clock (the "
+        "time its pages are served at). Useful because buyers can still cancel on their own in the first "
+        "30 minutes.",
     )
     request_age_minutes_max: Minutes | None = Field(
         default=None,
-        description="The request must be at most this many minutes old (by the agent's clock).",
+        description="The request must be at most this many minutes old, by Seller Central's clock.",
     )
     marketplace: Marketplaces | None = Field(
         default=None,
