@@ -218,7 +218,8 @@ def _settings(args: argparse.Namespace, env: Environment) -> tuple[Settings, Pat
         path = DEFAULT_SETTINGS_FILE
     if path is None:
         return Settings(), None
-    settings, _doc = load_settings(path)
+    given_by = "--config" if getattr(args, "config", None) else "SC_CANCEL_CONFIG" if env.config else None
+    settings, _doc = load_settings(path, given_by=given_by)
     return settings, path
 
 

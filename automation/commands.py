@@ -469,6 +469,10 @@ class ReplayInvocation(Invocation):
 
         return [replay_target(self.recording)]
 
+    def check_secrets(self, targets: list[Any]) -> list[Any]:
+        """A replay never signs in (its target's password says why, if a recording asks for it)."""
+        return targets
+
 
 def _replaying(inv: Invocation) -> ReplayInvocation:
     from automation.recording.replay import load_recording

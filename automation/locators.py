@@ -138,7 +138,9 @@ def load_selector_file(selectors_dir: Path, page_key: str) -> SelectorFile:
 def load_all_selector_files(selectors_dir: Path) -> dict[str, SelectorFile]:
     """Validate every selector file before any browser starts."""
     if not selectors_dir.is_dir():
-        raise BadInputError(f"{selectors_dir}: selector folder not found")
+        raise BadInputError(
+            f"{selectors_dir}: selector folder not found — check --selectors or the selectors_dir setting"
+        )
     return {key: load_selector_file(selectors_dir, key) for key in PAGE_KEYS}
 
 

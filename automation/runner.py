@@ -142,7 +142,14 @@ def credentials(target: Target, market: MarketplaceTarget) -> Credentials:
     if totp is not None:
         REDACTOR.add(totp.get_secret_value(), "totp-secret")
     REDACTOR.keep_emails.add(target.email)
-    return Credentials(email=target.email, password=password, totp_secret=totp, store=market.store)
+    return Credentials(
+        email=target.email,
+        password=password,
+        totp_secret=totp,
+        store=market.store,
+        password_setting=target.password_setting,
+        totp_setting=target.totp_setting,
+    )
 
 
 class AccountBrowser:

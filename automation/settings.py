@@ -1,20 +1,32 @@
 """Settings: the one place that reads the settings file and the environment.
 
 Precedence is defaults < settings file < environment (`SC_CANCEL_*`) < command line. Secrets never
-live in the settings file: a password or TOTP secret is a *reference* (`{env: NAME}` or
-`{keyring: {service, username}}`) resolved at sign-in time into a `SecretStr`.
+live in the settings file: a password or TOTP secret is a *reference* (`{env: NAME}`, `{file: PATH}` or
+`{keyring: {service, username}}`) resolved into a `SecretStr` when it is checked (before any browser
+starts) and again at sign-in time.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
+import stat
 from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 
 from automation.errors import BadInputError
 from automation.yaml_source import YamlDocument, YamlError, load_yaml, validate_document
@@ -46,6 +58,13 @@ class EnvSecret(_Strict):
     env: str = Field(description="Name of the environment variable holding the secret.")
 
 
+class FileSecret(_Strict):
+    file: Path = Field(
+        description="A file holding the secret (its final newline is dropped); only its owner may read it. "
+        "A relative path is relative to the settings file's folder."
+    )
+
+
 class KeyringRef(_Strict):
     service: str = "sc-cancel"
     username: str
@@ -55,7 +74,27 @@ class KeyringSecret(_Strict):
     keyring: KeyringRef = Field(description="Where the secret is stored in the OS keyring.")
 
 
-SecretRef = EnvSecret | KeyringSecret
+SecretRef = EnvSecret | KeyringSecret | FileSecret
+REFERENCE_FORMS = (
+    "{env: VARIABLE_NAME}, {file: /path/to/secret} or {keyring: {service: sc-cancel, username: NAME}}"
+)
+
+
+REFERENCE_KEYS = ("env", "file", "keyring")
+
+
+def reference_shape(value: object) -> object:
+    """Refuse a mapping that is no secret reference in one message (a union of three models would give
+    one confusing line per model), naming the key that was probably meant."""
+    if isinstance(value, dict) and (len(value) != 1 or next(iter(value)) not in REFERENCE_KEYS):
+        from automation.yaml_source import unknown_field_hint
+
+        wrong = [str(k) for k in value if k not in REFERENCE_KEYS]
+        hint = unknown_field_hint(wrong[0], list(REFERENCE_KEYS)) if wrong else "give only one of them"
+        raise ValueError(
+            f"a secret reference has exactly one key, env, file or keyring ({hint}): write {REFERENCE_FORMS}"
+        )
+    return value
 
 
 class TraceMode(StrEnum):
@@ -124,7 +163,9 @@ class Schedule(_Strict):
 class Account(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short name used by --account.")
     email: str
-    password: SecretRef = Field(description="Where the password comes from: {env: NAME} or {keyring: {...}}.")
+    password: SecretRef = Field(
+        description="Where the password comes from: {env: NAME}, {file: PATH} or {keyring: {...}}."
+    )
     totp_secret: SecretRef | None = Field(
         default=None, description="Where the TOTP secret comes from, if any."
     )
@@ -136,15 +177,14 @@ class Account(_Strict):
     @classmethod
     def _no_plain_secret(cls, value: object) -> object:
         if isinstance(value, str):
-            raise ValueError(
-                "secrets never go in the settings file; write {env: VARIABLE_NAME} or "
-                "{keyring: {service: sc-cancel, username: NAME}}"
-            )
-        return value
+            raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
+        return reference_shape(value)
 
 
 class Notifications(_Strict):
-    urls: list[SecretRef | str] = Field(default_factory=list, description="Apprise URLs (or env references).")
+    urls: list[Annotated[SecretRef | str, BeforeValidator(reference_shape)]] = Field(
+        default_factory=list, description="Apprise URLs, or references to them ({env: NAME}, {file: PATH})."
+    )
     events: list[str] | None = Field(default=None, description="Only these events; default: all.")
     daily_summary_at: str | None = Field(default="08:00", description="Local time of the daily summary.")
 
@@ -263,8 +303,21 @@ def default_data_dir(env: Mapping[str, str]) -> Path:
     return Path(base) / "sc-cancel"
 
 
-def load_settings(path: Path) -> tuple[Settings, YamlDocument]:
-    """Read and validate a settings file; problems name file, line and field (exit code 2)."""
+SETTINGS_FILE_HINT = (
+    "check the path, or copy config.example.yaml to sc-cancel.yaml and edit it; without a settings file "
+    "sc-cancel works against the built-in sandbox"
+)
+
+
+def load_settings(path: Path, *, given_by: str | None = None) -> tuple[Settings, YamlDocument]:
+    """Read and validate a settings file; problems name file, line and field (exit code 2).
+
+    `given_by` says where the file's name came from (`--config`, `SC_CANCEL_CONFIG`), so that a file
+    that is not there is reported with the place to correct.
+    """
+    if not path.exists():
+        source = f" (given by {given_by})" if given_by else ""
+        raise YamlError(path, [f"{path}: settings file not found{source}: {SETTINGS_FILE_HINT}"])
     doc = load_yaml(path)
     if doc.data is None:
         doc.data = {}
@@ -276,34 +329,98 @@ def load_settings(path: Path) -> tuple[Settings, YamlDocument]:
     def rel(p: Path | None) -> Path | None:
         return None if p is None else (p if p.is_absolute() else base / p).resolve()
 
-    accounts = [a.model_copy(update={"rules": rel(a.rules)}) for a in settings.accounts]
+    def ref(r: SecretRef) -> SecretRef:
+        if isinstance(r, FileSecret):
+            return FileSecret(file=rel(r.file.expanduser()) or r.file)
+        return r
+
+    accounts = [
+        a.model_copy(
+            update={
+                "rules": rel(a.rules),
+                "password": ref(a.password),
+                "totp_secret": None if a.totp_secret is None else ref(a.totp_secret),
+            }
+        )
+        for a in settings.accounts
+    ]
+    urls = [u if isinstance(u, str) else ref(u) for u in settings.notifications.urls]
     settings = settings.model_copy(
         update={
             "data_dir": rel(settings.data_dir),
             "runs_dir": rel(settings.runs_dir),
             "selectors_dir": rel(settings.selectors_dir),
             "accounts": accounts,
+            "notifications": settings.notifications.model_copy(update={"urls": urls}),
         }
     )
     return settings, doc
 
 
+def describe_ref(ref: SecretRef) -> str:
+    """Where a reference points, in words, for messages (never the secret itself)."""
+    if isinstance(ref, EnvSecret):
+        return f"the environment variable {ref.env}"
+    if isinstance(ref, FileSecret):
+        return f"the file {ref.file}"
+    return f"the OS keyring (service '{ref.keyring.service}', user '{ref.keyring.username}')"
+
+
+TOTP_SECRET_HINT = (
+    "a TOTP secret is the base32 text (letters A-Z, digits 2-7) the authenticator set-up screen shows, "
+    "complete; spaces and dashes between the groups are fine"
+)
+
+
+def normalize_totp_secret(text: str) -> str:
+    """A TOTP secret as pyotp needs it: authenticator set-up screens show it in lower- or upper-case
+    groups (`bmix tpuc z4fq ...`), sometimes joined by dashes; the code is computed from the base32
+    letters alone. A value that is not base32 raises ValueError (its message never repeats it)."""
+    compact = re.sub(r"[\s-]+", "", text).upper().rstrip("=")
+    if not compact:
+        raise ValueError(f"is empty; {TOTP_SECRET_HINT}")
+    try:
+        base64.b32decode(compact + "=" * (-len(compact) % 8))
+    except (binascii.Error, ValueError):
+        raise ValueError(f"is not base32 ({len(compact)} characters); {TOTP_SECRET_HINT}") from None
+    return compact
+
+
+NO_KEYRING_HINT = (
+    "on a server without a desktop session there is usually no OS keyring: write {env: VARIABLE_NAME} "
+    "(set in the service's environment) or {file: /path/to/secret} (a file only you can read: chmod 600) "
+    "instead"
+)
+
+
 def resolve_secret(ref: SecretRef, env: Mapping[str, str], what: str) -> SecretStr:
-    """Fetch a secret from the environment or the OS keyring, at the moment it is needed."""
+    """Fetch a secret from the environment, a file or the OS keyring, at the moment it is needed.
+
+    `what` names the setting (with its file and line when known) at the start of every message.
+    """
     if isinstance(ref, EnvSecret):
         value = env.get(ref.env)
         if not value:
-            raise BadInputError(f"{what}: the environment variable {ref.env} is not set")
+            raise BadInputError(
+                f"{what}: the environment variable {ref.env} is not set; set it (e.g. in the service's "
+                "environment file) or change the reference"
+            )
         return SecretStr(value)
+    if isinstance(ref, FileSecret):
+        return SecretStr(_read_secret_file(ref.file, what))
     try:
         import keyring
-        from keyring.errors import KeyringError
+        from keyring.errors import KeyringError, NoKeyringError
     except ImportError:  # pragma: no cover - keyring is a dependency
-        raise BadInputError(f"{what}: the keyring package is not installed") from None
+        raise BadInputError(f"{what}: the keyring package is not installed; {NO_KEYRING_HINT}") from None
     try:
         value = keyring.get_password(ref.keyring.service, ref.keyring.username)
+    except NoKeyringError:
+        raise BadInputError(
+            f"{what}: the OS keyring cannot be read: this machine has none; {NO_KEYRING_HINT}"
+        ) from None
     except KeyringError as exc:
-        raise BadInputError(f"{what}: the OS keyring cannot be read ({exc})") from None
+        raise BadInputError(f"{what}: the OS keyring cannot be read ({exc}); {NO_KEYRING_HINT}") from None
     if not value:
         raise BadInputError(
             f"{what}: nothing in the OS keyring for service '{ref.keyring.service}', "
@@ -311,6 +428,34 @@ def resolve_secret(ref: SecretRef, env: Mapping[str, str], what: str) -> SecretS
             f"{ref.keyring.username})"
         )
     return SecretStr(value)
+
+
+def _read_secret_file(path: Path, what: str) -> str:
+    """A secret file's text without its final newline; refused when other users may read or change it
+    (the same rule ssh applies to private keys)."""
+    try:
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            raise BadInputError(f"{what}: {path} is not a file; point {{file: ...}} at the file holding it")
+        if mode & 0o077:
+            raise BadInputError(
+                f"{what}: other users can read or change {path} (mode {stat.S_IMODE(mode):o}); "
+                f"run `chmod 600 {path}`"
+            )
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInputError(
+            f"{what}: the file {path} is not found; create it (chmod 600) or fix the path "
+            "(a relative path is relative to the settings file's folder)"
+        ) from None
+    except UnicodeDecodeError:
+        raise BadInputError(f"{what}: {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise BadInputError(f"{what}: cannot read {path}: {exc.strerror}; check its owner and mode") from None
+    value = text.rstrip("\r\n")
+    if not value:
+        raise BadInputError(f"{what}: the file {path} is empty; write the secret into it")
+    return value
 
 
 Seconds = Annotated[float, Field(ge=0)]

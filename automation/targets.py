@@ -19,7 +19,16 @@ from pydantic import SecretStr
 
 from automation.errors import BadInputError
 from automation.marketplaces import zone_for
-from automation.settings import Account, Schedule, Settings, resolve_secret
+from automation.settings import (
+    Account,
+    Schedule,
+    SecretRef,
+    Settings,
+    describe_ref,
+    normalize_totp_secret,
+    resolve_secret,
+)
+from automation.yaml_source import YamlDocument
 
 DEMO_SCENARIO = Path(__file__).resolve().parent / "sandbox" / "scenarios" / "demo.yaml"
 
@@ -50,10 +59,31 @@ class Target:
     schedule: Schedule = field(default_factory=Schedule)
     sandbox_scenario: Path | None = None
     """Start the built-in sandbox serving this scenario for the run."""
+    password_setting: str = "the password"
+    """Which setting the password comes from, and where that points (for sign-in messages)."""
+    totp_setting: str = "the TOTP secret"
 
     @property
     def is_sandbox(self) -> bool:
         return self.sandbox_scenario is not None
+
+    def secret_problems(self) -> list[str]:
+        """Every secret fetched once, before any browser starts: each problem names its setting."""
+        problems = []
+        for fetch in (self.password, self.totp_secret):
+            try:
+                fetch()
+            except BadInputError as exc:
+                problems.append(str(exc))
+        return problems
+
+
+def check_secrets(targets: list[Target]) -> None:
+    """Stop (exit code 2) before any browser starts when a secret of any account cannot be had or is
+    malformed, naming every such setting at once."""
+    problems = [problem for target in targets for problem in target.secret_problems()]
+    if problems:
+        raise BadInputError("\n".join(problems))
 
 
 def state_key(origin: str, email: str) -> str:
@@ -86,10 +116,25 @@ def _from_scenario(path: Path, base_url: str | None) -> Target:
         totp_secret=lambda: totp,
         marketplaces=(market,),
         sandbox_scenario=None if base_url else path.resolve(),
+        password_setting=f"account.password of the scenario {path}",
+        totp_setting=f"account.totp_secret of the scenario {path}",
     )
 
 
-def _from_account(account: Account, env: Mapping[str, str], base_url: str | None) -> Target:
+def _setting(index: int, key: str, ref: SecretRef, source: YamlDocument | None) -> tuple[str, str]:
+    """How messages name one secret setting: `file:line:col: accounts[0].password` to start a problem
+    found before sign-in, and `accounts[0].password (the environment variable X; file:line:col)` for
+    a sign-in that Seller Central rejected."""
+    name = f"accounts[{index}].{key}"
+    if source is None:
+        return name, f"{name} ({describe_ref(ref)})"
+    where = source.where(("accounts", index, key))
+    return f"{where}: {name}", f"{name} ({describe_ref(ref)}; {where})"
+
+
+def _from_account(
+    account: Account, index: int, env: Mapping[str, str], base_url: str | None, source: YamlDocument | None
+) -> Target:
     markets = tuple(
         MarketplaceTarget(
             base_url=(base_url or m.base_url).rstrip("/"),
@@ -101,14 +146,23 @@ def _from_account(account: Account, env: Mapping[str, str], base_url: str | None
     )
     origin = markets[0].base_url or ""
     password_ref, totp_ref = account.password, account.totp_secret
+    password_where, password_setting = _setting(index, "password", password_ref, source)
 
     def password() -> SecretStr:
-        return resolve_secret(password_ref, env, f"account '{account.name}' password")
+        return resolve_secret(password_ref, env, password_where)
+
+    totp_where, totp_setting = ("", "the TOTP secret")
+    if totp_ref is not None:
+        totp_where, totp_setting = _setting(index, "totp_secret", totp_ref, source)
 
     def totp() -> SecretStr | None:
         if totp_ref is None:
             return None
-        return resolve_secret(totp_ref, env, f"account '{account.name}' TOTP secret")
+        raw = resolve_secret(totp_ref, env, totp_where)
+        try:
+            return SecretStr(normalize_totp_secret(raw.get_secret_value()))
+        except ValueError as exc:
+            raise BadInputError(f"{totp_where}: the TOTP secret in {describe_ref(totp_ref)} {exc}") from None
 
     return Target(
         name=account.name,
@@ -119,6 +173,8 @@ def _from_account(account: Account, env: Mapping[str, str], base_url: str | None
         marketplaces=markets,
         rules=account.rules,
         schedule=account.schedule,
+        password_setting=password_setting,
+        totp_setting=totp_setting,
     )
 
 
@@ -129,14 +185,21 @@ def resolve_targets(
     settings: Settings | None,
     account: str | None,
     env: Mapping[str, str],
+    source: YamlDocument | None = None,
 ) -> list[Target]:
-    """The accounts a command works on, in the order of the settings file."""
+    """The accounts a command works on, in the order of the settings file; `source` (the settings file
+    as read) lets messages about an account's secrets give the file and line."""
     if base_url is not None and not re.match(r"^https?://[^/\s]+", base_url):
         raise BadInputError(f"--base-url '{base_url}' is not a URL like http://127.0.0.1:8765")
     if scenario is not None:
         return [_from_scenario(scenario, base_url)]
     if settings is not None and settings.accounts:
-        return [_from_account(a, env, base_url) for a in settings.account(account)]
+        chosen = {a.name for a in settings.account(account)}
+        return [
+            _from_account(a, index, env, base_url, source)
+            for index, a in enumerate(settings.accounts)
+            if a.name in chosen
+        ]
     if base_url is not None:
         raise BadInputError(
             "--base-url needs an account to sign in with: add --scenario FILE (the sandbox scenario "

@@ -89,7 +89,9 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocum
                 )
             if key in result:
                 pos = _mark(key_node)
-                raise YamlError(file, [f"{file}:{pos.line}:{pos.column}: '{key}' is given twice"])
+                raise YamlError(
+                    file, [f"{file}:{pos.line}:{pos.column}: '{key}' is given twice — remove one of the two"]
+                )
             child = (*path, key if isinstance(key, str | int) else str(key))
             doc.key_positions[child] = _mark(key_node)
             result[key] = _build(loader, value_node, child, doc, file)
@@ -97,6 +99,16 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, doc: YamlDocum
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), doc, file) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+YAML_HINT = "check the indentation (spaces, not tabs) and the quotes near this place"
+"""What an operator does about a YAML syntax error: nearly always a shifted line or an unclosed quote."""
+
+
+def with_yaml_hint(problem: str) -> str:
+    """A syntax problem with what to do about it (every YAML file an operator edits gets the same)."""
+    hint = "remove one of the two" if "given twice" in problem else YAML_HINT
+    return problem if problem.endswith(hint) else f"{problem} — {hint}"
 
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
@@ -112,9 +124,9 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise YamlError(path, [f"{where}: not valid YAML: {exc.problem or exc}"]) from None
+        raise YamlError(path, [with_yaml_hint(f"{where}: not valid YAML: {exc.problem or exc}")]) from None
     except yaml.YAMLError as exc:
-        raise YamlError(path, [f"{path}: not valid YAML: {exc}"]) from None
+        raise YamlError(path, [with_yaml_hint(f"{path}: not valid YAML: {exc}")]) from None
     finally:
         loader.dispose()
     return doc
@@ -125,9 +137,13 @@ def load_yaml(path: Path) -> YamlDocument:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise YamlError(path, [f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YamlError(path, [f"{path}: cannot read: {exc}"]) from None
+        raise YamlError(path, [f"{path}: file not found — check the path"]) from None
+    except UnicodeDecodeError:
+        raise YamlError(path, [f"{path}: not UTF-8 text — save the file as UTF-8 in your editor"]) from None
+    except OSError as exc:
+        raise YamlError(
+            path, [f"{path}: cannot read: {exc.strerror} — check the path and its permissions"]
+        ) from None
     return parse_yaml(text, path)
 
 
@@ -210,6 +226,76 @@ def unknown_field_hint(key: str, allowed: list[str]) -> str:
     return f"{guess}allowed here: {', '.join(allowed)}"
 
 
+EXPECTED_TYPES = {
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "string_type": "text",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "set_type": "a list",
+    "dict_type": "a mapping (`key: value` lines)",
+    "model_type": "a mapping (`key: value` lines)",
+    "model_attributes_type": "a mapping (`key: value` lines)",
+    "path_type": "a path",
+    "url_type": "a URL",
+    "datetime_type": "a date and time like 2026-11-26T12:00:00Z",
+    "datetime_parsing": "a date and time like 2026-11-26T12:00:00Z",
+    "date_type": "a date like 2026-11-26",
+    "date_parsing": "a date like 2026-11-26",
+}
+"""pydantic's error types in the words an operator reads: what the field takes."""
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+_BOUNDS = {
+    "greater_than_equal": ("ge", "must be {limit} or more"),
+    "greater_than": ("gt", "must be more than {limit}"),
+    "less_than_equal": ("le", "must be {limit} or less"),
+    "less_than": ("lt", "must be less than {limit}"),
+}
+
+
+def plain_message(kind: str, ctx: dict[str, Any], value: Any, raw: str) -> str:
+    """One pydantic error in plain words with the accepted values (`expected true or false, got 'yes'`);
+    a validator's own message is kept as it is written (it already speaks to the operator)."""
+    got = f", got {_shown(value)}"
+    if kind in EXPECTED_TYPES:
+        message = f"expected {EXPECTED_TYPES[kind]}{got}"
+    elif kind in ("literal_error", "enum"):
+        message = f"expected {ctx.get('expected')}{got}"
+    elif kind in _BOUNDS:
+        key, words = _BOUNDS[kind]
+        message = words.format(limit=ctx.get(key)) + got
+    elif kind in ("too_short", "string_too_short"):
+        minimum = ctx.get("min_length", 1)
+        message = "must not be empty" if minimum <= 1 else f"needs at least {minimum}{got}"
+    elif kind == "string_pattern_mismatch":
+        message = f"{_shown(value)} is not allowed here: it must match {ctx.get('pattern')}"
+    else:
+        message = raw
+        for prefix in ("Value error, ", "Assertion failed, "):
+            message = message.removeprefix(prefix)
+    return message
+
+
 def validation_problems(
     doc: YamlDocument,
     exc: ValidationError,
@@ -233,11 +319,7 @@ def validation_problems(
             field_name = _field_name((*loc, missing)) if loc[-1:] != (missing,) else field_name
             msg = "required field is missing"
         else:
-            msg = str(err["msg"])
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
-            if msg.startswith("Assertion failed, "):
-                msg = msg[len("Assertion failed, ") :]
+            msg = plain_message(kind, err.get("ctx") or {}, err.get("input"), str(err["msg"]))
         context = describe(loc, err.get("ctx") or {}) if describe else None
         prefix = f"{doc.where(loc)}: {field_name}"
         if context:

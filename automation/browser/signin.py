@@ -38,12 +38,44 @@ class Credentials:
     password: SecretStr
     totp_secret: SecretStr | None = None
     store: str | None = None
+    password_setting: str = "the password"
+    """Where the password comes from, in words (`accounts[0].password (the environment variable X)`):
+    what to fix when Seller Central rejects it."""
+    totp_setting: str = "the TOTP secret"
 
 
 def one_time_code(secret: SecretStr, now: Callable[[], float] = time.time) -> str:
     import pyotp
 
     return str(pyotp.TOTP(secret.get_secret_value()).at(int(now())))
+
+
+CLOCK_HINT = (
+    "a code is computed from the time, so a rejected code often means this machine's clock is off: "
+    "check it with `timedatectl` (NTP synchronized: yes) or sync it with NTP"
+)
+
+
+def rejection_message(site_says: str, submitted: str | None, creds: Credentials) -> str:
+    """What Seller Central's error box means for the operator: which setting to check (the e-mail, the
+    password's reference, the TOTP secret's) and, for a code, the clock it is computed from."""
+    said = f"Seller Central says: {site_says!r}" if site_says else "Seller Central gave no reason"
+    if submitted == "otp" and creds.totp_secret is None:
+        return (
+            f"Seller Central rejected the one-time code ({said}): give the code your authenticator shows "
+            "now; if it is right, this machine's clock may be off (check `timedatectl`, sync it with NTP)"
+        )
+    if submitted == "otp":
+        return (
+            f"Seller Central rejected the one-time code ({said}). Check {creds.totp_setting}: it must be "
+            f"this account's authenticator secret; and {CLOCK_HINT}"
+        )
+    if submitted == "password":
+        return (
+            f"Seller Central rejected the sign-in ({said}). Check the e-mail {creds.email} and "
+            f"{creds.password_setting}"
+        )
+    return f"Seller Central rejected the sign-in ({said})"
 
 
 class SignIn:
@@ -100,6 +132,7 @@ class SignIn:
         account.
         """
         done: set[str] = set()
+        submitted: str | None = None
         interstitials = Interstitials(self.page, self._el, self.person) if self.person else None
         for _attempt in range(12):
             step = self._next_step()
@@ -116,10 +149,11 @@ class SignIn:
                 continue
             if step == "error":
                 text = " ".join(self._el("error_box").first.inner_text().split())
-                raise SignInRejectedError(f"Seller Central rejected the sign-in: {text}")
+                raise SignInRejectedError(rejection_message(text, submitted, creds))
             if step in done:
-                raise SignInRejectedError(f"Seller Central asked for the {step} again without saying why")
+                raise SignInRejectedError(rejection_message("", step, creds))
             done.add(step)
+            submitted = step
             if step == "password":
                 self._submit_password(creds)
             elif step == "otp":

@@ -22,6 +22,7 @@ from automation.notify.summary import daily_summary
 from automation.report import RunReport
 from automation.retention import purge
 from automation.settings import Settings, parse_duration
+from automation.yaml_source import YamlDocument
 
 HISTORY_RUNS = 10
 
@@ -42,10 +43,12 @@ class RunHooks:
         data_dir: Path,
         runs_dir: Path,
         clock: Callable[[], datetime],
+        source: YamlDocument | None = None,
     ) -> RunHooks:
-        """Resolve notification URLs now, so a missing variable stops the command before any browser."""
+        """Resolve notification URLs now, so a broken reference stops the command before any browser
+        (with the settings file's line when `source` is given)."""
         n = settings.notifications
-        urls = notification_urls(n, env)
+        urls = notification_urls(n, env, source=source)
         notifier = (
             Notifier(urls, state_path=data_dir / "notified.json", clock=clock, events=n.events)
             if urls

@@ -17,18 +17,43 @@ from automation.errors import BadInputError
 from automation.notify.event import ALL_EVENTS, Event
 from automation.notify.sent_state import SentState
 from automation.redact import REDACTOR, Redactor
-from automation.settings import Notifications, resolve_secret
+from automation.settings import EnvSecret, Notifications, resolve_secret
+from automation.yaml_source import YamlDocument
 
 RENOTIFY_AFTER = timedelta(hours=6)
 MAX_BODY = 3_000
 
 
-def notification_urls(settings: Notifications, env: Mapping[str, str]) -> list[str]:
-    """The Apprise URLs of the settings, `{env: NAME}` references resolved and every URL registered
-    with the redactor (a Slack or Telegram URL is a credential)."""
+_SAID_UNSET: set[str] = set()
+"""Unset notification variables already mentioned by this process (said once, not once per run)."""
+
+
+def notification_urls(
+    settings: Notifications, env: Mapping[str, str], *, source: YamlDocument | None = None
+) -> list[str]:
+    """The Apprise URLs of the settings, references resolved and every URL registered with the
+    redactor (a Slack or Telegram URL is a credential).
+
+    Notifications are optional until they are set up: an `{env: NAME}` reference to a variable that is
+    not set means no notifications from that entry (said once, at INFO), so that a copy of
+    config.example.yaml works before anyone has a webhook. Any other reference that cannot be read
+    (a missing file, a keyring without the entry) stops the command, with the settings file's line.
+    """
     urls = []
-    for index, entry in enumerate(settings.urls, 1):
-        url = entry if isinstance(entry, str) else resolve_secret(entry, env, f"notifications.urls[{index}]")
+    for index, entry in enumerate(settings.urls):
+        name = f"notifications.urls[{index}]"
+        what = f"{source.where(('notifications', 'urls', index))}: {name}" if source is not None else name
+        if isinstance(entry, EnvSecret) and not env.get(entry.env):
+            if entry.env not in _SAID_UNSET:
+                _SAID_UNSET.add(entry.env)
+                logger.info(
+                    "{}: the environment variable {} is not set, so no notifications are sent through it; "
+                    "set it to an Apprise URL (e.g. slack://...) to get them, or remove the entry",
+                    what,
+                    entry.env,
+                )
+            continue
+        url = entry if isinstance(entry, str) else resolve_secret(entry, env, what)
         text = url if isinstance(url, str) else url.get_secret_value()
         REDACTOR.add(text, "notify-url")
         urls.append(text)

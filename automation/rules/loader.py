@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from automation.rules.schema import Conditions, Limits, Rule, RuleSet, duplicate_names, rule_problems
-from automation.yaml_source import Position, YamlDocument, YamlError, parse_yaml
+from automation.yaml_source import Position, YamlDocument, YamlError, parse_yaml, with_yaml_hint
 
 Loc = tuple[str | int, ...]
 
@@ -110,14 +110,8 @@ def _loaded(text: str, path: Path, sha256: str) -> LoadedRules:
     try:
         doc = parse_yaml(text, path)
     except YamlError as exc:
-        raise RulesError(path, [_with_yaml_hint(p) for p in exc.problems]) from None
+        raise RulesError(path, [with_yaml_hint(p) for p in exc.problems]) from None
     return LoadedRules(ruleset=_validate(doc), path=path, sha256=sha256, document=doc)
-
-
-def _with_yaml_hint(problem: str) -> str:
-    if "given twice" in problem:
-        return f"{problem} — remove one of the two"
-    return f"{problem} — check the indentation (spaces, not tabs) and the quotes near this place"
 
 
 def _validate(doc: YamlDocument) -> RuleSet:

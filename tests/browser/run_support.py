@@ -249,11 +249,12 @@ class Agent:
     def command(self, *args: str, target: bool = True) -> list[str]:
         return [sys.executable, "-m", "automation", *args, *(self.target_args() if target else [])]
 
-    def __call__(self, *args: str, target: bool = True) -> AgentRun:
+    def __call__(self, *args: str, target: bool = True, env: dict[str, str] | None = None) -> AgentRun:
+        """Run the agent to its end; `env` adds variables (an account's secrets) to its environment."""
         done = subprocess.run(
             self.command(*args, target=target),
             cwd=self.workdir,
-            env=self.env(),
+            env={**self.env(), **(env or {})},
             capture_output=True,
             text=True,
             timeout=AGENT_TIMEOUT_S,

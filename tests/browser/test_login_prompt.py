@@ -37,6 +37,7 @@ class Terminal:
     def __init__(
         self, agent: Agent, *args: str, target: bool = True, env: dict[str, str] | None = None
     ) -> None:
+        self.agent = agent
         command = agent.command("login", "--prompt", *args, target=target)
         self.transcript = io.StringIO()
         self.child = pexpect.spawn(
@@ -94,27 +95,42 @@ def _verification(sandbox: Sandbox, **switch: bool) -> dict[str, object]:
     return document
 
 
-def test_asks_for_the_one_time_code_when_no_totp_secret_is_configured(
-    tmp_path: Path, make_sandbox: SandboxMaker
-) -> None:
+def _without_totp_secret(tmp_path: Path, make_sandbox: SandboxMaker) -> Terminal:
+    """`login --prompt` for a settings file whose account has no totp_secret (the person has the
+    authenticator), against a sandbox that asks for one-time codes."""
     sandbox = make_sandbox(scenario(ONE_ORDER, account={"totp_secret": TOTP_SECRET}))
     account = {
         "name": "shop",
         "email": EMAIL,
-        "password": {"env": "SHOP_PASSWORD"},  # no totp_secret: the person has the authenticator
+        "password": {"env": "SHOP_PASSWORD"},
         "marketplaces": [{"base_url": sandbox.base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
     }
     config = write_yaml(tmp_path / "sc-cancel.yaml", {"format": 1, "accounts": [account]})
-    agent = Agent(tmp_path)
+    return Terminal(Agent(tmp_path), "--config", str(config), target=False, env={"SHOP_PASSWORD": PASSWORD})
 
-    terminal = Terminal(agent, "--config", str(config), target=False, env={"SHOP_PASSWORD": PASSWORD})
+
+def test_asks_for_the_one_time_code_when_no_totp_secret_is_configured(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    terminal = _without_totp_secret(tmp_path, make_sandbox)
     terminal.expect(r"(?i)one-time code[^\n]*: ")
     terminal.answer(totp.current_code(TOTP_SECRET))
 
     text = terminal.ended_with(0)
     assert "session saved" in text
     assert PASSWORD not in text
-    _session_saved(agent)
+    _session_saved(terminal.agent)
+
+
+def test_a_wrong_one_time_code_is_a_rejected_sign_in(tmp_path: Path, make_sandbox: SandboxMaker) -> None:
+    terminal = _without_totp_secret(tmp_path, make_sandbox)
+    terminal.expect(r"(?i)one-time code[^\n]*: ")
+    now = totp.current_code(TOTP_SECRET)
+    terminal.answer("000000" if now != "000000" else "111111")
+
+    text = terminal.ended_with(7)
+    assert "rejected the one-time code" in text
+    assert not list(terminal.agent.data_dir.glob("sessions/*"))
 
 
 def test_a_captcha_is_saved_as_a_private_image_and_its_characters_are_asked_for(
@@ -166,7 +182,7 @@ def test_a_wrong_verification_code_is_a_rejected_sign_in(tmp_path: Path, make_sa
 
     text = terminal.ended_with(7)
     assert "Invalid OTP" in text  # the page's own words
-    assert not (agent.data_dir / "sessions").exists() or not list((agent.data_dir / "sessions").glob("*"))
+    assert not list(agent.data_dir.glob("sessions/*"))
 
 
 def test_without_a_terminal_it_stops_at_once_saying_to_run_it_in_one(

@@ -283,7 +283,7 @@ def test_a_tab_in_the_indentation_gives_its_line() -> None:
 
 def test_a_duplicate_yaml_key_is_refused_at_the_second_one() -> None:
     problem = problem_of(edit("    status: unshipped\n", "    status: unshipped\n    status: shipped\n"))
-    assert problem == "shop.yaml:12:5: 'status' is given twice"
+    assert problem == "shop.yaml:12:5: 'status' is given twice — remove one of the two"
 
 
 @pytest.mark.parametrize("document", ["- 1\n- 2\n", "just words\n"], ids=["list", "scalar"])
@@ -299,7 +299,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.yaml"
     with pytest.raises(YamlError) as caught:
         load_scenario(missing)
-    assert str(caught.value) == f"{missing}: file not found"
+    assert str(caught.value) == f"{missing}: file not found — check the path"
     assert caught.value.exit_code == 2
 
 

@@ -5,6 +5,9 @@ environment < command line."""
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +20,7 @@ from keyring.backends import fail
 from automation.cli import _settings
 from automation.commands import Invocation
 from automation.errors import BadInputError, ExitCode
+from automation.notify import notification_urls
 from automation.settings import (
     Environment,
     EnvSecret,
@@ -25,10 +29,11 @@ from automation.settings import (
     Settings,
     default_data_dir,
     load_settings,
+    normalize_totp_secret,
     parse_duration,
     resolve_secret,
 )
-from automation.targets import resolve_targets
+from automation.targets import Target, check_secrets, resolve_targets
 from automation.yaml_source import YamlError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -312,3 +317,197 @@ def test_targets_resolve_secrets_only_when_signing_in(tmp_path: Path, memory_key
 def test_a_zero_interval_is_refused_where_it_is_written(tmp_path: Path) -> None:
     path = write(tmp_path, MINIMAL + "    schedule:\n      every: 0s\n      jitter: 0s\n")
     assert f"{path}:9:7: accounts[0].schedule.every: '0s' must be more than 0, e.g. 10m" in problems(path)
+
+
+# ---- secrets checked before any browser starts ---------------------------------------------------
+
+SPACED_TOTP = "onrs 2y3b nzrw k3bn onqw 4zdc n54c 2zdf"
+"""scenario_kit.TOTP_SECRET as an authenticator's set-up screen shows it: groups of four, lower case."""
+
+
+def account_targets(path: Path, env: dict[str, str]) -> list[Target]:
+    settings, doc = load_settings(path)
+    return resolve_targets(scenario=None, base_url=None, settings=settings, account=None, env=env, source=doc)
+
+
+def secret_problems_of(path: Path, env: dict[str, str]) -> str:
+    with pytest.raises(BadInputError) as caught:
+        check_secrets(account_targets(path, env))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "written", [SPACED_TOTP, SPACED_TOTP.upper(), "ONRS-2Y3B-NZRW-K3BN-ONQW-4ZDC-N54C-2ZDF", " ONRS2Y3B\n"]
+)
+def test_a_totp_secret_is_normalised_as_authenticator_screens_write_it(written: str) -> None:
+    expected = "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF" if len(written) > 12 else "ONRS2Y3B"
+    assert normalize_totp_secret(written) == expected
+
+
+@pytest.mark.parametrize("written", ["", "   ", "ONRS 2Y3B 0189", "ONRS2Y3BN"])
+def test_a_totp_secret_that_is_not_base32_is_refused_without_echoing_it(written: str) -> None:
+    with pytest.raises(ValueError, match="base32") as caught:
+        normalize_totp_secret(written)
+    assert not written.strip() or written.strip() not in str(caught.value)
+
+
+def test_a_spaced_totp_secret_from_the_environment_reaches_sign_in_normalised(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL + "    totp_secret: {env: SHOP_TOTP}\n")
+    (target,) = account_targets(path, {"SHOP_PASSWORD": "pw", "SHOP_TOTP": SPACED_TOTP})
+    check_secrets([target])
+    totp = target.totp_secret()
+    assert totp is not None
+    assert totp.get_secret_value() == "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF"
+
+
+def test_every_secret_problem_of_every_account_is_named_with_file_line_and_setting(tmp_path: Path) -> None:
+    second = MINIMAL.split("accounts:\n", 1)[1].replace("name: shop", "name: shop-eu")
+    second = second.replace("SHOP_PASSWORD", "SHOP_EU_PASSWORD")
+    path = write(tmp_path, MINIMAL + "    totp_secret: {env: SHOP_TOTP}\n" + second)
+    message = secret_problems_of(path, {"SHOP_PASSWORD": "pw", "SHOP_TOTP": "not base32 at all!"})
+    assert f"{path}:8:5: accounts[0].totp_secret" in message
+    assert "SHOP_TOTP" in message
+    assert "base32" in message
+    assert "not base32 at all" not in message  # a wrong secret may still be a secret
+    assert f"{path}:11:5: accounts[1].password" in message
+    assert "the environment variable SHOP_EU_PASSWORD is not set" in message
+
+
+def test_a_file_reference_is_read_relative_to_the_settings_file_without_its_final_newline(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "secrets").mkdir()
+    secret = tmp_path / "secrets" / "shop-password"
+    secret.write_text("pass word with spaces \n", encoding="utf-8")
+    secret.chmod(0o600)
+    text = MINIMAL.replace("{env: SHOP_PASSWORD}", "{file: secrets/shop-password}")
+    path = write(tmp_path, text)
+    (target,) = account_targets(path, {})
+    check_secrets([target])
+    assert target.password().get_secret_value() == "pass word with spaces "
+
+
+def test_a_file_reference_other_users_can_read_is_refused_with_the_chmod_to_run(tmp_path: Path) -> None:
+    secret = tmp_path / "shop-password"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    secret.chmod(0o644)
+    path = write(tmp_path, MINIMAL.replace("{env: SHOP_PASSWORD}", "{file: shop-password}"))
+    message = secret_problems_of(path, {})
+    assert f"{path}:5:5: accounts[0].password" in message
+    assert f"chmod 600 {secret}" in message
+    assert "s3cret" not in message
+
+
+def test_a_missing_or_empty_secret_file_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, MINIMAL.replace("{env: SHOP_PASSWORD}", "{file: /nowhere/shop-password}"))
+    message = secret_problems_of(path, {})
+    assert f"{path}:5:5: accounts[0].password" in message
+    assert "/nowhere/shop-password" in message
+    assert "not found" in message
+    empty = tmp_path / "empty"
+    empty.write_text("\n", encoding="utf-8")
+    empty.chmod(0o600)
+    path = write(tmp_path, MINIMAL.replace("{env: SHOP_PASSWORD}", f"{{file: {empty}}}"), "empty.yaml")
+    assert "is empty" in secret_problems_of(path, {})
+
+
+def test_a_machine_without_a_keyring_is_told_to_use_env_or_file_references() -> None:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        ref = KeyringSecret(keyring=KeyringRef(username="seller@example.com"))
+        with pytest.raises(BadInputError) as caught:
+            resolve_secret(ref, {}, "accounts[0].password")
+    finally:
+        keyring.set_keyring(previous)
+    message = str(caught.value)
+    assert "accounts[0].password" in message
+    assert "{env: " in message
+    assert "{file: " in message
+    assert "keyrings.alt" not in message  # keyring's own advice is not the way on a server
+
+
+# ---- settings messages ---------------------------------------------------------------------------
+
+
+def test_a_missing_settings_file_says_where_its_name_came_from_and_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    with pytest.raises(BadInputError) as by_option:
+        _settings(argparse.Namespace(config=missing), Environment())
+    message = str(by_option.value)
+    assert str(missing) in message
+    assert "--config" in message
+    assert "config.example.yaml" in message
+    env = Environment.from_mapping({"SC_CANCEL_CONFIG": str(missing)})
+    with pytest.raises(BadInputError) as by_env:
+        _settings(argparse.Namespace(config=None), env)
+    assert "SC_CANCEL_CONFIG" in str(by_env.value)
+
+
+def test_a_settings_indentation_error_gets_the_rules_files_hint(tmp_path: Path) -> None:
+    path = write(tmp_path, "format: 1\nbrowser:\n  headless: true\n   slow_mo_ms: 2\n")
+    message = problems(path)
+    assert message.startswith(f"{path}:4:")
+    assert "check the indentation (spaces, not tabs)" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("actions_enabled: yes please\n", ":1:1: actions_enabled: expected true or false, got 'yes please'"),
+        ("keep_runs: many\n", ":1:1: keep_runs: expected a whole number, got 'many'"),
+        ("keep_runs: 0\n", ":1:1: keep_runs: must be 1 or more, got 0"),
+        ("browser:\n  trace: always\n", "trace: expected 'on', 'off' or 'retain-on-failure', got 'always'"),
+        ("browser:\n  timeout_seconds: soon\n", "browser.timeout_seconds: expected a number, got 'soon'"),
+        ("accounts: shop\n", "accounts: expected a list, got 'shop'"),
+    ],
+)
+def test_type_mistakes_are_said_in_plain_words_with_the_accepted_values(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    message = problems(write(tmp_path, text))
+    assert expected in message
+    assert "Input should" not in message
+
+
+def test_the_example_copied_as_is_runs_without_notifications_until_the_url_is_set(tmp_path: Path) -> None:
+    """Copied as-is, config.example.yaml names SC_CANCEL_NOTIFY_URL, which nobody has set yet."""
+    config = tmp_path / "sc-cancel.yaml"
+    config.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SC_CANCEL_")}
+    environ["SC_CANCEL_DATA_DIR"] = str(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, "-m", "automation", "report", "--config", str(config)],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    said = [line for line in done.stderr.splitlines() if "SC_CANCEL_NOTIFY_URL" in line]
+    assert len(said) == 1, done.stderr
+    assert "no notifications" in said[0]
+
+
+def test_a_notification_reference_that_is_set_but_unreadable_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "notifications:\n  urls:\n    - {file: hook-url}\n")
+    settings, doc = load_settings(path)
+    with pytest.raises(BadInputError) as caught:
+        notification_urls(settings.notifications, {}, source=doc)
+    assert f"{path}:3:7: notifications.urls[0]" in str(caught.value)
+    assert "not found" in str(caught.value)
+
+
+def test_a_misspelt_secret_reference_is_one_message_naming_the_forms(tmp_path: Path) -> None:
+    text = MINIMAL.replace("{env: SHOP_PASSWORD}", "{evn: SHOP_PASSWORD}")
+    text += "notifications:\n  urls:\n    - {env: HOOK, file: hook-url}\n"
+    message = problems(write(tmp_path, text))
+    lines = message.splitlines()
+    assert len(lines) == 2, message
+    assert any(":5:5: accounts[0].password: a secret reference has exactly one key" in line for line in lines)
+    assert "did you mean 'env'?" in message
+    assert any(":10:7: notifications.urls[0]: a secret reference" in line for line in lines)
+    assert "{file: /path/to/secret}" in message
