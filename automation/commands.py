@@ -520,17 +520,27 @@ def cmd_scrub(inv: Invocation) -> int:
 
 
 def cmd_selectors(inv: Invocation) -> int:
-    from automation.output import print_json
-    from automation.selectors_check import check_selectors, raise_if_changed
+    from loguru import logger
+
+    from automation.output import error_document, print_json
+    from automation.selectors_check import changed_error, check_selectors
 
     if inv.option("replay"):
         replaying = _replaying(inv)
         report = check_selectors(replaying.targets()[0], inv.runtime(), recording=replaying.recording)
     else:
         report = check_selectors(inv.check_secrets([inv.one_target()])[0], inv.runtime())
+    error = changed_error(report)
     if inv.args.json:
-        print_json(report.as_json())
-    else:
-        print("\n".join(report.lines()))
-    raise_if_changed(report)
+        document = report.as_json()
+        if error is not None:  # one document on standard output, carrying the error too
+            document["error"] = error_document(error.exit_code, str(error))["error"]
+        print_json(document)
+        if error is not None:
+            logger.error("{}", error)
+            return int(error.exit_code)
+        return ExitCode.OK
+    print("\n".join(report.lines()))
+    if error is not None:
+        raise error
     return ExitCode.OK

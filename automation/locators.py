@@ -77,6 +77,11 @@ class SelectorFile(BaseModel):
     landmarks: list[str] = Field(
         default_factory=list, description="elements proving the page is what we expect"
     )
+    may_be_absent: list[str] = Field(
+        default_factory=list,
+        description="elements a page often does not show (error boxes, empty states, other sign-in steps): "
+        "`selectors check` reports them missing as expected, not as drift; default: none",
+    )
     elements: dict[str, list[Candidate]] = Field(default_factory=dict)
     fields: dict[str, list[str]] = Field(
         default_factory=dict, description="CSS candidates used inside rows when reading tables and lists"
@@ -90,9 +95,10 @@ class SelectorFile(BaseModel):
     def _consistent(self) -> SelectorFile:
         if self.format > SELECTOR_FORMAT:
             raise ValueError(f"format {self.format} is newer than this sc-cancel understands")
-        missing = [name for name in self.landmarks if name not in self.elements]
-        if missing:
-            raise ValueError(f"landmarks name unknown elements: {', '.join(missing)}")
+        for key, names in (("landmarks", self.landmarks), ("may_be_absent", self.may_be_absent)):
+            missing = [name for name in names if name not in self.elements]
+            if missing:
+                raise ValueError(f"{key} name unknown elements: {', '.join(missing)}")
         for name, candidates in self.elements.items():
             if not candidates:
                 raise ValueError(f"element '{name}' lists no candidates")

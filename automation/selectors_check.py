@@ -6,8 +6,8 @@ key's screen (sign-in, Manage Orders, one order's details, its cancel page witho
 Messages with a thread open), counts the matches of each candidate on its own and reports, per page
 key, which elements match through their first candidate, which only through a fallback, and which not
 at all. A page whose landmarks all match nothing is a changed page (exit code 4); other elements that
-match nothing are listed, since many belong to states the page is not in (an error box, the one-time
-code step).
+match nothing are listed: "absent, as expected" when the selector file lists them under
+`may_be_absent` (an error box, an empty state, the one-time code step), "no match" otherwise.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ class ElementResult:
     landmark: bool
     counts: tuple[tuple[str, int], ...]
     """(candidate, matches) in preference order; -1 when the candidate's locale text is missing."""
+    may_be_absent: bool = False
+    """The selector file lists it under `may_be_absent`: matching nothing is the normal case."""
 
     @property
     def status(self) -> str:
@@ -89,6 +91,7 @@ class CheckReport:
                             "element": e.element,
                             "landmark": e.landmark,
                             "status": e.status,
+                            "may_be_absent": e.may_be_absent,
                             "candidates": [{"candidate": c, "matches": n} for c, n in e.counts],
                         }
                         for e in p.elements
@@ -109,16 +112,22 @@ class CheckReport:
             verdict = "ok" if page.landmark_found else "PAGE CHANGED: no landmark matches"
             out.append(f"{page.page_key}: {verdict}  [{page.url}]")
             for e in page.elements:
-                mark = {"ok": "ok", "fallback": "FALLBACK", "none": "no match"}[e.status]
                 counts = ", ".join(f"{c} -> {n if n >= 0 else 'text missing'}" for c, n in e.counts)
                 flag = " (landmark)" if e.landmark else ""
+                if e.status == "none" and e.may_be_absent:
+                    out.append(f"  {'-':<9} {e.element}{flag}: absent, as expected ({counts})")
+                    continue
+                mark = {"ok": "ok", "fallback": "FALLBACK", "none": "no match"}[e.status]
                 out.append(f"  {mark:<9} {e.element}{flag}: {counts}")
-        fallbacks = sum(e.status == "fallback" for p in self.pages for e in p.elements)
+        checked = [e for p in self.pages for e in p.elements]
+        fallbacks = sum(e.status == "fallback" for e in checked)
+        unexpected = sum(e.status == "none" and not e.may_be_absent for e in checked)
         out.append("")
         changed = f": {', '.join(self.changed_pages)}" if self.changed_pages else ""
         out.append(
             f"{len(self.changed_pages)} changed page(s){changed}; "
-            f"{fallbacks} element(s) matched only through a fallback"
+            f"{fallbacks} element(s) matched only through a fallback; "
+            f"{unexpected} expected element(s) matched nothing (may be another state of the page)"
         )
         return out
 
@@ -129,7 +138,9 @@ def check_page(page: Any, selector_file: SelectorFile, texts: TextLookup) -> Pag
     for check in check_candidates(page, selector_file, texts):
         by_element.setdefault(check.element, []).append((check.candidate, check.matches))
     elements = [
-        ElementResult(name, name in selector_file.landmarks, tuple(counts))
+        ElementResult(
+            name, name in selector_file.landmarks, tuple(counts), name in selector_file.may_be_absent
+        )
         for name, counts in by_element.items()
     ]
     return PageResult(selector_file.page, page.url, elements)
@@ -271,9 +282,17 @@ def check_selectors(target: Any, rt: Any, *, recording: Any | None = None) -> Ch
     return report
 
 
+def changed_error(report: CheckReport) -> PageChangedError | None:
+    """The error (exit code 4) a report with changed pages ends in; None when no page changed."""
+    if not report.changed_pages:
+        return None
+    return PageChangedError(
+        f"no landmark matches on: {', '.join(report.changed_pages)}; update those selector files",
+        page_key=report.changed_pages[0],
+    )
+
+
 def raise_if_changed(report: CheckReport) -> None:
-    if report.changed_pages:
-        raise PageChangedError(
-            f"no landmark matches on: {', '.join(report.changed_pages)}; update those selector files",
-            page_key=report.changed_pages[0],
-        )
+    error = changed_error(report)
+    if error is not None:
+        raise error

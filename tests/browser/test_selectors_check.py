@@ -113,6 +113,7 @@ def test_a_page_whose_landmarks_all_fail_exits_4(tmp_path: Path, scenario_file: 
     )
     assert code == 4, stderr[-3000:]
     assert report["changed_pages"] == ["manage_orders"]
+    assert report["error"]["exit_code"] == 4, "the one JSON document also says how the check ended"
     assert elements(report, "manage_orders")["orders_table"]["status"] == "none"
     assert "no landmark matches on: manage_orders" in stderr
 
@@ -147,3 +148,54 @@ def test_report_statuses_and_verdicts() -> None:
     assert "manage_orders: PAGE CHANGED: no landmark matches" in text
     assert "role=button name=x -> text missing" in text
     assert "cancel_order: not checked (no cancellable order)" in text
+
+
+def test_an_element_that_may_be_absent_is_absent_as_expected() -> None:
+    """An error box or an empty state that is not there is the normal case, not drift; an element the
+    selector file expects that matches nothing is still "no match" and counted."""
+    error_box = ElementResult("error_box", False, (("css=#err", 0),), may_be_absent=True)
+    gone = ElementResult("filter_toggle", False, (("css=#toggle", 0),))
+    page = PageResult("manage_orders", "u", [ElementResult("table", True, (("css=a", 1),)), error_box, gone])
+    text = "\n".join(CheckReport("here", [page]).lines())
+    assert "error_box: absent, as expected" in text
+    assert "no match  error_box" not in text
+    assert "no match  filter_toggle" in text
+    assert "1 expected element(s) matched nothing" in text
+    as_json = CheckReport("here", [page]).as_json()["pages"][0]["elements"]
+    assert [(e["element"], e["status"], e["may_be_absent"]) for e in as_json] == [
+        ("table", "ok", False),
+        ("error_box", "none", True),
+        ("filter_toggle", "none", False),
+    ]
+
+
+def test_may_be_absent_must_name_elements_of_the_file(tmp_path: Path) -> None:
+    from automation.locators import load_selector_file
+    from automation.yaml_source import YamlError
+
+    folder = tmp_path / "selectors"
+    shutil.copytree(SELECTORS, folder)
+    path = folder / "messages.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("may_be_absent: [", "may_be_absent: [no_such_element, ", 1), encoding="utf-8"
+    )
+    with pytest.raises(YamlError, match="no_such_element"):
+        load_selector_file(folder, "messages")
+
+
+def test_on_the_sandbox_only_elements_that_may_be_absent_match_nothing(
+    tmp_path: Path, scenario_file: Path
+) -> None:
+    code, report, stderr = check(tmp_path, "--scenario", str(scenario_file))
+    assert code == 0, stderr[-3000:]
+    missing = [
+        (p["page_key"], e["element"])
+        for p in report["pages"]
+        for e in p["elements"]
+        if e["status"] == "none" and not e["may_be_absent"]
+    ]
+    assert missing == []
+    assert ("manage_orders", "error_alert") in [
+        (p["page_key"], e["element"]) for p in report["pages"] for e in p["elements"] if e["may_be_absent"]
+    ]
