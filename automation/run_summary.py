@@ -23,9 +23,10 @@ _TOLD_PER_ORDER = ("skipped", "failed", "unknown")
 
 
 def outcome_word(outcome: RequestOutcome) -> str:
-    """The JSON's `outcome` where there is one; otherwise what became of the request without one."""
+    """The JSON's `outcome` where there is one (`done earlier` when it is an earlier run's result, which
+    this run did not redo); otherwise what became of the request without one."""
     if outcome.outcome is not None:
-        return outcome.outcome
+        return f"{outcome.outcome} earlier" if outcome.earlier else outcome.outcome
     if outcome.approval == "rejected":
         return "rejected"
     return {"hold": "held", "ignore": "ignored"}.get(outcome.decision, "-")

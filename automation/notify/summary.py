@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from automation.ledger.records import DecisionRecord, RunRecord
+from automation.ledger.records import ActionRecord, DecisionRecord, RunRecord
 from automation.models import CancellationRequest, RequestKind
 from automation.notify.event import Event, EventKind, Level
 
@@ -21,7 +21,7 @@ class SummaryLedger(Protocol):
     def recent_runs(self, account: str | None = None, limit: int = 20) -> list[RunRecord]: ...
     def open_requests(self, account: str) -> list[CancellationRequest]: ...
     def pending_approvals(self, account: str) -> list[DecisionRecord]: ...
-    def cancellations_since(self, account: str, since: datetime, *, run_id: str | None = None) -> int: ...
+    def cancels_done_since(self, account: str, since: datetime) -> list[ActionRecord]: ...
 
 
 def _account_line(ledger: SummaryLedger, name: str, key: str, now: datetime) -> tuple[str, bool, int]:
@@ -33,7 +33,9 @@ def _account_line(ledger: SummaryLedger, name: str, key: str, now: datetime) -> 
     requests = ledger.open_requests(key)
     official = sum(r.kind is RequestKind.OFFICIAL for r in requests)
     waiting = len(ledger.pending_approvals(key))
-    cancelled = ledger.cancellations_since(key, since)
+    # Done ones only: a submission refused or never confirmed is no cancellation (the limits count
+    # every submission; a summary for people counts what happened).
+    cancelled = len(ledger.cancels_done_since(key, since))
     line = (
         f"{name}: {len(runs)} runs ({len(runs) - failed} ok, {failed} failed); "
         f"{len(requests)} open requests ({official} official, {len(requests) - official} inquiry); "

@@ -29,6 +29,8 @@ class OutcomeLike(Protocol):
     approval: str | None
     outcome: str | None
     outcome_reason: str | None
+    earlier: bool
+    """The outcome is an earlier run's result, not something this run did."""
 
 
 def _text(value: str | None, redactor: Redactor) -> str | None:
@@ -60,6 +62,7 @@ def report_request(
         approval=None if outcome is None else outcome.approval,
         outcome=None if outcome is None else outcome.outcome,
         outcome_reason=None if outcome is None else _text(outcome.outcome_reason, redactor),
+        earlier=outcome is not None and outcome.earlier,
     )
 
 

@@ -51,6 +51,9 @@ class ReportRequest(_Frozen):
     approval: str | None = None
     outcome: str | None = None
     outcome_reason: str | None = None
+    earlier: bool = False
+    """The outcome is an earlier run's result (nothing is ever done twice): shown, but not an action of
+    this run, so not counted in `counts.outcomes`."""
 
 
 class RequestCounts(_Frozen):
@@ -66,6 +69,8 @@ class RequestCounts(_Frozen):
     decisions: dict[str, int] = Field(default_factory=dict)
     approvals: dict[str, int] = Field(default_factory=dict)
     outcomes: dict[str, int] = Field(default_factory=dict)
+    """This run's outcomes; results of earlier runs are in `earlier_outcomes`."""
+    earlier_outcomes: dict[str, int] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, requests: tuple[ReportRequest, ...]) -> RequestCounts:
@@ -81,7 +86,8 @@ class RequestCounts(_Frozen):
             both_sources=sum(len(set(r.sources)) > 1 for r in requests),
             decisions=tally([r.decision for r in requests]),
             approvals=tally([r.approval for r in requests]),
-            outcomes=tally([r.outcome for r in requests]),
+            outcomes=tally([r.outcome for r in requests if not r.earlier]),
+            earlier_outcomes=tally([r.outcome for r in requests if r.earlier]),
         )
 
 

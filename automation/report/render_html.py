@@ -97,9 +97,17 @@ def _summary(report: RunReport) -> str:
             _where(c.by_source, c.both_sources),
         ),
         _card("Decisions", sum(c.decisions.values()), _tally(c.decisions)),
-        _card("Actions", f"{done} done", f"skipped {skipped} · failed {failed} · planned {planned}"),
+        _card("Actions", f"{done} done", _actions_detail(skipped, failed, planned, c.earlier_outcomes)),
     ]
     return f'<div class="strip">{"".join(cards)}</div>'
+
+
+def _actions_detail(skipped: int, failed: int, planned: int, earlier: Mapping[str, int]) -> str:
+    """This run's other outcomes; results of earlier runs (listed again, never redone) apart."""
+    detail = f"skipped {skipped} · failed {failed} · planned {planned}"
+    if earlier:
+        detail += " · earlier runs: " + ", ".join(f"{esc(n)} {esc(k)}" for k, n in earlier.items())
+    return detail
 
 
 def _where(by_source: Mapping[str, int], both: int) -> str:
@@ -147,11 +155,16 @@ def _error(report: RunReport, folder: Path) -> str:
 
 
 def _outcome(row: ReportRequest) -> str:
-    if row.outcome is None:
-        return '<span class="muted">—</span>'
-    tone = {"done": "ok", "failed": "failed", "unknown": "failed", "skipped": "warn"}.get(row.outcome, "info")
+    """The outcome's badge (a rejection by a person, which has no outcome, reads "rejected"), whether it
+    is an earlier run's, and its reason under it."""
     reason = f'<div class="muted">{esc(row.outcome_reason)}</div>' if row.outcome_reason else ""
-    return _badge(row.outcome, tone) + reason
+    if row.outcome is None:
+        if row.approval == "rejected":
+            return _badge("rejected", "warn") + reason
+        return '<span class="muted">—</span>' + reason
+    tone = {"done": "ok", "failed": "failed", "unknown": "failed", "skipped": "warn"}.get(row.outcome, "info")
+    earlier = '<span class="muted"> (an earlier run)</span>' if row.earlier else ""
+    return _badge(row.outcome, tone) + earlier + reason
 
 
 def _requests(report: RunReport) -> str:

@@ -20,13 +20,21 @@ FINISHED = datetime(2026, 11, 26, 12, 1, 15, tzinfo=UTC)
 
 class Outcome:
     def __init__(
-        self, decision: str, rule: str, approval: str | None, outcome: str | None, why: str = ""
+        self,
+        decision: str,
+        rule: str,
+        approval: str | None,
+        outcome: str | None,
+        why: str = "",
+        *,
+        earlier: bool = False,
     ) -> None:
         self.decision = decision
         self.rule = rule
         self.approval = approval
         self.outcome = outcome
         self.outcome_reason = why or None
+        self.earlier = earlier
 
 
 def requests() -> list[CancellationRequest]:
@@ -134,3 +142,42 @@ def test_report_opens_and_shows_the_run(page: Page, tmp_path: Path) -> None:
     shots = REPO_ROOT / "test-results"
     shots.mkdir(exist_ok=True)
     page.screenshot(path=str(shots / "report-html.png"), full_page=True)
+
+
+def test_a_second_run_counts_only_its_own_actions_and_a_rejection_reads_plainly(
+    page: Page, tmp_path: Path
+) -> None:
+    """The earlier run's cancellation is shown as such, not counted as done by this run; a request a
+    person rejected reads "rejected", with its reason and no stray punctuation."""
+    folder = RunFolder.create(tmp_path / "runs", "20261126T130003Z-cd34")
+    report = build_report(
+        run_id=folder.path.name,
+        command="run",
+        account="main-store",
+        account_key="seller-0123456789ab",
+        folder=folder.path,
+        started_at=STARTED,
+        finished_at=FINISHED,
+        requests=requests()[:3],
+        outcomes={
+            "113-0000001-0000001": Outcome(
+                "cancel", "official-auto", "auto", "done", "canceled, Buyer Canceled", earlier=True
+            ),
+            "113-0000002-0000002": Outcome(
+                "cancel", "official-auto", "rejected", None, "rejected by a person"
+            ),
+            "113-0000003-0000003": Outcome("reply", "inquiries", "auto", "done", "reply sent"),
+        },
+        execute=True,
+    )
+    html_path = write_reports(folder, report, generated_at=FINISHED)[1]
+    page.goto(html_path.as_uri())
+
+    actions = page.locator(".strip .card").nth(5)
+    expect(actions.locator(".figure")).to_have_text("1 done")
+    expect(actions).to_contain_text("earlier runs: 1 done")
+    rows = page.locator("table tbody tr").filter(has=page.locator("td.mono"))
+    expect(rows.nth(0).locator("td").last).to_have_text("done (an earlier run)canceled, Buyer Canceled")
+    rejected = rows.nth(1).locator("td").last
+    expect(rejected).to_have_text("rejectedrejected by a person")
+    assert ":" not in rejected.inner_text()

@@ -203,6 +203,23 @@ def _request(order_id: str, kind: RequestKind) -> CancellationRequest:
     return CancellationRequest(order_id=order_id, kind=kind, sources=(Channel.MANAGE_ORDERS,))
 
 
+def test_daily_summary_counts_only_cancellations_that_were_done(tmp_path: Path) -> None:
+    """A submission Seller Central refused, or one not confirmed, is no cancellation."""
+    with Ledger.open(tmp_path / "ledger.sqlite3", clock=lambda: NOW - timedelta(hours=1)) as ledger:
+        run_id = ledger.start_run("k-main", "run")
+        ledger.finish_run(run_id, status="ok", exit_code=0, stats={})
+        for order_id, end in (
+            ("113-0000001-0000001", "done"),
+            ("113-0000002-0000002", "failed"),
+            ("113-0000003-0000003", "unknown"),
+        ):
+            action = ledger.plan_action("k-main", order_id, "cancel", run_id=run_id)
+            for state in ("approved", "in_flight", end):
+                ledger.transition(action.action_id, state, reason="as the test says")
+        event = daily_summary(ledger, {"main": "k-main"}, NOW)
+    assert "1 cancelled." in event.body
+
+
 def test_daily_summary_from_the_ledger(tmp_path: Path) -> None:
     clock = {"now": NOW - timedelta(hours=30)}
     with Ledger.open(tmp_path / "ledger.sqlite3", clock=lambda: clock["now"]) as ledger:

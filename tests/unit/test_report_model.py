@@ -26,6 +26,7 @@ class Outcome:
     approval: str | None
     outcome: str | None
     outcome_reason: str | None = None
+    earlier: bool = False
 
 
 def requests() -> list[CancellationRequest]:
@@ -130,6 +131,25 @@ def test_counts_are_derived_from_the_requests(tmp_path: Path) -> None:
     assert counts.decisions == {"cancel": 2}
     assert counts.approvals == {"auto": 1, "pending": 1}
     assert counts.outcomes == {"done": 1, "planned": 1}
+
+
+def test_outcomes_count_this_runs_actions_and_earlier_results_apart(tmp_path: Path) -> None:
+    """A second run lists the first run's cancellation as done: that is not an action of this run."""
+    report = build(
+        tmp_path,
+        outcomes={
+            "113-0000001-0000001": Outcome(
+                "cancel", "official-auto", "auto", "done", "canceled", earlier=True
+            ),
+            "113-0000002-0000002": Outcome("cancel", "inquiry-manual", "pending", "planned", "waiting"),
+        },
+    )
+    earlier, planned = report.requests
+    assert (earlier.outcome, earlier.earlier) == ("done", True)
+    assert planned.earlier is False
+    assert report.counts.outcomes == {"planned": 1}
+    assert report.counts.earlier_outcomes == {"done": 1}
+    assert RunReport.model_validate_json(report.model_dump_json()) == report
 
 
 def test_counts_given_by_a_caller_are_replaced(tmp_path: Path) -> None:

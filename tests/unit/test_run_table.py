@@ -151,6 +151,16 @@ def test_outcome_words() -> None:
     assert outcome_word(RequestOutcome("cancel", "r", "rejected", None, "rejected by a person")) == "rejected"
 
 
+def test_an_earlier_runs_result_is_not_counted_as_this_runs_action() -> None:
+    """A second run lists the first run's cancellation again (it is never redone): its row and the
+    summary say it was done earlier, so "2 done" counts only what this run did."""
+    earlier = RequestOutcome("cancel", "r", "auto", "done", "canceled", earlier=True)
+    assert outcome_word(earlier) == "done earlier"
+    outcomes = {REQUESTS[0].order_id: earlier, REQUESTS[1].order_id: OUTCOMES[REQUESTS[3].order_id]}
+    columns = {oid: {"outcome": outcome_word(o)} for oid, o in outcomes.items()}
+    assert summary_line(REQUESTS[:2], set(), columns) == "2 requests, none new: 1 done, 1 done earlier"
+
+
 def test_the_scan_table_has_a_summary_too(monkeypatch: pytest.MonkeyPatch) -> None:
     out = io.StringIO()
     print_requests_table(
