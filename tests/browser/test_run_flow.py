@@ -248,3 +248,12 @@ def test_the_audit_trail_names_the_proof_each_cancellation_rested_on(flow: Flow)
     assert f"thread {thread}" in by_thread
     assert "template" in by_thread
     assert "Manage Orders" not in by_thread
+
+
+def test_the_second_runs_report_counts_no_action_of_its_own(flow: Flow) -> None:
+    """Its requests show the first run's results (nothing is redone): listed as earlier, not as done."""
+    reports = [json.loads(p.read_text()) for p in flow.agent.workdir.rglob("report.json")]
+    second = max((r for r in reports if r["command"] == "run"), key=lambda r: r["started_at"])
+    assert "done" not in second["counts"]["outcomes"], second["counts"]
+    assert second["counts"]["earlier_outcomes"] == {"done": 1}  # the reply; canceled orders are gone
+    assert [r["order_id"] for r in second["requests"] if r["earlier"]] == [INQUIRY]
