@@ -29,3 +29,5 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache recordings/runs
+	@echo "kept: the data folder (default ~/.local/share/sc-cancel) with the ledger and the run folders (runs/);"
+	@echo "delete it by hand to start over (recordings/runs above is where older versions put run folders)"

@@ -1,4 +1,5 @@
-"""A run's folder: `recordings/runs/<run-id>/`, private, holding evidence for people debugging a run.
+"""A run's folder: `<data_dir>/runs/<run-id>/` (or the `runs_dir` setting), private, holding evidence for
+people debugging a run.
 
 Screenshots and the page's HTML on every error, the trace, the report. Created with mode 0700 (its files
 0600): they show orders and buyers. Old folders are pruned by count and age.

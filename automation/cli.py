@@ -70,6 +70,9 @@ def build_parser() -> ArgumentParser:
         prog="sc-cancel",
         description="Finds pending buyer cancellation requests in Amazon Seller Central and, under "
         "operator rules, cancels approved ones with the reason Buyer Canceled.",
+        epilog="-v and -q work before or after the command. Exit codes, the --json documents (and the error "
+        "document printed on failure) and the sandbox scenario format: docs/interfaces.md; the operator "
+        "guide: README.md.",
     )
     parser.add_argument("--version", action="version", version=f"sc-cancel {__version__}")
     _global_options(parser, default_verbose=0, default_quiet=False)
@@ -150,7 +153,9 @@ def _add_decision_commands(sub: Subparsers) -> None:
     history.add_argument("--order", help="only this order")
     history.add_argument("--run", metavar="RUN_ID", help="only this run (run ids are on every line)")
     history.add_argument(
-        "--since", metavar="WHEN", help="only since then: 2h, 3d, 90m back, or a date/time (UTC) like 2026-11-20"
+        "--since",
+        metavar="WHEN",
+        help="only since then: 2h, 3d, 90m back, or a date/time (UTC) like 2026-11-20",
     )
     history.add_argument("--limit", type=int, default=200, help="the newest N events (default 200)")
     history.add_argument("--json", action="store_true")
@@ -182,6 +187,9 @@ def _add_operations_commands(sub: Subparsers) -> None:
     report.add_argument("--open", action="store_true", help="open the HTML report in a browser")
     report.add_argument("--limit", type=int, default=20)
     report.add_argument("--config", type=Path, help="settings file (for runs_dir)")
+    report.add_argument(
+        "--data-dir", type=Path, help="the data folder whose runs/ to list (env SC_CANCEL_DATA_DIR)"
+    )
 
     login = sub.add_parser(
         "login", help="sign in (by hand when needed) and save the session for headless runs"
@@ -331,7 +339,12 @@ def _add_recording_commands(sub: Any) -> None:
     scrub = sub.add_parser(
         "scrub", help="scrub a capture of secrets and buyer data into recordings/<page_key>/<name>/"
     )
-    scrub.add_argument("capture", type=Path, metavar="CAPTURE_DIR", help="recordings/runs/<run-id>/capture")
+    scrub.add_argument(
+        "capture",
+        type=Path,
+        metavar="CAPTURE_DIR",
+        help="<data_dir>/runs/<run-id>/capture (printed by record)",
+    )
     scrub.add_argument("--page-key", help="recordings/<page_key>/ (default: scan, for scan captures)")
     scrub.add_argument("--name", help="recordings/<page_key>/<name>/ (default: the name given to record)")
     scrub.add_argument(

@@ -56,7 +56,9 @@ class Invocation:
     def runtime(self) -> Any:
         from automation.runner import Runtime
 
-        runs_dir = self.settings.runs_dir or Path("recordings") / "runs"
+        # In the data folder by default, like the ledger that names them: `report` then finds them from
+        # any working folder.
+        runs_dir = self.settings.runs_dir or self.data_dir / "runs"
         selectors_dir = self.option("selectors") or self.settings.selectors_dir or REPO_SELECTORS
         browser: BrowserSettings = self.settings.browser
         updates: dict[str, Any] = {}

@@ -6,7 +6,7 @@ Two ways: while the agent scans (the default), or while a person clicks through 
 after the scan it walks every page key's screen like `selectors check` does (details and cancel page
 of one order, never submitting), so the recording serves that check too.
 
-The capture goes to `recordings/runs/<run-id>/capture/` (private, not committed): `network.har`,
+The capture goes to `<data_dir>/runs/<run-id>/capture/` (private, outside the repository): `network.har`,
 `trace.zip`, `expected.json` (the scan's document) and `capture.yaml` (what `sc-cancel scrub` needs to
 write `meta.yaml`). Nothing there is scrubbed yet.
 """

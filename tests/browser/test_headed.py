@@ -36,7 +36,7 @@ def test_a_headed_scan_under_xvfb_keeps_a_clean_trace_the_viewer_serves(tmp_path
     )
     assert done.returncode == 0, done.stderr[-4000:]
     assert [r["order_id"] for r in json.loads(done.stdout)["requests"]] == ["111-1234567-1234567"]
-    traces = list((tmp_path / "recordings" / "runs").glob("*/trace.zip"))
+    traces = list((data / "runs").glob("*/trace.zip"))
     assert len(traces) == 1, "no trace.zip in the run folder: is --trace wired into SessionOptions (runner)?"
     trace = traces[0]
     (state,) = (data / "sessions").glob("*.json")

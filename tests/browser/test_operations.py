@@ -181,7 +181,7 @@ def test_no_artifact_of_a_run_holds_the_password_the_totp_secret_or_the_session_
     ]
     assert cookies, "the sandbox sets a session cookie, saved for the next run"
 
-    artifacts = {**_all_text(tmp_path / "recordings" / "runs"), **_all_text(agent.data_dir / "logs")}
+    artifacts = {**_all_text(agent.data_dir / "runs"), **_all_text(agent.data_dir / "logs")}
     assert any("trace.zip!" in name for name in artifacts)
     assert any(name.endswith("report.html") for name in artifacts)
     assert any(name.endswith(".png") for name in artifacts)

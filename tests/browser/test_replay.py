@@ -83,7 +83,7 @@ def test_record_then_scrub_then_replay(tmp_path: Path) -> None:
     work = tmp_path / "work"
     done = run_cli(work, "record", "--scenario", str(scenario), "--name", "round-trip")
     assert done.returncode == 0, done.stderr[-3000:]
-    (capture,) = (work / "recordings" / "runs").glob("*/capture")
+    (capture,) = (work / "data" / "runs").glob("*/capture")
     assert {p.name for p in capture.iterdir()} >= {
         "network.har",
         "trace.zip",

@@ -79,7 +79,7 @@ def run_python(script: str, *args: str, cwd: Path) -> dict[str, Any]:
 
 
 def run_cli(workdir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """`python -m automation ARGS` in `workdir` (run folders land there), data under `workdir/data`."""
+    """`python -m automation ARGS` in `workdir`, data (and run folders) under `workdir/data`."""
     workdir.mkdir(parents=True, exist_ok=True)
     environ = {**os.environ, "SC_CANCEL_DATA_DIR": str(workdir / "data"), **(env or {})}
     environ.pop("SC_CANCEL_CONFIG", None)

@@ -134,3 +134,37 @@ def test_open_refuses_what_it_cannot_find(runs_dir: Path, run_id: str, message: 
 def test_open_latest_with_no_runs(tmp_path: Path) -> None:
     with pytest.raises(BadInputError, match="no run has written a report yet"):
         open_report(tmp_path)
+
+
+def test_run_folders_live_in_the_data_folder_so_report_finds_them_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """By default run folders go to <data_dir>/runs/<run-id>/, not under the current folder: `report`
+    run from another folder (with the same data folder) lists them."""
+    from automation.cli import main
+    from automation.commands import Invocation
+
+    data = tmp_path / "data"
+    elsewhere = tmp_path / "somewhere-else"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    environ = {"SC_CANCEL_DATA_DIR": str(data), "HOME": str(tmp_path)}
+    args = build_args("report")
+    from automation.settings import Environment, Settings
+
+    invocation = Invocation(args, Settings(), None, Environment.from_mapping(environ), environ)
+    assert invocation.runtime().runs_dir == data.resolve() / "runs"
+
+    make_run(data / "runs", "20261126T120000Z-aaaa", T0, n=2)
+    assert main(["report"], environ=environ) == 0
+    assert "20261126T120000Z-aaaa" in capsys.readouterr().out
+    assert main(["report", "--data-dir", str(data), "--latest"], environ={"HOME": str(tmp_path)}) == 0
+    assert capsys.readouterr().out.strip() == str(
+        data.resolve() / "runs" / "20261126T120000Z-aaaa" / "report.html"
+    )
+
+
+def build_args(*argv: str) -> object:
+    from automation.cli import build_parser
+
+    return build_parser().parse_args(list(argv))
