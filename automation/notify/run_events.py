@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
+from automation.durations import human_duration
 from automation.errors import ExitCode
 from automation.notify.event import Event, EventKind, Level, day, id_list
 from automation.report.advice import meaning, what_to_do
@@ -180,18 +181,17 @@ def check_stale(
     at all, the caller passes the time the schedule started instead (None: nothing to say yet)."""
     if last_finished_at is None or now - last_finished_at <= stale_after:
         return None
-    hours = (now - last_finished_at).total_seconds() / 3600
+    # Whole minutes: an alert read by a person, not a measurement.
+    gone = human_duration(timedelta(minutes=int((now - last_finished_at).total_seconds() // 60)))
     who = f"Account {account}" if account else "sc-cancel"
     return Event(
         kind=EventKind.RUNS_STOPPED,
         account=account,
-        title=f"sc-cancel {account}: no run for {hours:.1f} h"
-        if account
-        else f"sc-cancel: no run for {hours:.1f} h",
+        title=f"sc-cancel {account}: no run for {gone}" if account else f"sc-cancel: no run for {gone}",
         body=(
             f"{who}: no scheduled run finished since "
             f"{last_finished_at.astimezone(UTC).strftime('%d %b %H:%M UTC').lstrip('0')} "
-            f"({hours:.1f} h). Check that `sc-cancel schedule` is running (service or CronJob) and look at "
+            f"({gone} ago). Check that `sc-cancel schedule` is running (service or CronJob) and look at "
             "its log; `sc-cancel report` lists the last runs."
         ),
         level=Level.FAILURE,

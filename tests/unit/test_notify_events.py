@@ -191,12 +191,12 @@ def test_check_stale() -> None:
     stale_after = timedelta(hours=1)
     assert check_stale(None, NOW, stale_after=stale_after) is None
     assert check_stale(NOW - timedelta(minutes=59), NOW, stale_after=stale_after) is None
-    event = check_stale(NOW - timedelta(hours=3), NOW, stale_after=stale_after, account="main")
+    event = check_stale(NOW - timedelta(hours=3, minutes=12), NOW, stale_after=stale_after, account="main")
     assert event is not None
     assert event.kind is EventKind.RUNS_STOPPED
-    assert "no scheduled run finished since 26 Nov 09:00 UTC (3.0 h)" in event.body
+    assert "no scheduled run finished since 26 Nov 08:48 UTC (3 h 12 min ago)" in event.body
     assert "sc-cancel schedule" in event.body
-    assert event.title == "sc-cancel main: no run for 3.0 h"
+    assert event.title == "sc-cancel main: no run for 3 h 12 min"
 
 
 def _request(order_id: str, kind: RequestKind) -> CancellationRequest:
