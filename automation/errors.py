@@ -1,4 +1,4 @@
-"""Error classes, each carrying the exit code of the table in sandbox-scenario.md.
+"""Error classes, each carrying the exit code of the table in docs/interfaces.md.
 
 Every error the agent raises on purpose is an `ScCancelError`; the CLI prints its message and exits with
 its code. Anything else is a bug and exits with 1.
@@ -10,7 +10,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes: a fixed interface (see docs/interfaces.md and sandbox-scenario.md)."""
+    """Exit codes: a fixed interface (docs/interfaces.md)."""
 
     OK = 0
     BUG = 1

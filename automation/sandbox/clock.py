@@ -31,5 +31,5 @@ class SandboxClock:
 
 
 def iso_utc(moment: datetime) -> str:
-    """`2026-11-26T18:02:11Z`: the interface's time format (sandbox-scenario.md)."""
+    """`2026-11-26T18:02:11Z`: the interface's time format (docs/interfaces.md)."""
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

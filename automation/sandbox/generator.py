@@ -132,7 +132,7 @@ def generate_scenario(
 def expected_requests(scenario: Scenario, inquiry_order_ids: Iterable[str]) -> list[dict[str, Any]]:
     """What a correct `scan --json` lists for a scenario, given which orders have buyer inquiries.
 
-    Follows sandbox-scenario.md: one entry per order, sorted by id; canceled and Amazon-fulfilled orders
+    Follows docs/interfaces.md: one entry per order, sorted by id; canceled and Amazon-fulfilled orders
     are left out, shipped ones kept; an order with an official request is `official` whatever else was
     seen. Inquiries carry no reason and no request time (the buyer's message states neither).
     """

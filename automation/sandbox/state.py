@@ -1,7 +1,7 @@
 """What the sandbox serves and what was done to it: orders, threads and the records tests read.
 
 Everything the agent does through the pages lands here and is reported by `GET /__sandbox/state`
-(sandbox-scenario.md): every submission of the cancel form, accepted or refused, every reply and every
+(docs/interfaces.md): every submission of the cancel form, accepted or refused, every reply and every
 "No response needed" mark, with real-clock UTC times. Mutations hold a lock, because tests may read
 `SandboxServer.state` from their own thread while the server's thread serves the browser.
 """
@@ -145,7 +145,7 @@ class SandboxState:
             return record
 
     def document(self) -> dict[str, Any]:
-        """The `/__sandbox/state` document, exactly as sandbox-scenario.md defines it."""
+        """The `/__sandbox/state` document, exactly as docs/interfaces.md defines it."""
         with self._lock:
             return {
                 "orders": {e.id: {"status": e.status.value} for e in self.orders.entries.values()},
