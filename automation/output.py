@@ -72,7 +72,8 @@ def error_document(exit_code: int, message: str) -> dict[str, Any]:
     gets one document; the details (and any traceback) go to standard error. Secrets are redacted."""
     from automation.redact import REDACTOR
 
-    return {"format": SCAN_FORMAT, "error": {"exit_code": int(exit_code), "message": REDACTOR(message)}}
+    one_line = " ".join(line.strip() for line in message.splitlines() if line.strip())
+    return {"format": SCAN_FORMAT, "error": {"exit_code": int(exit_code), "message": REDACTOR(one_line)}}
 
 
 def print_json(document: Any, stream: IO[str] | None = None) -> None:

@@ -86,3 +86,17 @@ def test_without_json_standard_output_stays_empty(workdir: Path, capsys: pytest.
     assert code == 2
     assert out.out == ""
     assert "missing.yaml" in out.err
+
+
+def test_the_message_is_one_line_without_secrets() -> None:
+    from automation.output import error_document
+    from automation.redact import REDACTOR
+
+    REDACTOR.add("hunter2-password", "password")
+    document = error_document(
+        5, 'kept failing (Page.goto: net::ERR\nCall log:\n  - navigating to "x"\n) hunter2-password'
+    )
+    message = document["error"]["message"]
+    assert "\n" not in message
+    assert message.startswith('kept failing (Page.goto: net::ERR Call log: - navigating to "x" )')
+    assert "hunter2-password" not in message
