@@ -82,7 +82,7 @@ class SiteClock:
     def now(self) -> datetime:
         if self._offset is None:
             if not self._warned:
-                logger.info(
+                logger.warning(
                     "no Date header seen from the site yet: request ages and deadlines use this machine's "
                     "clock"
                 )
