@@ -8,6 +8,7 @@ real authentication worth exposing.
 from __future__ import annotations
 
 import contextlib
+import errno
 import socket
 import sys
 import threading
@@ -18,12 +19,42 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 
+from automation.errors import BadInputError
 from automation.sandbox.app import DEFAULT_SESSION_MINUTES, create_app
 from automation.sandbox.context import SandboxContext
 from automation.sandbox.scenario import Scenario, load_scenario
 from automation.sandbox.state import SandboxState
 
 START_TIMEOUT_S = 10.0
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on `host`:`port` (0: a free port). Bound here, before uvicorn starts and
+    before anything is printed, so a port that cannot be used is bad input said at once, not a
+    traceback or an exit after a "serving at" banner."""
+    if not 0 <= port <= 65535:
+        raise BadInputError(f"--port {port}: port must be 1-65535")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise BadInputError(
+                f"port {port} is in use on {host}: stop what listens there, or choose another --port"
+            ) from None
+        if exc.errno == errno.EACCES:
+            raise BadInputError(
+                f"port {port} on {host}: permission denied (ports below 1024 need root); choose a port "
+                "from 1024 to 65535"
+            ) from None
+        raise BadInputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host and --port"
+        ) from None
+    return sock
 
 
 def _config(app: Starlette, host: str, port: int, log_level: str) -> uvicorn.Config:
@@ -85,10 +116,7 @@ class SandboxServer:
     def start(self) -> SandboxServer:
         if self._thread is not None:
             return self
-        family = socket.AF_INET6 if ":" in self._host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self._host, self._port))
+        sock = listen(self._host, self._port)
         self._socket = sock
         server = uvicorn.Server(_config(self.app, self._host, self.port, self._log_level))
         self._server = server
@@ -129,9 +157,13 @@ def serve(
     port: int = 8765,
     session_minutes: float = DEFAULT_SESSION_MINUTES,
 ) -> None:
-    """Serve a scenario in the foreground until Ctrl-C; bad scenario files raise `BadInputError`."""
+    """Serve a scenario in the foreground until Ctrl-C; bad scenario files and ports that cannot be
+    used raise `BadInputError` before anything is printed."""
+    if not 1 <= port <= 65535:
+        raise BadInputError(f"--port {port}: port must be 1-65535")
     scenario = load_scenario(scenario_path)
     app = create_app(scenario, session_minutes=session_minutes)
+    sock = listen(host, port)
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Sandbox Seller Central: http://{shown_host}:{port}/home", file=sys.stderr)
     print(
@@ -140,6 +172,6 @@ def serve(
     )
     print("Press Ctrl-C to stop.", file=sys.stderr)
     # uvicorn shuts down gracefully on Ctrl-C, then re-raises it; stopping is what was asked for.
-    with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(_config(app, host, port, "warning")).run()
+    with contextlib.suppress(KeyboardInterrupt), contextlib.closing(sock):
+        uvicorn.Server(_config(app, host, port, "warning")).run(sockets=[sock])
     print("Sandbox stopped.", file=sys.stderr)
