@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import select
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -263,7 +264,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         env = Environment.from_mapping(environ)
         if args.command == "sandbox":
             configure_logging(verbose=args.verbose, quiet=args.quiet)
-            return cmd_sandbox(args, rest)
+            return _flushed(cmd_sandbox(args, rest))
         settings, config = _settings(args, env)
         data_dir = (
             getattr(args, "data_dir", None) or env.data_dir or settings.data_dir or default_data_dir(environ)
@@ -274,16 +275,46 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         from automation.commands import Invocation
 
         handler = _commands()[args.command]
-        return int(handler(Invocation(args, settings, config, env, environ)))
+        return _flushed(int(handler(Invocation(args, settings, config, env, environ))))
     except ScCancelError as exc:
         logger.error("{}", exc)
         return _failed(json_errors, int(exc.exit_code), str(exc))
     except KeyboardInterrupt:
         logger.warning("interrupted")
         return _failed(json_errors, int(ExitCode.INTERRUPTED), "interrupted (Ctrl-C)")
-    except Exception:
+    except Exception as exc:
+        if isinstance(exc, BrokenPipeError) and _output_reader_gone():
+            return _output_closed()
         logger.opt(exception=True).error("unexpected error (a bug in sc-cancel): {}", BUG_REPORT)
         return _failed(json_errors, int(ExitCode.BUG), f"unexpected error (a bug in sc-cancel): {BUG_REPORT}")
+
+
+def _flushed(exit_code: int) -> int:
+    """Write out what the command printed while a closed pipe can still be handled (at exit it cannot)."""
+    sys.stdout.flush()
+    return exit_code
+
+
+def _output_reader_gone() -> bool:
+    """Whether standard output is a pipe nobody reads any more, rather than some other pipe (say, the
+    browser driver's) that broke: that one is a real failure."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _fd, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no real file behind sys.stdout
+        return False
+
+
+def _output_closed() -> int:
+    """Standard output's reader went away (`sc-cancel history | head -1`): stop quietly, as Unix tools do,
+    with the code a shell reports for them (141). Standard output now points at /dev/null, or Python
+    would complain again when it flushes it at exit."""
+    with contextlib.suppress(OSError, ValueError):  # no real file behind sys.stdout: nothing to flush
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return int(ExitCode.OUTPUT_CLOSED)
 
 
 def _failed(json_errors: bool, exit_code: int, message: str) -> int:

@@ -25,6 +25,8 @@ class ExitCode(IntEnum):
     STOPPED = 10
     INTERRUPTED = 130
     """Ctrl-C or SIGINT: 128 + the signal's number, as shells report a process a signal ended."""
+    OUTPUT_CLOSED = 141
+    """Standard output's reader went away (`| head`): 128 + SIGPIPE, as shells report for Unix tools."""
 
 
 class ScCancelError(Exception):
