@@ -64,6 +64,13 @@ class SiteFailingError(ScCancelError):
     exit_code = ExitCode.SITE_FAILING
 
 
+class SiteUnreachableError(ScCancelError):
+    """Nothing answers at the site's address, or the address is wrong. Not a `SiteFailingError`: trying
+    again within the run does not help, so it ends the run at once, with the same exit code."""
+
+    exit_code = ExitCode.SITE_FAILING
+
+
 class LockedError(ScCancelError):
     """Another run holds this account's lock."""
 

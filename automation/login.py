@@ -21,6 +21,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.browser.display import no_display, virtual_display
 from automation.browser.interstitials import InterstitialError
+from automation.browser.navigation import open_url
 from automation.browser.session import BrowserSession
 from automation.browser.signin import SignIn
 from automation.errors import BadInputError, PersonNeededError, ScCancelError
@@ -75,7 +76,7 @@ def login(
 
                 pages = PageContext(prepared.selectors, prepared.lookup(market.locale), base_url)
                 page = session.page
-                page.goto(pages.url("/home"), wait_until="domcontentloaded")
+                open_url(page, pages.url("/home"))
                 top_nav = resolve(page, prepared.selectors["common"].candidates("top_nav"), pages.texts)
                 try:
                     with session.untraced():  # the password and the codes are typed here

@@ -18,6 +18,7 @@ from typing import Any
 from loguru import logger
 
 from automation.artifacts import RunFolder
+from automation.browser.navigation import open_url
 from automation.browser.session import BrowserSession, SessionOptions
 from automation.browser.signin import Credentials, SignIn
 from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
@@ -200,14 +201,16 @@ class AccountBrowser:
         ctx = self.source_context()
 
         def current_store(_attempt: int) -> str:
-            page.goto(self.pages.url("/home"), wait_until="domcontentloaded")
-            HomeCheck(page, self.pages).wait_ready()
+            home = HomeCheck(page, self.pages)
+            home.goto("/home")
+            home.wait_ready()
             return " ".join(store_name.inner_text().split()) if store_name.count() else ""
 
         if ctx.retrying("store check", current_store) == self.market.store:
             return
         logger.info("switching to the store {}", self.market.store)
-        page.goto(self.pages.url("/authorization/select-account?returnTo=%2Fhome&mons_redirect=remedy_url"))
+        picker = "/authorization/select-account?returnTo=%2Fhome&mons_redirect=remedy_url"
+        open_url(page, self.pages.url(picker))
         with self.session.untraced():
             SignIn(page, self.pages).sign_in(credentials(self.target, self.market))
         if ctx.retrying("store check", current_store) != self.market.store:

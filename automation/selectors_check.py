@@ -26,6 +26,7 @@ from automation.errors import (
     ScCancelError,
     SessionExpiredError,
     SignInRejectedError,
+    SiteUnreachableError,
 )
 from automation.locators import SelectorFile, TextLookup, check_candidates
 
@@ -168,6 +169,8 @@ class PageWalk:
         """Open a screen; None when it is there to check, else why not. A changed page is checked too."""
         from playwright.sync_api import Error as PlaywrightError
 
+        from automation.browser.navigation import reason
+
         for attempt in (1, 2):
             try:
                 opener()
@@ -179,12 +182,12 @@ class PageWalk:
                 if self.sign_in is None or attempt == 2:
                     return "the site showed the sign-in form (signed out)"
                 self.sign_in()
-            except (PersonNeededError, SignInRejectedError, BadInputError):
-                raise  # no page can be checked without a person, or with a wrong account
+            except (PersonNeededError, SignInRejectedError, BadInputError, SiteUnreachableError):
+                raise  # no page can be checked without a person, with a wrong account or address
             except ScCancelError as exc:
                 return f"could not open it: {exc}"
             except PlaywrightError as exc:
-                return f"could not open it: {exc.message}"
+                return f"could not open it: {reason(exc)}"
         return "could not open it"  # pragma: no cover - the loop returns
 
     def run(self, source: str) -> CheckReport:
@@ -214,7 +217,9 @@ class PageWalk:
 
     def _signin_page(self) -> PageResult:
         path = self.selectors["signin"].url_path or "/ap/signin"
-        skipped = self._open("signin", lambda: self.page.goto(self.pages.url(path), wait_until="load"))
+        from automation.browser.navigation import open_url
+
+        skipped = self._open("signin", lambda: open_url(self.page, self.pages.url(path), wait_until="load"))
         if skipped:
             return PageResult("signin", skipped=skipped)
         result = self._check("signin")

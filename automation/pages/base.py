@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from automation.browser.navigation import open_url, reason
 from automation.errors import PageChangedError, PersonNeededError, SessionExpiredError, SiteFailingError
 from automation.locators import SelectorFile, TextLookup, resolve
 from automation.pages.quick_dom import INTERSTITIALS, css_candidates, present
@@ -102,7 +103,7 @@ class PageObject:
                 raise TransientPageError(f"{self.page_key}: the page never finished loading") from None
             raise self._changed() from None
         except PlaywrightError as exc:
-            raise TransientPageError(f"{self.page_key}: {exc.message}") from None
+            raise TransientPageError(f"{self.page_key}: {reason(exc)}") from None
         shown = self.classify_visible()
         if not shown and not (extra is not None and extra.count()):
             raise self._changed()
@@ -119,7 +120,7 @@ class PageObject:
         except PlaywrightTimeoutError:
             raise TransientPageError(f"{self.page_key}: {what} did not appear") from None
         except PlaywrightError as exc:
-            raise TransientPageError(f"{self.page_key}: {what}: {exc.message}") from None
+            raise TransientPageError(f"{self.page_key}: {what}: {reason(exc)}") from None
         if not part.count():
             self.classify_visible()
             if self.common_el("error_alert").count():
@@ -171,8 +172,8 @@ class PageObject:
 
     def goto(self, path: str) -> None:
         try:
-            self.page.goto(self.ctx.url(path), wait_until="domcontentloaded")
+            open_url(self.page, self.ctx.url(path))
         except PlaywrightTimeoutError:
             raise TransientPageError(f"{self.page_key}: {path} timed out") from None
         except PlaywrightError as exc:
-            raise TransientPageError(f"{self.page_key}: {path}: {exc.message}") from None
+            raise TransientPageError(f"{self.page_key}: {path}: {reason(exc)}") from None

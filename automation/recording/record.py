@@ -163,6 +163,7 @@ def record_manual(target: Any, rt: Any, *, name: str | None = None) -> Capture:
     from playwright.sync_api import Error as PlaywrightError
 
     from automation.artifacts import RunFolder
+    from automation.browser.navigation import open_url
     from automation.browser.session import BrowserSession
     from automation.runner import session_options
 
@@ -183,7 +184,7 @@ def record_manual(target: Any, rt: Any, *, name: str | None = None) -> Capture:
             trace_path=capture / "trace.zip",
         )
         with BrowserSession(options) as session:
-            session.page.goto(base_url.rstrip("/") + "/home", wait_until="domcontentloaded")
+            open_url(session.page, base_url.rstrip("/") + "/home")
             rt.announce("sc-cancel: recording; click through Seller Central, then close the browser tab")
             with contextlib.suppress(PlaywrightError):  # the tab, or the whole browser, was closed
                 session.page.wait_for_event("close", timeout=0)  # a person decides when it is done
