@@ -137,15 +137,32 @@ def _add_scan_and_run_commands(sub: Subparsers) -> None:
 
 def _add_decision_commands(sub: Subparsers) -> None:
     """plan, approve, reject, history, rules."""
-    plan = sub.add_parser("plan", help="what waits for approval")
+    plan = sub.add_parser("plan", help="what waits for approval (every account), what is held or not decided")
     _target_options(plan)
+    plan.add_argument(
+        "--all",
+        action="store_true",
+        help="every open request not yet acted on (held ones too), with its decision",
+    )
     plan.add_argument("--json", action="store_true")
-    for verb, text in (("approve", "approve cancellations or replies"), ("reject", "reject them")):
+    for verb, text in (
+        (
+            "approve",
+            "approve cancels or replies; a held request becomes a cancel (official) or a reply (inquiry)",
+        ),
+        ("reject", "reject them: never acted on while the rules decide the same"),
+        ("dismiss", "the request was handled by hand: never acted on, kept in history"),
+    ):
         cmd = sub.add_parser(verb, help=text)
         _target_options(cmd)
-        cmd.add_argument("order_ids", nargs="+", metavar="ORDER_ID")
+        cmd.add_argument(
+            "order_ids", nargs="+", metavar="ORDER_ID", help="one or more orders (the account is found)"
+        )
         cmd.add_argument("--by", help="who decides (default: your user name)")
-        cmd.add_argument("--note", help="why, for the audit trail")
+        if verb == "dismiss":
+            cmd.add_argument("--note", required=True, help="how it was handled, for the history")
+        else:
+            cmd.add_argument("--note", help="why, for the audit trail")
 
     history = sub.add_parser(
         "history", help="every decision and action, with rule, rules-file hash and approver"
@@ -328,15 +345,16 @@ def _failed(json_errors: bool, exit_code: int, message: str) -> int:
 
 
 def _commands() -> dict[str, Any]:
-    from automation import commands
+    from automation import approval_commands, commands
 
     return {
         "scan": commands.cmd_scan,
         "run": commands.cmd_run,
         "login": commands.cmd_login,
-        "plan": commands.cmd_plan,
-        "approve": commands.cmd_approve,
-        "reject": commands.cmd_reject,
+        "plan": approval_commands.cmd_plan,
+        "approve": approval_commands.cmd_approve,
+        "reject": approval_commands.cmd_reject,
+        "dismiss": approval_commands.cmd_dismiss,
         "history": commands.cmd_history,
         "rules": commands.cmd_rules,
         "schedule": commands.cmd_schedule,

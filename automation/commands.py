@@ -340,13 +340,22 @@ def _rules_warnings(inv: Invocation, loaded: Any) -> list[str]:
 
 
 def explain_rules(inv: Invocation, loaded: Any) -> int:
+    """`rules explain`: each account's last scan (scanned first where there is none), account by account."""
+    rt = inv.runtime()
+    targets = inv.targets()
+    for n, target in enumerate(targets):
+        if len(targets) > 1:
+            print(f"{chr(10) if n else ''}Account {target.name} ({target.email})")
+        _explain_account(inv, loaded, target, rt)
+    return ExitCode.OK
+
+
+def _explain_account(inv: Invocation, loaded: Any, target: Any, rt: Any) -> None:
     from automation.parsers.locale_texts import load_all_locale_texts
     from automation.parsers.reasons import ReasonTable
     from automation.rules.engine import decide, explain
     from automation.runner import scan_account
 
-    target = inv.one_target()
-    rt = inv.runtime()
     requests = None
     ledger_path = inv.data_dir / "ledger.sqlite3"
     if ledger_path.exists():
@@ -356,7 +365,7 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
             if ledger.last_run(target.key) is not None:
                 requests = ledger.open_requests(target.key)
     if requests is None:
-        print("No scan of this account yet; scanning first.", file=sys.stderr)
+        print(f"No scan of account {target.name} yet; scanning first.", file=sys.stderr)
         requests = scan_account(inv.check_secrets([target])[0], rt).requests
     from automation.ledger import Ledger
 
@@ -387,7 +396,6 @@ def explain_rules(inv: Invocation, loaded: Any) -> int:
         print(f"   => {what[str(decision.decision)]}{approval} ({via})")
     if not requests:
         print("No pending requests in the last scan.")
-    return ExitCode.OK
 
 
 def cmd_schedule(inv: Invocation) -> int:

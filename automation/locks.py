@@ -64,10 +64,15 @@ def _utc_now() -> datetime:
 
 @contextmanager
 def account_lock(
-    data_dir: Path, account_key: str, *, clock: Callable[[], datetime] = _utc_now
+    data_dir: Path,
+    account_key: str,
+    *,
+    name: str | None = None,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> Iterator[LockHolder]:
     """Hold the account's lock for the `with` block; raise `LockedError` naming the holder if another
-    run (in this process or another) holds it."""
+    run (in this process or another) holds it. `name` is the account as the operator knows it (its
+    name in the settings); the key only names the file."""
     path = lock_path(data_dir, account_key)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
@@ -82,7 +87,7 @@ def account_lock(
                 else f"PID {holder.pid} on {holder.host}, started {holder.started_at}"
             )
             raise LockedError(
-                f"account {account_key} is busy: another sc-cancel run holds its lock ({who}); lock file "
+                f"account {name or account_key} is busy: another sc-cancel run holds its lock ({who}); lock file "
                 f"{path}. Wait for that run to end; the lock frees itself when the process exits."
             ) from None
         holder = LockHolder(

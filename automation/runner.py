@@ -390,7 +390,7 @@ def scan_account(
     prepared = Prepared.load(rt.selectors_dir)
     started_at = rt.clock()
     with (
-        account_lock(rt.data_dir, target.key),
+        account_lock(rt.data_dir, target.key, name=target.name),
         contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
         serve_sandbox_if_needed(target, rt) as sandbox_url,
     ):
@@ -452,7 +452,7 @@ def _scan_and_act(record: RunRecord, prepared: Prepared, then: Then | None) -> S
             only_market = next(iter(markets)) if len(markets) == 1 else None
             diff = ledger.record_scan(target.key, record.run_id, requests, marketplace=only_market)
             for scan in scans:
-                ledger.record_threads(scan.browser.marks_key, scan.marks)
+                ledger.record_threads(scan.browser.marks_key, scan.marks, run_id=record.run_id)
             result = ScanResult(
                 target=target,
                 run_id=record.run_id,

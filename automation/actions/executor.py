@@ -94,9 +94,11 @@ class Executor:
             self._settle_leftovers()
             self._catch_up_thread_marks()
         # Request times come from the site's pages: their ages are measured on the site's clock.
-        site_now = self.browser.session.site_clock.now()
         decisions = evaluate(
-            self.rules.ruleset, self.scan.requests, now=site_now, reasons=ReasonTable.of(self.ctx.all_texts)
+            self.rules.ruleset,
+            self.scan.requests,
+            now=self.browser.session.site_clock.now(),
+            reasons=ReasonTable.of(self.ctx.all_texts),
         )
         by_order = {r.order_id: r for r in self.scan.requests}
         result = RunResult(scan=self.scan)
@@ -168,7 +170,11 @@ class Executor:
         if word is not None and word.dismissed:
             # Handled by hand: never acted on, whatever the rules say now.
             return RequestOutcome(
-                str(decision.decision), decision.rule, str(Approval.REJECTED), "skipped", f"dismissed: {word.note}"
+                str(decision.decision),
+                decision.rule,
+                str(Approval.REJECTED),
+                "skipped",
+                f"dismissed: {word.note}",
             )
         kind = decision.decision
         if kind is DecisionKind.HOLD and word is not None and word.action is not None:

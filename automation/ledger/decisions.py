@@ -5,20 +5,33 @@ request kind) only moves its `last_decided_at`, so a loop that re-decides every 
 not bury the history; anything different is a new decision, audited. An approval is given to one
 decision and keeps applying while the order's latest decision has the same verdict and request kind:
 editing an unrelated rule does not ask for approval again, a switch from `reply` to `cancel` does.
+A held request may be approved too (it becomes a cancel, or a reply for an inquiry). A dismissal (the
+request was handled by hand) is stored as a rejection that keeps applying whatever the rules decide.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
+from typing import Literal
 
 from automation.errors import BadInputError
-from automation.ledger.records import ApprovalRecord, ApprovalVerdict, DecisionRecord
+from automation.ledger.records import (
+    ApprovalRecord,
+    ApprovalVerdict,
+    DecisionRecord,
+    GivenVerdict,
+    Standing,
+)
 from automation.ledger.store import LedgerBase, from_db
-from automation.models import Approval, Decision, DecisionKind, RequestKind
+from automation.models import Approval, CancellationRequest, Decision, DecisionKind, RequestKind
 
 APPROVABLE = frozenset({DecisionKind.CANCEL, DecisionKind.REPLY})
 """Verdicts that lead to an action, hence can wait for (or be vetoed by) a person."""
+PERSON_DECIDES = APPROVABLE | {DecisionKind.HOLD}
+"""Verdicts a person may approve or reject; a held request approved becomes a cancel or a reply."""
+
+Verb = Literal["approve", "reject", "dismiss"]
 
 
 def _decision_from_row(row: sqlite3.Row) -> DecisionRecord:
@@ -127,92 +140,148 @@ class DecisionsMixin(LedgerBase):
 
     def approve(
         self, account: str, order_ids: Iterable[str], *, by: str, note: str | None = None
-    ) -> list[ApprovalRecord]:
-        """A person approves the current decision on each order (`sc-cancel approve`). All or nothing:
-        an order without an open request and a cancel or reply decision is refused with exit code 2."""
-        return self._give_verdict(account, order_ids, ApprovalVerdict.APPROVED, by=by, note=note)
+    ) -> list[GivenVerdict]:
+        """A person approves each order (`sc-cancel approve`): the current cancel or reply, or, for a held
+        request, a cancel (official) or a reply (inquiry). All or nothing: an order that is not open,
+        not decided yet or ignored by the rules is refused with exit code 2 and nothing is recorded."""
+        return self._give(account, order_ids, "approve", by=by, note=note)
 
     def reject(
         self, account: str, order_ids: Iterable[str], *, by: str, note: str | None = None
-    ) -> list[ApprovalRecord]:
+    ) -> list[GivenVerdict]:
         """A person vetoes the current decision on each order; a veto also stops `auto` decisions."""
-        return self._give_verdict(account, order_ids, ApprovalVerdict.REJECTED, by=by, note=note)
+        return self._give(account, order_ids, "reject", by=by, note=note)
 
-    def _give_verdict(
-        self, account: str, order_ids: Iterable[str], verdict: ApprovalVerdict, *, by: str, note: str | None
-    ) -> list[ApprovalRecord]:
+    def dismiss(self, account: str, order_ids: Iterable[str], *, by: str, note: str) -> list[GivenVerdict]:
+        """A person handled each order by hand: it is never acted on, whatever the rules decide later,
+        and stays in the history with the note."""
+        return self._give(account, order_ids, "dismiss", by=by, note=note)
+
+    def verdict_problems(self, account: str, order_ids: Iterable[str], verb: Verb) -> list[str]:
+        """Why `verb` would be refused for some of the orders (empty: it would be recorded), so that a
+        command over several accounts can refuse before recording anything in any of them."""
+        problems, _targets = self._verdict_targets(account, list(dict.fromkeys(order_ids)), verb)
+        return problems
+
+    def _verdict_targets(
+        self, account: str, order_ids: list[str], verb: Verb
+    ) -> tuple[list[str], list[tuple[str, sqlite3.Row, sqlite3.Row]]]:
+        problems: list[str] = []
+        targets: list[tuple[str, sqlite3.Row, sqlite3.Row]] = []
+        for order_id in order_ids:
+            request = self._conn.execute(
+                "SELECT marketplace, closed_at, kind FROM requests WHERE account = ? AND order_id = ?",
+                (account, order_id),
+            ).fetchone()
+            decision = latest_decision_row(self._conn, account, order_id)
+            if request is None or request["closed_at"] is not None:
+                problems.append(f"order {order_id}: no open cancellation request")
+            elif decision is None or decision["request_kind"] != request["kind"]:
+                problems.append(
+                    f"order {order_id}: not decided yet; `sc-cancel run` (a dry run, without --execute) "
+                    f"decides it, then {verb} it"
+                )
+            elif verb != "dismiss" and decision["decision"] not in PERSON_DECIDES:
+                problems.append(
+                    f"order {order_id}: nothing to {verb} (decision {decision['decision']}: the rules "
+                    "leave it alone); `sc-cancel dismiss ORDER_ID --note TEXT` records that it was "
+                    "handled by hand"
+                )
+            else:
+                targets.append((order_id, decision, request))
+        return problems, targets
+
+    def _give(
+        self, account: str, order_ids: Iterable[str], verb: Verb, *, by: str, note: str | None
+    ) -> list[GivenVerdict]:
         ids = list(dict.fromkeys(order_ids))
         if not by.strip():
-            raise BadInputError(f"{verdict}: say who decides (the approver's name is empty)")
+            raise BadInputError(f"{verb}: say who decides (the approver's name is empty)")
         if not ids:
-            raise BadInputError(f"{verdict}: give at least one order id")
+            raise BadInputError(f"{verb}: give at least one order id")
+        if verb == "dismiss" and not (note or "").strip():
+            raise BadInputError("dismiss: say how the request was handled with --note TEXT (kept in history)")
         now = self._now()
-        records: list[ApprovalRecord] = []
+        given: list[GivenVerdict] = []
         with self._write():
-            problems: list[str] = []
-            targets: list[tuple[str, sqlite3.Row, str | None]] = []
-            for order_id in ids:
-                request = self._conn.execute(
-                    "SELECT marketplace, closed_at FROM requests WHERE account = ? AND order_id = ?",
-                    (account, order_id),
-                ).fetchone()
-                decision = latest_decision_row(self._conn, account, order_id)
-                if request is None or request["closed_at"] is not None:
-                    problems.append(f"order {order_id}: no open cancellation request for account {account}")
-                elif decision is None or decision["decision"] not in APPROVABLE:
-                    now_says = "no decision yet" if decision is None else f"decision {decision['decision']}"
-                    problems.append(f"order {order_id}: nothing to approve or reject ({now_says})")
-                else:
-                    targets.append((order_id, decision, request["marketplace"]))
+            problems, targets = self._verdict_targets(account, ids, verb)
             if problems:
-                raise BadInputError("\n".join(problems) + "\nNothing was recorded; see `sc-cancel plan`.")
-            for order_id, decision, marketplace in targets:
+                raise BadInputError(
+                    "\n".join(problems) + "\nNothing was recorded; see `sc-cancel plan --all`."
+                )
+            for order_id, decision, request in targets:
+                before = self.approval_of(account, order_id)
+                action = (
+                    _approves_as(DecisionKind(decision["decision"]), RequestKind(request["kind"]))
+                    if verb == "approve"
+                    else None
+                )
+                if before is not None and _says_the_same(before, verb, action):
+                    given.append(GivenVerdict(order_id=order_id, now=before, before=before))
+                    continue
+                verdict = ApprovalVerdict.APPROVED if verb == "approve" else ApprovalVerdict.REJECTED
+                dismissed = verb == "dismiss"
                 cursor = self._conn.execute(
-                    """INSERT INTO approvals (account, order_id, decision_id, verdict, by, note, at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    (account, order_id, decision["id"], str(verdict), by, note, now),
+                    """INSERT INTO approvals (account, order_id, decision_id, verdict, by, note, at, action,
+                           dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    (
+                        account,
+                        order_id,
+                        decision["id"],
+                        str(verdict),
+                        by,
+                        note,
+                        now,
+                        None if action is None else str(action),
+                        int(dismissed),
+                    ),
+                )
+                record = ApprovalRecord(
+                    approval_id=int(cursor.lastrowid or 0),
+                    account=account,
+                    order_id=order_id,
+                    decision_id=decision["id"],
+                    verdict=verdict,
+                    by=by,
+                    note=note,
+                    at=from_db(now),
+                    action=action,
+                    dismissed=dismissed,
                 )
                 self._audit(
                     at=now,
                     event="approval",
                     account=account,
-                    marketplace=marketplace,
+                    marketplace=request["marketplace"],
                     order_id=order_id,
-                    action=decision["decision"],
-                    state=str(verdict),
+                    action=str(action) if action is not None else decision["decision"],
+                    state=record.word,
                     rule=decision["rule"],
                     rules_sha256=decision["rules_sha256"],
                     approver=by,
                     reason=note,
+                    detail=None if before is None else f"was {before.word} by {before.by}",
                 )
-                records.append(
-                    ApprovalRecord(
-                        approval_id=int(cursor.lastrowid or 0),
-                        account=account,
-                        order_id=order_id,
-                        decision_id=decision["id"],
-                        verdict=verdict,
-                        by=by,
-                        note=note,
-                        at=from_db(now),
-                    )
-                )
-        return records
+                given.append(GivenVerdict(order_id=order_id, now=record, before=before))
+        return given
 
     def approval_of(self, account: str, order_id: str) -> ApprovalRecord | None:
-        """The latest approval or rejection that still applies to the order's current decision."""
+        """A person's latest word on the order, if it still applies: a dismissal always does; an
+        approval or rejection while the current decision has the verdict and request kind it was given
+        to."""
         decision = latest_decision_row(self._conn, account, order_id)
-        if decision is None:
-            return None
         row = self._conn.execute(
             """SELECT a.*, d.decision AS approved_decision, d.request_kind AS approved_request_kind
                FROM approvals a JOIN decisions d ON d.id = a.decision_id
                WHERE a.account = ? AND a.order_id = ? ORDER BY a.id DESC LIMIT 1""",
             (account, order_id),
         ).fetchone()
-        if row is None or (row["approved_decision"], row["approved_request_kind"]) != (
-            decision["decision"],
-            decision["request_kind"],
+        if row is None:
+            return None
+        if not row["dismissed"] and (
+            decision is None
+            or (row["approved_decision"], row["approved_request_kind"])
+            != (decision["decision"], decision["request_kind"])
         ):
             return None
         return ApprovalRecord(
@@ -224,22 +293,27 @@ class DecisionsMixin(LedgerBase):
             by=row["by"],
             note=row["note"],
             at=from_db(row["at"]),
+            action=None if row["action"] is None else DecisionKind(row["action"]),
+            dismissed=bool(row["dismissed"]),
         )
 
     def approval_state(self, account: str, order_id: str) -> Approval | None:
-        """What the run report calls `approval`: `rejected` or `manual` when a person spoke, else `auto`
-        or `pending` as the rule says; None for hold, ignore or no decision."""
+        """What the run report calls `approval`: `rejected` or `manual` when a person spoke (a dismissal
+        is a rejection), else `auto` or `pending` as the rule says; None for hold or ignore that no
+        person spoke about, or no decision."""
         decision = latest_decision_row(self._conn, account, order_id)
-        if decision is None or decision["decision"] not in APPROVABLE:
+        if decision is None:
             return None
-        approval = self.approval_of(account, order_id)
-        if approval is not None:
-            return Approval.REJECTED if approval.verdict is ApprovalVerdict.REJECTED else Approval.MANUAL
+        word = self.approval_of(account, order_id)
+        if word is not None and (word.dismissed or decision["decision"] in PERSON_DECIDES):
+            return Approval.REJECTED if word.verdict is ApprovalVerdict.REJECTED else Approval.MANUAL
+        if decision["decision"] not in APPROVABLE:
+            return None
         return Approval.AUTO if decision["approve"] == Approval.AUTO else Approval.PENDING
 
     def pending_approvals(self, account: str) -> list[DecisionRecord]:
         """Open requests whose current decision is cancel or reply under a `manual` rule and that no
-        person has approved or rejected yet (what `sc-cancel plan` lists), by order id."""
+        person has approved, rejected or dismissed yet (what `sc-cancel plan` lists), by order id."""
         rows = self._conn.execute(
             """SELECT d.* FROM decisions d JOIN requests r
                    ON r.account = d.account AND r.order_id = d.order_id AND r.closed_at IS NULL
@@ -250,3 +324,47 @@ class DecisionsMixin(LedgerBase):
             (account,),
         ).fetchall()
         return [_decision_from_row(row) for row in rows if self.approval_of(account, row["order_id"]) is None]
+
+    def standings(self, account: str) -> list[Standing]:
+        """Every open request not yet acted on and not dismissed, with its latest decision and the word
+        of a person in force (`sc-cancel plan --all`), by order id. Acted on: an action done, skipped,
+        in flight or unknown (the next run settles those; nothing is ever done twice)."""
+        acted = {
+            row["order_id"]
+            for row in self._conn.execute(
+                """SELECT DISTINCT order_id FROM actions WHERE account = ? AND kind IN ('cancel', 'reply')
+                   AND state IN ('in_flight', 'done', 'skipped', 'unknown')""",
+                (account,),
+            )
+        }
+        standings: list[Standing] = []
+        rows = self._conn.execute(
+            "SELECT record FROM requests WHERE account = ? AND closed_at IS NULL ORDER BY order_id",
+            (account,),
+        ).fetchall()
+        for request in (CancellationRequest.model_validate_json(row["record"]) for row in rows):
+            if request.order_id in acted:
+                continue
+            word = self.approval_of(account, request.order_id)
+            if word is not None and word.dismissed:
+                continue
+            decision = self.latest_decision(account, request.order_id)
+            standings.append(Standing(request=request, decision=decision, word=word))
+        return standings
+
+
+def _approves_as(decision: DecisionKind, request_kind: RequestKind) -> DecisionKind:
+    """What approving lets happen: the decision's own cancel or reply; for a held request, a cancel when
+    Amazon's official request is there, only ever a reply for an inquiry (cancelling for a buyer's
+    own words counts against the Cancellation Rate)."""
+    if decision is not DecisionKind.HOLD:
+        return decision
+    return DecisionKind.CANCEL if request_kind is RequestKind.OFFICIAL else DecisionKind.REPLY
+
+
+def _says_the_same(before: ApprovalRecord, verb: Verb, action: DecisionKind | None) -> bool:
+    if verb == "dismiss":
+        return before.dismissed
+    if verb == "reject":
+        return before.verdict is ApprovalVerdict.REJECTED and not before.dismissed
+    return before.verdict is ApprovalVerdict.APPROVED and (before.action or action) == action

@@ -151,6 +151,47 @@ class ApprovalRecord(Record):
     by: str
     note: str | None
     at: AwareDatetime
+    action: DecisionKind | None = None
+    """What an approval lets happen: the decision's own cancel or reply, or, for a held request, a
+    cancel (official) or a reply (inquiry). None for a rejection or dismissal."""
+    dismissed: bool = False
+    """The request was handled by hand: never acted on, whatever the rules say later. Stored and
+    reported as a rejection, with the note as its reason."""
+
+    @property
+    def word(self) -> str:
+        """`approved`, `rejected` or `dismissed`, as people say it."""
+        return "dismissed" if self.dismissed else str(self.verdict)
+
+
+class GivenVerdict(Record):
+    """What one `approve`, `reject` or `dismiss` did to one order."""
+
+    order_id: str
+    now: ApprovalRecord
+    """The person's word in force after the command."""
+    before: ApprovalRecord | None
+    """The word in force before it, if any."""
+
+    @property
+    def changed(self) -> bool:
+        """False when the same word was already in force: nothing was recorded."""
+        return self.before is None or self.before.approval_id != self.now.approval_id
+
+
+class Standing(Record):
+    """Where one open request stands for a person: the rules' latest decision on it and a person's word
+    in force. What `sc-cancel plan` lists."""
+
+    request: CancellationRequest
+    decision: DecisionRecord | None
+    word: ApprovalRecord | None
+
+    @property
+    def decided(self) -> bool:
+        """Decided for what the request is now (a decision made while it was of another kind is stale);
+        `sc-cancel run`, even a dry run, decides."""
+        return self.decision is not None and self.decision.request_kind == self.request.kind
 
 
 class ActionRecord(Record):

@@ -158,7 +158,14 @@ _V2 = (
     "ALTER TABLE order_status_cache ADD COLUMN record TEXT",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+_V3 = (
+    # What a person's approval lets happen (a held request approved becomes a cancel or a reply), and
+    # dismissals: a rejection that stays whatever the rules decide later (handled by hand).
+    "ALTER TABLE approvals ADD COLUMN action TEXT",
+    "ALTER TABLE approvals ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 """MIGRATIONS[i] brings a file from version i to i + 1. Append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

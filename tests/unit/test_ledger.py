@@ -417,7 +417,8 @@ def test_pending_approvals_and_who_decided(ledger: Ledger, clock: FakeClock) -> 
     ]
 
     clock.advance(minutes=3)
-    [approval] = ledger.approve(ACCOUNT, ["A"], by="alice", note="checked stock")
+    [given] = ledger.approve(ACCOUNT, ["A"], by="alice", note="checked stock")
+    approval = given.now
     ledger.reject(ACCOUNT, ["B", "C"], by="bob")
 
     assert [d.order_id for d in ledger.pending_approvals(ACCOUNT)] == ["E"]
@@ -476,8 +477,7 @@ def test_approving_what_waits_for_nothing_is_bad_input_and_records_nothing(ledge
         ledger.approve(ACCOUNT, ["A", "H", "N", "X", "UNKNOWN"], by="alice")
     message = str(caught.value)
     assert caught.value.exit_code == ExitCode.BAD_INPUT
-    assert "order H: nothing to approve or reject (decision hold)" in message
-    assert "order N: nothing to approve or reject (no decision yet)" in message
+    assert "order N: not decided yet; `sc-cancel run`" in message
     assert "order X: no open cancellation request" in message
     assert "order UNKNOWN: no open cancellation request" in message
     assert "order A" not in message

@@ -151,8 +151,8 @@ def test_a_second_process_approves_while_the_loop_holds_the_ledger_open(tmp_path
             from pathlib import Path
             from automation.ledger import Ledger
             with Ledger.open(Path(sys.argv[1])) as ledger:
-                [record] = ledger.approve("seller@example.com", ["A"], by="alice", note="from a shell")
-                print(record.approval_id)
+                [given] = ledger.approve("seller@example.com", ["A"], by="alice", note="from a shell")
+                print(given.now.approval_id)
             """,
             str(path),
         )

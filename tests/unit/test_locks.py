@@ -138,3 +138,15 @@ def test_a_killed_holder_frees_the_lock(tmp_path: Path) -> None:
     holder.communicate(timeout=60)
     with account_lock(tmp_path, ACCOUNT) as me:
         assert me.pid == os.getpid()
+
+
+def test_a_busy_account_is_named_by_its_name_not_its_internal_key(tmp_path: Path) -> None:
+    key = "seller-0123456789ab"
+    with (
+        account_lock(tmp_path, key, name="east"),
+        pytest.raises(LockedError) as caught,
+        account_lock(tmp_path, key, name="east"),
+    ):
+        pass
+    assert "account east is busy" in str(caught.value)
+    assert key not in str(caught.value).split("lock file")[0]
