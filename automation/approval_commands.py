@@ -39,20 +39,6 @@ def _at(record: ApprovalRecord) -> str:
 # -- plan ------------------------------------------------------------------------------------------------
 
 
-def standing_status(standing: Standing) -> str:
-    """One word or two on where a request stands, for people and for `plan --json`."""
-    decision, word = standing.decision, standing.word
-    if decision is None or not standing.decided:
-        return "not decided"
-    if word is not None:
-        return str(word.verdict)
-    if decision.decision is DecisionKind.HOLD:
-        return "held"
-    if decision.decision is DecisionKind.IGNORE:
-        return "ignored"
-    return "auto" if decision.approve == "auto" else "waiting for approval"
-
-
 def _next_action(standing: Standing) -> str | None:
     """What the next `run --execute` would do about it: cancel, reply, or nothing."""
     if not standing.decided or standing.decision is None:
@@ -88,7 +74,7 @@ def plan_document(target: Target, ledger: Ledger, *, everything: bool) -> dict[s
             }
             for d in waiting
         ],
-        "held": sum(standing_status(s) == "held" for s in standings),
+        "held": sum(s.status == "held" for s in standings),
         "not_decided": sum(not s.decided for s in standings),
     }
     if everything:
@@ -100,7 +86,7 @@ def plan_document(target: Target, ledger: Ledger, *, everything: bool) -> dict[s
                 "order_status": None if s.request.order_status is None else str(s.request.order_status),
                 "decision": str(s.decision.decision) if s.decided and s.decision else None,
                 "rule": s.decision.rule if s.decided and s.decision else None,
-                "status": standing_status(s),
+                "status": s.status,
                 "by": None if s.word is None else s.word.by,
                 "next": _next_action(s),
             }

@@ -193,6 +193,21 @@ class Standing(Record):
         `sc-cancel run`, even a dry run, decides."""
         return self.decision is not None and self.decision.request_kind == self.request.kind
 
+    @property
+    def status(self) -> str:
+        """Where it stands, in a word or two: `not decided`, `approved` or `rejected` (a person spoke),
+        `held`, `ignored`, `auto` (the next `run --execute` acts) or `waiting for approval`."""
+        decision, word = self.decision, self.word
+        if decision is None or not self.decided:
+            return "not decided"
+        if word is not None:
+            return str(word.verdict)
+        if decision.decision is DecisionKind.HOLD:
+            return "held"
+        if decision.decision is DecisionKind.IGNORE:
+            return "ignored"
+        return "auto" if decision.approve == "auto" else "waiting for approval"
+
 
 class ActionRecord(Record):
     action_id: int

@@ -50,21 +50,35 @@ def new_requests(report: RunReport) -> Event | None:
 
 
 def approval_waiting(report: RunReport) -> Event | None:
+    """Requests that wait for a person: a cancel or reply to approve, or a request the rules hold (to
+    approve, or to dismiss when it was handled by hand)."""
     ids = [r.order_id for r in report.requests if r.approval == "pending"]
-    if not ids:
+    held = [r.order_id for r in report.requests if r.decision == "hold" and r.approval is None]
+    if not ids and not held:
         return None
-    body = (
-        f"Account {report.account}: {_plural(len(ids), 'request')} wait for a person's approval: "
-        f"{id_list(ids)}. Approve with `sc-cancel approve --account {report.account} ORDER_ID` "
-        f"(or `sc-cancel reject`); `sc-cancel plan --account {report.account}` lists them."
-    )
+    account = report.account
+    parts = []
+    if ids:
+        parts.append(
+            f"{_plural(len(ids), 'request')} wait for a person's approval: {id_list(ids)}. Approve with "
+            f"`sc-cancel approve --account {account} ORDER_ID` (or `sc-cancel reject`); "
+            f"`sc-cancel plan --account {account}` lists them."
+        )
+    if held:
+        parts.append(
+            f"{_plural(len(held), 'request')} held for a person: {id_list(held)}. "
+            f"`sc-cancel plan --all --account {account}` lists them; `sc-cancel approve --account {account} "
+            f"ORDER_ID` lets one go ahead, `sc-cancel dismiss --account {account} ORDER_ID --note TEXT` "
+            "records that it was handled by hand."
+        )
+    waiting = len(ids) + len(held)
     return Event(
         kind=EventKind.APPROVAL_WAITING,
-        account=report.account,
-        title=f"sc-cancel {report.account}: {_plural(len(ids), 'request')} waiting for approval",
-        body=body,
+        account=account,
+        title=f"sc-cancel {account}: {_plural(waiting, 'request')} waiting for a person",
+        body=f"Account {account}: " + " ".join(parts),
         level=Level.WARNING,
-        order_ids=tuple(ids),
+        order_ids=tuple(ids + held),
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from automation.ledger.records import ActionRecord, DecisionRecord, RunRecord
+from automation.ledger.records import ActionRecord, DecisionRecord, RunRecord, Standing
 from automation.models import CancellationRequest, RequestKind
 from automation.notify.event import Event, EventKind, Level
 
@@ -21,6 +21,7 @@ class SummaryLedger(Protocol):
     def recent_runs(self, account: str | None = None, limit: int = 20) -> list[RunRecord]: ...
     def open_requests(self, account: str) -> list[CancellationRequest]: ...
     def pending_approvals(self, account: str) -> list[DecisionRecord]: ...
+    def standings(self, account: str) -> list[Standing]: ...
     def cancels_done_since(self, account: str, since: datetime) -> list[ActionRecord]: ...
 
 
@@ -33,15 +34,16 @@ def _account_line(ledger: SummaryLedger, name: str, key: str, now: datetime) -> 
     requests = ledger.open_requests(key)
     official = sum(r.kind is RequestKind.OFFICIAL for r in requests)
     waiting = len(ledger.pending_approvals(key))
+    held = sum(s.status == "held" for s in ledger.standings(key))
     # Done ones only: a submission refused or never confirmed is no cancellation (the limits count
     # every submission; a summary for people counts what happened).
     cancelled = len(ledger.cancels_done_since(key, since))
     line = (
         f"{name}: {len(runs)} runs ({len(runs) - failed} ok, {failed} failed); "
         f"{len(requests)} open requests ({official} official, {len(requests) - official} inquiry); "
-        f"{waiting} waiting for approval; {cancelled} cancelled."
+        f"{waiting} waiting for approval; {held} held; {cancelled} cancelled."
     )
-    return line, failed > 0 or not runs, waiting
+    return line, failed > 0 or not runs, waiting + held
 
 
 def daily_summary(ledger: SummaryLedger, accounts: Mapping[str, str] | Sequence[str], now: datetime) -> Event:
@@ -60,7 +62,12 @@ def daily_summary(ledger: SummaryLedger, accounts: Mapping[str, str] | Sequence[
         f"Last 24 hours, {len(pairs)} accounts. "
         + " ".join(line for line, _, _ in lines)
         + advice
-        + (" Approve or reject the waiting ones: `sc-cancel plan` lists them." if waiting else "")
+        + (
+            " Approve or reject the waiting ones, approve or dismiss the held ones: `sc-cancel plan` lists "
+            "them (`--all` with the held ones)."
+            if waiting
+            else ""
+        )
     )
     return Event(
         kind=EventKind.DAILY_SUMMARY,

@@ -75,6 +75,20 @@ def test_approval_waiting_says_how_to_approve() -> None:
     assert event.level is Level.WARNING
 
 
+def test_held_requests_are_told_too_with_how_to_settle_them() -> None:
+    run = report(
+        row("113-0000001-0000001", decision="hold"),
+        row("113-0000002-0000002", decision="hold", approval="manual"),  # a person approved it already
+        row("113-0000003-0000003", decision="ignore"),
+    )
+    [event] = events_for_run(run, [], NOW)
+    assert event.kind is EventKind.APPROVAL_WAITING
+    assert event.order_ids == ("113-0000001-0000001",)
+    assert "1 request held for a person: 113-0000001-0000001" in event.body
+    assert "sc-cancel plan --all --account main" in event.body
+    assert "sc-cancel dismiss --account main ORDER_ID --note TEXT" in event.body
+
+
 @pytest.mark.parametrize(
     ("ship_by", "expected"),
     [
@@ -247,12 +261,19 @@ def test_daily_summary_from_the_ledger(tmp_path: Path) -> None:
             rules_sha256="a" * 64,
             request_kind=RequestKind.INQUIRY,
         )
+        ledger.record_decision(
+            "k-main",
+            run_id,
+            Decision(order_id="113-0000001-0000001", decision=DecisionKind.HOLD, rule=None),
+            rules_sha256="a" * 64,
+            request_kind=RequestKind.OFFICIAL,
+        )
         event = daily_summary(ledger, {"main": "k-main", "second": "k-second"}, NOW)
     assert event.kind is EventKind.DAILY_SUMMARY
     assert event.title == "sc-cancel daily summary, 26 Nov 2026"
     assert (
         "main: 2 runs (1 ok, 1 failed); 2 open requests (1 official, 1 inquiry); "
-        "1 waiting for approval; 0 cancelled." in event.body
+        "1 waiting for approval; 1 held; 0 cancelled." in event.body
     )
     assert "second: 0 runs (0 ok, 0 failed); 0 open requests" in event.body
     assert "`sc-cancel plan` lists them" in event.body
