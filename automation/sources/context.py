@@ -1,42 +1,26 @@
 """What a source needs to read a channel: the page, the selector files and texts, and the retry policy.
 
-Two kinds of trouble are handled here, once, for every source: a session that expired mid-scan (sign in
-again, at most once per step, then go on where the step was) and transient failures (the site's error
-alert, timeouts, 5xx), retried with exponential backoff and then reported as "the site kept failing"
-(exit code 5). Parse errors mean the page no longer looks as the selectors expect: "page changed".
+Two kinds of trouble are handled here, once, for every source: a session that expired mid-scan and the
+site's transient failures go through `retrying` (`automation.sources.retry`: sign in again once, back off,
+then "the site kept failing", exit code 5); parse errors mean the page no longer looks as the selectors
+expect: "page changed".
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from loguru import logger
 from playwright.sync_api import Page
 
-from automation.errors import PageChangedError, SessionExpiredError, SiteFailingError
-from automation.pages.base import PageContext, TransientPageError
+from automation.errors import PageChangedError
+from automation.pages.base import PageContext
 from automation.parsers.locale_texts import LocaleTexts
+from automation.sources.retry import RetryPolicy, run_step
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5
-    first_delay_s: float = 0.5
-    max_delay_s: float = 8.0
-
-    def delay(self, attempt: int) -> float:
-        return min(self.max_delay_s, self.first_delay_s * (2**attempt))
-
-    def scaled(self, factor: float | None) -> RetryPolicy:
-        """The same tries with the waits multiplied by `factor` (None: unchanged)."""
-        if factor is None:
-            return self
-        return replace(self, first_delay_s=self.first_delay_s * factor, max_delay_s=self.max_delay_s * factor)
 
 
 @dataclass
@@ -66,31 +50,9 @@ class SourceContext:
             ) from None
 
     def retrying(self, label: str, step: Callable[[int], T]) -> T:
-        """Run `step(attempt)` with session recovery and backoff.
+        """Run `step(attempt)` with session recovery and backoff (see `automation.sources.retry`)."""
+        return run_step(label, step, policy=self.retry, reauthenticate=self._sign_in_again, sleep=self.sleep)
 
-        `attempt` is 0 the first time; a step that is called again (after an error alert, a timeout or
-        a new sign-in) uses it to resume in place, e.g. reload the view rather than click "Next" twice.
-        """
-        attempt = 0
-        failures = 0  # a new sign-in is not a failure of the site: it does not use up a try
-        signed_in_again = False
-        while True:
-            try:
-                return step(attempt)
-            except SessionExpiredError:
-                if signed_in_again:
-                    raise
-                logger.info("{}: Seller Central asks to sign in (no saved session, or it expired)", label)
-                self.reauthenticate()
-                self.reauthentications += 1
-                signed_in_again = True
-            except (TransientPageError, SiteFailingError) as exc:
-                failures += 1
-                if failures >= self.retry.attempts:
-                    raise SiteFailingError(
-                        f"{label}: Seller Central kept failing after {self.retry.attempts} tries ({exc})"
-                    ) from None
-                wait = self.retry.delay(failures - 1)
-                logger.warning("{}: {}; retrying in {:.1f}s", label, exc, wait)
-                self.sleep(wait)
-            attempt += 1
+    def _sign_in_again(self) -> None:
+        self.reauthenticate()
+        self.reauthentications += 1
