@@ -1,18 +1,13 @@
-"""Settings: the one place that reads the settings file and the environment.
+"""What a settings file may say: the models that validate it, with their defaults.
 
-Precedence is defaults < settings file < environment (`SC_CANCEL_*`) < command line. Secrets never
-live in the settings file: a password or TOTP secret is a *reference* (`{env: NAME}`, `{file: PATH}` or
-`{keyring: {service, username}}`) resolved into a `SecretStr` when it is checked (before any browser
-starts) and again at sign-in time.
+Secrets never live in the settings file: a password, TOTP secret or notification URL is a *reference*
+(`{env: NAME}`, `{file: PATH}` or `{keyring: {service, username}}`), resolved by `settings.secrets`
+when it is needed.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-import stat
-from collections.abc import Mapping
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -23,18 +18,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    SecretStr,
     field_validator,
     model_validator,
 )
 
 from automation.errors import BadInputError
-from automation.yaml_source import YamlDocument, YamlError, load_yaml, validate_document
 
 SETTINGS_FORMAT = 1
-DEFAULT_SETTINGS_FILE = Path("sc-cancel.yaml")
-LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ja_JP")
-REPO_SELECTORS = Path(__file__).resolve().parent.parent / "selectors"
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -254,208 +244,3 @@ class Settings(_Strict):
             known = ", ".join(a.name for a in self.accounts) or "none"
             raise BadInputError(f"no account named '{name}' in the settings (known: {known})")
         return found
-
-
-class Environment(BaseModel):
-    """The `SC_CANCEL_*` environment variables that settings honour (read here and nowhere else)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    data_dir: Path | None = None
-    chromium: Path | None = None
-    config: Path | None = None
-    retry_scale: float | None = None
-    """`SC_CANCEL_RETRY_SCALE`: multiplies the waits between retries (tests use 0.05: same tries, less
-    waiting); unset means the normal backoff."""
-
-    @classmethod
-    def from_mapping(cls, env: Mapping[str, str]) -> Environment:
-        def path(name: str) -> Path | None:
-            value = env.get(name)
-            return Path(value).expanduser() if value else None
-
-        return cls(
-            data_dir=path("SC_CANCEL_DATA_DIR"),
-            chromium=path("SC_CANCEL_CHROMIUM"),
-            config=path("SC_CANCEL_CONFIG"),
-            retry_scale=_positive_number(env, "SC_CANCEL_RETRY_SCALE"),
-        )
-
-
-def _positive_number(env: Mapping[str, str], name: str) -> float | None:
-    value = env.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = -1.0
-    if not 0 < number < float("inf"):
-        raise BadInputError(
-            f"environment variable {name}={value!r}: give a number above 0 (e.g. 0.1), or unset it"
-        )
-    return number
-
-
-def default_data_dir(env: Mapping[str, str]) -> Path:
-    """A per-user data folder: $XDG_DATA_HOME/sc-cancel or ~/.local/share/sc-cancel."""
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "sc-cancel"
-
-
-SETTINGS_FILE_HINT = (
-    "check the path, or copy config.example.yaml to sc-cancel.yaml and edit it; without a settings file "
-    "sc-cancel works against the built-in sandbox"
-)
-
-
-def load_settings(path: Path, *, given_by: str | None = None) -> tuple[Settings, YamlDocument]:
-    """Read and validate a settings file; problems name file, line and field (exit code 2).
-
-    `given_by` says where the file's name came from (`--config`, `SC_CANCEL_CONFIG`), so that a file
-    that is not there is reported with the place to correct.
-    """
-    if not path.exists():
-        source = f" (given by {given_by})" if given_by else ""
-        raise YamlError(path, [f"{path}: settings file not found{source}: {SETTINGS_FILE_HINT}"])
-    doc = load_yaml(path)
-    if doc.data is None:
-        doc.data = {}
-    if not isinstance(doc.data, dict):
-        raise YamlError(path, [f"{doc.where(())}: settings are a mapping (format, accounts, ...)"])
-    settings = validate_document(Settings, doc)
-    base = path.resolve().parent
-
-    def rel(p: Path | None) -> Path | None:
-        return None if p is None else (p if p.is_absolute() else base / p).resolve()
-
-    def ref(r: SecretRef) -> SecretRef:
-        if isinstance(r, FileSecret):
-            return FileSecret(file=rel(r.file.expanduser()) or r.file)
-        return r
-
-    accounts = [
-        a.model_copy(
-            update={
-                "rules": rel(a.rules),
-                "password": ref(a.password),
-                "totp_secret": None if a.totp_secret is None else ref(a.totp_secret),
-            }
-        )
-        for a in settings.accounts
-    ]
-    urls = [u if isinstance(u, str) else ref(u) for u in settings.notifications.urls]
-    settings = settings.model_copy(
-        update={
-            "data_dir": rel(settings.data_dir),
-            "runs_dir": rel(settings.runs_dir),
-            "selectors_dir": rel(settings.selectors_dir),
-            "accounts": accounts,
-            "notifications": settings.notifications.model_copy(update={"urls": urls}),
-        }
-    )
-    return settings, doc
-
-
-def describe_ref(ref: SecretRef) -> str:
-    """Where a reference points, in words, for messages (never the secret itself)."""
-    if isinstance(ref, EnvSecret):
-        return f"the environment variable {ref.env}"
-    if isinstance(ref, FileSecret):
-        return f"the file {ref.file}"
-    return f"the OS keyring (service '{ref.keyring.service}', user '{ref.keyring.username}')"
-
-
-TOTP_SECRET_HINT = (
-    "a TOTP secret is the base32 text (letters A-Z, digits 2-7) the authenticator set-up screen shows, "
-    "complete; spaces and dashes between the groups are fine"
-)
-
-
-def normalize_totp_secret(text: str) -> str:
-    """A TOTP secret as pyotp needs it: authenticator set-up screens show it in lower- or upper-case
-    groups (`bmix tpuc z4fq ...`), sometimes joined by dashes; the code is computed from the base32
-    letters alone. A value that is not base32 raises ValueError (its message never repeats it)."""
-    compact = re.sub(r"[\s-]+", "", text).upper().rstrip("=")
-    if not compact:
-        raise ValueError(f"is empty; {TOTP_SECRET_HINT}")
-    try:
-        base64.b32decode(compact + "=" * (-len(compact) % 8))
-    except (binascii.Error, ValueError):
-        raise ValueError(f"is not base32 ({len(compact)} characters); {TOTP_SECRET_HINT}") from None
-    return compact
-
-
-NO_KEYRING_HINT = (
-    "on a server without a desktop session there is usually no OS keyring: write {env: VARIABLE_NAME} "
-    "(set in the service's environment) or {file: /path/to/secret} (a file only you can read: chmod 600) "
-    "instead"
-)
-
-
-def resolve_secret(ref: SecretRef, env: Mapping[str, str], what: str) -> SecretStr:
-    """Fetch a secret from the environment, a file or the OS keyring, at the moment it is needed.
-
-    `what` names the setting (with its file and line when known) at the start of every message.
-    """
-    if isinstance(ref, EnvSecret):
-        value = env.get(ref.env)
-        if not value:
-            raise BadInputError(
-                f"{what}: the environment variable {ref.env} is not set; set it (e.g. in the service's "
-                "environment file) or change the reference"
-            )
-        return SecretStr(value)
-    if isinstance(ref, FileSecret):
-        return SecretStr(_read_secret_file(ref.file, what))
-    try:
-        import keyring
-        from keyring.errors import KeyringError, NoKeyringError
-    except ImportError:  # pragma: no cover - keyring is a dependency
-        raise BadInputError(f"{what}: the keyring package is not installed; {NO_KEYRING_HINT}") from None
-    try:
-        value = keyring.get_password(ref.keyring.service, ref.keyring.username)
-    except NoKeyringError:
-        raise BadInputError(
-            f"{what}: the OS keyring cannot be read: this machine has none; {NO_KEYRING_HINT}"
-        ) from None
-    except KeyringError as exc:
-        raise BadInputError(f"{what}: the OS keyring cannot be read ({exc}); {NO_KEYRING_HINT}") from None
-    if not value:
-        raise BadInputError(
-            f"{what}: nothing in the OS keyring for service '{ref.keyring.service}', "
-            f"user '{ref.keyring.username}' (store it with: keyring set {ref.keyring.service} "
-            f"{ref.keyring.username})"
-        )
-    return SecretStr(value)
-
-
-def _read_secret_file(path: Path, what: str) -> str:
-    """A secret file's text without its final newline; refused when other users may read or change it
-    (the same rule ssh applies to private keys)."""
-    try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            raise BadInputError(f"{what}: {path} is not a file; point {{file: ...}} at the file holding it")
-        if mode & 0o077:
-            raise BadInputError(
-                f"{what}: other users can read or change {path} (mode {stat.S_IMODE(mode):o}); "
-                f"run `chmod 600 {path}`"
-            )
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInputError(
-            f"{what}: the file {path} is not found; create it (chmod 600) or fix the path "
-            "(a relative path is relative to the settings file's folder)"
-        ) from None
-    except UnicodeDecodeError:
-        raise BadInputError(f"{what}: {path} is not UTF-8 text") from None
-    except OSError as exc:
-        raise BadInputError(f"{what}: cannot read {path}: {exc.strerror}; check its owner and mode") from None
-    value = text.rstrip("\r\n")
-    if not value:
-        raise BadInputError(f"{what}: the file {path} is empty; write the secret into it")
-    return value
-
-
-Seconds = Annotated[float, Field(ge=0)]
