@@ -1,16 +1,17 @@
 """The scheduled loop: every account runs every interval plus a fresh random jitter, one at a time.
 
 Built on a `schedule.Scheduler` instance (never the module-level default, so two loops in one process,
-e.g. in tests, do not share jobs). `schedule` reads the wall clock and the global `random` inside its
-`Job`; `_ClockedJob` overrides exactly those two places (`should_run` and `_schedule_next_run`) so that
-time and randomness come from the `Scheduler`'s `clock` and `random`, which tests replace. Everything
-else is `schedule`'s own: the job list, `run_pending` running due jobs in order of their due time, and
-`run_all` for one round.
+e.g. in tests, do not share jobs), through its public API: `every(n).seconds.do(...)`, `run_pending`
+running due jobs in order of their `next_run`, `run_all` for one round, `get_next_run`. `schedule` plans
+with the wall clock and draws `.to()`'s jitter from the global `random`; `_ClockedJob` keeps time and
+randomness the `Scheduler`'s own (its `clock` and `random`, which tests replace) by overriding the two
+public members that read them: `should_run` compares `next_run` with the `Scheduler`'s clock, and `run`,
+after `schedule`'s own run, sets `next_run` to the plan made here.
 
 Why re-scheduling per run rather than `every(a).to(b)`: `.to()` draws whole seconds from the global
 random generator against the real clock, which no test can control; here the jitter is drawn, to the
 millisecond, each time a run is planned. The next run is planned when the previous one *finishes*
-(`Job.run` re-schedules after calling the job), so a run that overran its interval is followed by one
+(`_ClockedJob.run` plans it after calling the job), so a run that overran its interval is followed by one
 run after the interval from then, never by a burst replaying the missed ones (`schedule`'s own
 `run_pending` promises the same). What `schedule` does not do (field notes §2 item 14: no persistence,
 no concurrency) is covered elsewhere: the account lock taken inside each run refuses a second run of the
@@ -76,24 +77,23 @@ class _ClockedJob(schedule.Job):
         super().__init__(max(1, round(spec.interval.total_seconds())), jobs)
         self.owner = owner
         self.spec = spec
-        self.first = True
 
     @property
     def should_run(self) -> bool:
         return self.next_run is not None and self.owner.now() >= self.next_run
 
     def run(self) -> Any:
-        """`schedule`'s run (the job, then planning the next one), then the line saying when that is."""
+        """`schedule`'s run (the job, then its own plan of the next one), the next run planned on the
+        owner's clock in place of `schedule`'s, then the line saying when that is."""
         result = super().run()
+        self.plan(after=self.spec.interval)
         self.owner.announce_next_run(self)
         return result
 
-    def _schedule_next_run(self) -> None:
-        # The first run starts at once (spread by the jitter, so accounts do not all start together);
-        # later ones an interval after the previous run ended.
-        base = timedelta(0) if self.first else self.spec.interval
-        self.first = False
-        self.next_run = self.owner.now() + base + self.owner.draw_jitter(self.spec.jitter)
+    def plan(self, *, after: timedelta) -> None:
+        """The next run: `after` from now plus a fresh jitter. Runs are planned from the end of the
+        previous run, so one that overran its interval is not followed by a burst of missed runs."""
+        self.next_run = self.owner.now() + after + self.owner.draw_jitter(self.spec.jitter)
 
 
 class Scheduler:
@@ -129,6 +129,8 @@ class Scheduler:
         for spec in jobs:
             job = _ClockedJob(self, spec, self._jobs)
             job.seconds.do(self._execute, spec)
+            # The first run starts at once, spread by the jitter so accounts do not all start together.
+            job.plan(after=timedelta(0))
 
     def draw_jitter(self, jitter: timedelta) -> timedelta:
         """A fresh random delay in [0, jitter], drawn for every run planned."""

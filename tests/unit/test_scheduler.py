@@ -556,3 +556,16 @@ def test_one_round_for_cron_says_nothing_about_a_next_run() -> None:
     Scheduler([job], clock=clock, log=log).run_once()
     assert calls
     assert not [msg for _, msg in log.lines if "next run" in msg]
+
+
+def test_the_loop_uses_only_schedules_public_job_api() -> None:
+    """`schedule.Job`'s private methods may change in any release; the loop overrides none of them."""
+    import schedule
+
+    from automation.scheduler import loop
+
+    jobs = [cls for cls in vars(loop).values() if isinstance(cls, type) and issubclass(cls, schedule.Job)]
+    assert jobs, "the loop builds its jobs on schedule.Job"
+    overridden = {name for cls in jobs for name in vars(cls) if hasattr(schedule.Job, name)}
+    assert "run" in overridden
+    assert not {name for name in overridden if name.startswith("_") and not name.startswith("__")}
