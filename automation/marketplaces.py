@@ -33,15 +33,6 @@ _TABLE = [
     MarketplaceInfo("A1VC38T7YXB528", "JP", "Asia/Tokyo", "sellercentral.amazon.co.jp", "ja_JP"),
 ]
 MARKETPLACES = {m.id: m for m in _TABLE}
-DEFAULT_BY_LOCALE = {
-    "en_US": "ATVPDKIKX0DER",
-    "en_GB": "A1F83G8C2ARO7P",
-    "de_DE": "A1PA6795UKMFR9",
-    "fr_FR": "A13V1IB3VIYZZH",
-    "es_ES": "A1RKKUPIHCS9HS",
-    "it_IT": "APJ6JRA9NG5V4",
-    "ja_JP": "A1VC38T7YXB528",
-}
 ZONE_BY_LOCALE = {
     "en_US": "America/Los_Angeles",
     "en_GB": "Europe/London",

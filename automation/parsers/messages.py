@@ -3,13 +3,12 @@
 The inbox shows per thread a subject, buyer, order id, date and a snippet: the first line of the latest
 buyer message, cut at 120 characters with "…" (sandbox-pages.md "Messages", seller-central.md §3). The
 classifier reads the snippet first; when it is cut and says nothing decisive, the thread is opened and
-the latest buyer message is read whole.
+what the buyer (or Amazon) wrote in it is read whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -51,40 +50,6 @@ def parse_thread_item(raw: Mapping[str, Any], texts: LocaleTexts, zone: str | tz
     )
 
 
-@dataclass(frozen=True)
-class ThreadMessage:
-    sender: str
-    sent_at: datetime | None
-    body: str
-    from_seller: bool
-    """The seller's own reply (by the sender's name); Amazon's and the buyer's messages are not."""
-
-
-@dataclass(frozen=True)
-class ThreadView:
-    subject: str
-    messages: tuple[ThreadMessage, ...]
-
-    def latest_incoming(self) -> ThreadMessage | None:
-        """The newest message not written by the seller: the one the inbox snippet was cut from."""
-        incoming = [m for m in self.messages if not m.from_seller]
-        if not incoming:
-            return None
-        if all(m.sent_at is not None for m in incoming):
-            return max(reversed(incoming), key=lambda m: m.sent_at)  # type: ignore[arg-type,return-value]
-        return incoming[-1]
-
-    @property
-    def incoming_text(self) -> str:
-        """Every message not written by the seller, whole, in page order: what `classify` reads once a
-        thread is opened (Amazon's template body, or all the buyer said, so no request is missed)."""
-        return _joined(m.body for m in self.messages if not m.from_seller)
-
-
-def _joined(bodies: Iterable[str]) -> str:
-    return "\n\n".join(body for body in bodies if body)
-
-
 def _seller_keys(texts: LocaleTexts | None, seller_names: Sequence[str]) -> set[str]:
     labels = texts.messages.seller_senders if texts is not None else ()
     return {compact(n) for n in (*seller_names, *labels) if compact(n)}
@@ -95,29 +60,6 @@ def _is_seller(sender: str, sellers: set[str], buyer_name: str | None) -> bool:
     return bool(key) and key in sellers and key != compact(buyer_name or "")
 
 
-def parse_thread_view(
-    raw: Mapping[str, Any],
-    texts: LocaleTexts,
-    zone: str | tzinfo,
-    *,
-    buyer_name: str | None = None,
-    seller_names: Sequence[str] = (),
-) -> ThreadView:
-    """An opened thread. `seller_names` (e.g. the store name) mark the seller's replies, as do the
-    locale's "You"-style sender labels; the buyer's own name never does."""
-    sellers = _seller_keys(texts, seller_names)
-    messages = tuple(
-        ThreadMessage(
-            sender=text_of(item, "sender"),
-            sent_at=_when(text_of(item, "date"), texts, zone, "message date"),
-            body=str(item.get("body") or "").strip(),
-            from_seller=_is_seller(text_of(item, "sender"), sellers, buyer_name),
-        )
-        for item in raw.get("messages") or []
-    )
-    return ThreadView(subject=text_of(raw, "subject"), messages=messages)
-
-
 def thread_text(
     raw: Mapping[str, Any],
     texts: LocaleTexts | None = None,
@@ -125,13 +67,17 @@ def thread_text(
     buyer_name: str | None = None,
     seller_names: Sequence[str] = (),
 ) -> str:
-    """`ThreadView.incoming_text` straight from the page object's raw thread, reading no dates.
+    """What `classify` reads once a thread is opened: every message not written by the seller, whole,
+    in page order (Amazon's template body, or all the buyer said, so no request is missed).
 
-    Without `texts` and `seller_names` no message can be told to be the seller's, and all are read.
+    `seller_names` (e.g. the store name) mark the seller's replies, as do the locale's "You"-style sender
+    labels; the buyer's own name never does. Without `texts` and `seller_names` no message can be told
+    to be the seller's, and all are read. No date is read: a thread's date is the inbox list's.
     """
     sellers = _seller_keys(texts, seller_names)
-    return _joined(
+    bodies = (
         str(item.get("body") or "").strip()
         for item in raw.get("messages") or []
         if not _is_seller(text_of(item, "sender"), sellers, buyer_name)
     )
+    return "\n\n".join(body for body in bodies if body)

@@ -10,7 +10,7 @@ import pytest
 
 from automation.parsers.classifier import classify
 from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
-from automation.parsers.messages import parse_thread_item, parse_thread_view, snippet_truncated, thread_text
+from automation.parsers.messages import parse_thread_item, snippet_truncated, thread_text
 from automation.parsers.parse_error import ParseError
 
 SELECTORS = Path(__file__).resolve().parents[2] / "selectors"
@@ -100,18 +100,17 @@ def thread_view() -> dict[str, Any]:
     }
 
 
+BUYER_FIRST = "Where is my order?"
+BUYER_LATER = "Sorry, I found it cheaper elsewhere.\nCould you please cancel the order? Thank you."
+INCOMING = f"{BUYER_FIRST}\n\n{BUYER_LATER}"
+"""What the buyer wrote in `thread_view()`, whole and in page order, without the store's reply."""
+
+
 def test_incoming_text_is_what_the_classifier_reads(texts: dict[str, LocaleTexts]) -> None:
-    view = parse_thread_view(
-        thread_view(), texts["en_US"], "America/Los_Angeles", seller_names=["Example Store"]
-    )
-    assert [m.from_seller for m in view.messages] == [False, True, False]
-    assert view.messages[2].sent_at == datetime(2026, 11, 25, 12, 10, tzinfo=UTC)
-    assert view.incoming_text == (
-        "Where is my order?\n\nSorry, I found it cheaper elsewhere.\n"
-        "Could you please cancel the order? Thank you."
-    )
+    text = thread_text(thread_view(), texts["en_US"], seller_names=["Example Store"])
+    assert text == INCOMING
     verdict = classify(
-        view.subject, view.incoming_text, thread_order_id="111-1234567-1234567", truncated=False, texts=texts
+        thread_view()["subject"], text, thread_order_id="111-1234567-1234567", truncated=False, texts=texts
     )
     assert verdict.kind == "inquiry"
 
@@ -119,10 +118,7 @@ def test_incoming_text_is_what_the_classifier_reads(texts: dict[str, LocaleTexts
 def test_thread_text_reads_the_raw_view_without_dates(texts: dict[str, LocaleTexts]) -> None:
     raw = thread_view()
     raw["messages"][1]["date"] = "not a date"  # thread_text never parses dates
-    expected = parse_thread_view(
-        thread_view(), texts["en_US"], "America/Los_Angeles", seller_names=["Example Store"]
-    ).incoming_text
-    assert thread_text(raw, texts["en_US"], seller_names=["Example Store"]) == expected
+    assert thread_text(raw, texts["en_US"], seller_names=["Example Store"]) == INCOMING
     assert "Please do not cancel" in thread_text(raw)  # nobody known to be the seller: all is read
 
 
@@ -139,20 +135,10 @@ def test_seller_decoy_reply_does_not_hide_the_request(texts: dict[str, LocaleTex
     ).kind == ("inquiry")
 
 
-def test_newest_message_wins_even_when_listed_first(texts: dict[str, LocaleTexts]) -> None:
-    raw = thread_view()
-    raw["messages"].reverse()
-    view = parse_thread_view(raw, texts["en_US"], "America/Los_Angeles", seller_names=["Example Store"])
-    latest = view.latest_incoming()
-    assert latest is not None
-    assert latest.sent_at == datetime(2026, 11, 25, 12, 10, tzinfo=UTC)
-
-
 def test_seller_reply_is_not_read_as_the_buyer(texts: dict[str, LocaleTexts]) -> None:
     raw = thread_view()
     raw["messages"] = raw["messages"][:2]
-    view = parse_thread_view(raw, texts["en_US"], "America/Los_Angeles", seller_names=["Example Store"])
-    assert view.incoming_text == "Where is my order?"
+    assert thread_text(raw, texts["en_US"], seller_names=["Example Store"]) == "Where is my order?"
 
 
 def test_locale_you_label_marks_the_seller_but_never_the_buyer(texts: dict[str, LocaleTexts]) -> None:
@@ -163,9 +149,9 @@ def test_locale_you_label_marks_the_seller_but_never_the_buyer(texts: dict[str, 
             {"sender": "Max", "date": "", "body": "Bitte stornieren."},
         ],
     }
-    view = parse_thread_view(raw, texts["de_DE"], "Europe/Berlin", buyer_name="Max")
-    assert [m.from_seller for m in view.messages] == [True, False]
-    assert view.incoming_text == "Bitte stornieren."
+    assert thread_text(raw, texts["de_DE"], buyer_name="Max") == "Bitte stornieren."
+    # A buyer who happens to be called like the label is still the buyer.
+    assert thread_text(raw, texts["de_DE"], buyer_name="Sie") == "Wir versenden heute.\n\nBitte stornieren."
 
 
 def test_amazon_template_message_counts_as_incoming(texts: dict[str, LocaleTexts]) -> None:
@@ -179,12 +165,11 @@ def test_amazon_template_message_counts_as_incoming(texts: dict[str, LocaleTexts
             },
         ],
     }
-    view = parse_thread_view(raw, texts["en_US"], "America/Los_Angeles", seller_names=["Example Store"])
-    verdict = classify(view.subject, view.incoming_text, thread_order_id=None, truncated=False, texts=texts)
+    text = thread_text(raw, texts["en_US"], seller_names=["Example Store"])
+    verdict = classify(raw["subject"], text, thread_order_id=None, truncated=False, texts=texts)
     assert (verdict.kind, verdict.reason) == ("official", "Other")
 
 
 def test_empty_thread(texts: dict[str, LocaleTexts]) -> None:
-    view = parse_thread_view({"subject": "x", "messages": []}, texts["en_US"], "America/Los_Angeles")
-    assert view.latest_incoming() is None
-    assert view.incoming_text == ""
+    assert thread_text({"subject": "x", "messages": []}, texts["en_US"]) == ""
+    assert thread_text({"subject": "x"}, texts["en_US"]) == ""
