@@ -16,9 +16,10 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from automation.errors import BadInputError
+from automation.strict_model import StrictModel
 from automation.yaml_source import YamlError, load_model
 
 if TYPE_CHECKING:
@@ -30,10 +31,8 @@ PAGE_KEYS = ("common", "signin", "manage_orders", "order_details", "cancel_order
 TextLookup = Callable[[str], Sequence[str]]
 
 
-class Candidate(BaseModel):
+class Candidate(StrictModel):
     """One way to find an element. Exactly one of the finders is set."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     test_id: str | None = Field(default=None, description="data-test-id value")
     role: str | None = Field(default=None, description="ARIA role, with `name` or `name_key`")
@@ -64,10 +63,8 @@ class Candidate(BaseModel):
         return "?"  # pragma: no cover - validated above
 
 
-class SelectorFile(BaseModel):
+class SelectorFile(StrictModel):
     """One page's selectors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     page: str
     format: int = SELECTOR_FORMAT

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from automation.clock import utc_now
 from automation.errors import LockedError
 
 LOCKS_FOLDER = "locks"
@@ -58,17 +59,13 @@ def _read_holder(fd: int) -> LockHolder | None:
         return None  # the holder has locked but not yet written, or an older format
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 @contextmanager
 def account_lock(
     data_dir: Path,
     account_key: str,
     *,
     name: str | None = None,
-    clock: Callable[[], datetime] = _utc_now,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Iterator[LockHolder]:
     """Hold the account's lock for the `with` block; raise `LockedError` naming the holder if another
     run (in this process or another) holds it. `name` is the account as the operator knows it (its
@@ -87,8 +84,8 @@ def account_lock(
                 else f"PID {holder.pid} on {holder.host}, started {holder.started_at}"
             )
             raise LockedError(
-                f"account {name or account_key} is busy: another sc-cancel run holds its lock ({who}); lock file "
-                f"{path}. Wait for that run to end; the lock frees itself when the process exits."
+                f"account {name or account_key} is busy: another sc-cancel run holds its lock ({who}); "
+                f"lock file {path}. Wait for that run to end; the lock frees itself when the process exits."
             ) from None
         holder = LockHolder(
             pid=os.getpid(),

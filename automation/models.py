@@ -10,13 +10,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from automation.strict_model import StrictModel
 
 
-class Record(BaseModel):
+class Record(StrictModel):
     """Base for frozen records; unknown fields are a bug, so they are refused."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Channel(StrEnum):

@@ -18,12 +18,10 @@ from email.utils import parsedate_to_datetime
 
 from loguru import logger
 
+from automation.clock import utc_now
+
 OFFSET_KEY = "site_clock_offset_s"
 """The run statistics' key for the site's offset from the machine's clock, in seconds."""
-
-
-def _machine_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def parse_http_date(value: str) -> datetime | None:
@@ -44,17 +42,13 @@ class SiteClock:
     once in the log: ages are then only as right as the machine's clock.
     """
 
-    def __init__(
-        self, machine: Callable[[], datetime] = _machine_now, *, offset: timedelta | None = None
-    ) -> None:
+    def __init__(self, machine: Callable[[], datetime] = utc_now, *, offset: timedelta | None = None) -> None:
         self._machine = machine
         self._offset = offset
         self._warned = False
 
     @classmethod
-    def from_stats(
-        cls, stats: Mapping[str, object], machine: Callable[[], datetime] = _machine_now
-    ) -> SiteClock:
+    def from_stats(cls, stats: Mapping[str, object], machine: Callable[[], datetime] = utc_now) -> SiteClock:
         """The clock of a finished run, from the offset its statistics kept (none kept: the machine's)."""
         seconds = stats.get(OFFSET_KEY)
         offset = timedelta(seconds=seconds) if isinstance(seconds, int | float) else None

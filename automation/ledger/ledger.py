@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from automation.clock import utc_now
 from automation.errors import BadInputError
 from automation.ledger import schema
 from automation.ledger.actions import ActionsMixin
@@ -25,13 +26,9 @@ from automation.ledger.requests import RequestsMixin
 from automation.ledger.runs import RunsMixin
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class Ledger(RunsMixin, RequestsMixin, InboxMixin, DecisionsMixin, ActionsMixin, AuditMixin):
     @classmethod
-    def open(cls, path: Path, *, clock: Callable[[], datetime] = _utc_now) -> Ledger:
+    def open(cls, path: Path, *, clock: Callable[[], datetime] = utc_now) -> Ledger:
         """Open (creating it and its folders if needed) the ledger at `path`, readable by its owner
         only: it holds buyer order data. A file that is not a ledger is bad input (exit code 2)."""
         path = Path(path)

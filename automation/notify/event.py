@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from automation.strict_model import StrictModel
 
 
 class EventKind(StrEnum):
@@ -34,9 +34,7 @@ class Level(StrEnum):
     FAILURE = "failure"
 
 
-class Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Event(StrictModel):
     kind: EventKind
     account: str
     title: str

@@ -8,11 +8,12 @@ with it and never logged.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from loguru import logger
 
+from automation.clock import utc_now
 from automation.errors import BadInputError
 from automation.notify.event import ALL_EVENTS, Event
 from automation.notify.sent_state import SentState
@@ -70,7 +71,7 @@ class Notifier:
         urls: list[str],
         *,
         state_path: Path,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Callable[[], datetime] = utc_now,
         events: Collection[str] | None = None,
         renotify_after: timedelta = RENOTIFY_AFTER,
         redactor: Redactor = REDACTOR,

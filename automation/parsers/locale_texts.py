@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator, model_validator
 
 from automation.parsers.normalize import compact
 from automation.parsers.patterns import check_pattern
+from automation.strict_model import StrictModel
 from automation.yaml_source import YamlError, load_model
 
 LOCALES_SUBDIR = "locales"
@@ -49,8 +50,8 @@ Patterns = Annotated[tuple[str, ...], AfterValidator(_patterns)]
 """Lexicon patterns (see automation/parsers/patterns.py); may be empty."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class _Strict(StrictModel):
+    model_config = ConfigDict(populate_by_name=True)  # a field with an alias is read by either name
 
 
 class MarketplaceTexts(_Strict):

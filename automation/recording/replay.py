@@ -15,9 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
 
 from automation.errors import BadInputError
+from automation.strict_model import StrictModel
 from automation.yaml_source import load_model
 
 RECORDING_FORMAT = 1
@@ -26,10 +27,8 @@ META_NAME = "meta.yaml"
 EXPECTED_NAME = "expected.json"
 
 
-class RecordingMeta(BaseModel):
+class RecordingMeta(StrictModel):
     """`meta.yaml` of a committed recording."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: int = RECORDING_FORMAT
     page_key: str

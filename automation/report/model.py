@@ -11,15 +11,12 @@ from collections import Counter
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
+
+from automation.strict_model import StrictModel as _Frozen
 
 REPORT_FORMAT = 1
 FINAL_OUTCOMES = ("done", "skipped", "failed", "unknown")
-
-
-class _Frozen(BaseModel):
-    # Unknown fields are refused: a report.json from a newer sc-cancel fails loudly instead of half-read.
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ReportError(_Frozen):

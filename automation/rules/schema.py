@@ -22,9 +22,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictInt,
     field_validator,
@@ -35,6 +33,7 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from automation.models import Channel, DecisionKind, Fulfillment, OrderStatus, RequestKind
 from automation.parsers.reasons import ReasonKey
+from automation.strict_model import StrictModel
 
 SUPPORTED_FORMAT = 1
 SCHEMA_PATH = Path(__file__).with_name("rules.schema.json")
@@ -108,9 +107,7 @@ Amount = Annotated[float, Field(strict=True, ge=0)]
 Minutes = Annotated[StrictInt, Field(ge=0)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class _Strict(StrictModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_empty_values(cls, value: Any) -> Any:

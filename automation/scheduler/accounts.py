@@ -7,9 +7,10 @@ the CLI so that the timing and outcome of a real run are tested without a browse
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from automation.clock import utc_now
 from automation.scheduler.loop import ScheduledJob
 from automation.scheduler.outcome import JobOutcome
 
@@ -18,15 +19,11 @@ if TYPE_CHECKING:
     from automation.targets import Target
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def job_for_target(
     target: Target,
     run_target: Callable[[Target], RunResult],
     *,
-    clock: Callable[[], datetime] = _utc_now,
+    clock: Callable[[], datetime] = utc_now,
 ) -> ScheduledJob:
     """A job that runs `run_target(target)` (the CLI passes a call of `run_account`) and reports it.
 

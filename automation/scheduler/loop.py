@@ -25,12 +25,13 @@ import random as random_module
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import schedule
 from loguru import logger
 
+from automation.clock import utc_now
 from automation.durations import human_duration
 from automation.errors import BadInputError, ExitCode
 from automation.scheduler.outcome import JobOutcome
@@ -38,10 +39,6 @@ from automation.scheduler.outcome import JobOutcome
 MAX_NAP_SECONDS = 60.0
 """Longest single wait: the loop re-reads the clock at least this often, so a changed system clock or a
 suspended machine delays a run by at most this much."""
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _log_with_loguru(level: str, message: str) -> None:
@@ -103,7 +100,7 @@ class Scheduler:
         self,
         jobs: list[ScheduledJob],
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], object] | None = None,
         random: Callable[[float, float], float] = random_module.uniform,
         log: Callable[[str, str], None] = _log_with_loguru,

@@ -14,15 +14,14 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
 
 from automation.errors import BadInputError
+from automation.strict_model import StrictModel as _Strict
 
 SETTINGS_FORMAT = 1
 
@@ -38,10 +37,6 @@ def parse_duration(text: str | int | float) -> timedelta:
     if not match:
         raise ValueError(f"'{text}' is not a duration like 90s, 10m, 2h or 1d")
     return timedelta(seconds=float(match.group(1)) * _DURATION_UNITS[match.group(2)])
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class EnvSecret(_Strict):
