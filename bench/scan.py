@@ -1,4 +1,4 @@
-"""Scan benchmark (issue 3, item 8): how long a full scan takes against a floor measured in the same run.
+"""Scan benchmark: how long a full scan takes against a floor measured in the same run.
 
 Generates a large seeded scenario (default: 2,000 unshipped orders, 150 of them with requests in mixed
 channels; 3,000 threads, 60 of them official requests and 40 buyer inquiries), serves it with

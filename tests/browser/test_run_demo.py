@@ -1,4 +1,4 @@
-"""Issue 4's "done when": with the bundled demo scenario and `rules.example.yaml`, `run --execute`
+"""The demo, end to end: with the bundled demo scenario and `rules.example.yaml`, `run --execute`
 cancels exactly the requests the rules approve, answers the inquiries the rules say to answer, and a
 second run does nothing new; all against one persistent sandbox.
 

@@ -2,7 +2,7 @@
 `--execute`, then the same again; what the sandbox recorded is the proof (`/__sandbox/state`).
 
 One agent run costs seconds, so the runs happen once for the module (in order, as an operator would
-make them) and each test checks one promise of issue 4 on what they left.
+make them) and each test checks one promise of `run` on what they left.
 """
 
 from __future__ import annotations
