@@ -27,7 +27,8 @@ from automation.browser.signin import SignIn
 from automation.errors import BadInputError, PersonNeededError, ScCancelError
 from automation.locators import resolve
 from automation.login_prompt import TerminalPerson
-from automation.runner import Prepared, Runtime, credentials, serve_sandbox_if_needed, session_options
+from automation.browser.account import credentials, serve_sandbox_if_needed, session_options
+from automation.runtime import Prepared, Runtime
 from automation.targets import Target
 
 DEFAULT_WAIT_SECONDS = 300.0

@@ -178,8 +178,15 @@ class Decision(Record):
     explanation: str = ""
 
 
-class ActionState(StrEnum):
-    """Life of an action in the ledger: planned -> approved -> in_flight -> a final state."""
+class Outcome(StrEnum):
+    """The one vocabulary of what became of an action, and of a request in a run.
+
+    An action in the ledger lives planned -> approved -> in_flight -> done | skipped | failed, with
+    `unknown` when the agent lost sight of it after Submit (settled on a later run by reading, never by
+    acting again). A request's outcome in `run` is its action's state, or `planned` while it waits (for
+    approval, `--execute`, a limit or the STOP switch). The values are what the ledger stores and
+    `run --json` prints.
+    """
 
     PLANNED = "planned"
     APPROVED = "approved"
@@ -189,5 +196,12 @@ class ActionState(StrEnum):
     FAILED = "failed"
     UNKNOWN = "unknown"
 
+    @property
+    def settled(self) -> bool:
+        """Final in the ledger: no state follows, and nothing is ever tried again on its strength."""
+        return self in (Outcome.DONE, Outcome.SKIPPED, Outcome.FAILED)
 
-FINAL_ACTION_STATES = frozenset({ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED})
+    @property
+    def ended(self) -> bool:
+        """An attempt's result (settled, or lost sight of): what reports count as done or failed."""
+        return self.settled or self is Outcome.UNKNOWN

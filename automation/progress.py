@@ -16,7 +16,14 @@ from loguru import logger
 if TYPE_CHECKING:
     from loguru import Message
 
-SHOWN_MODULES = ("automation.sources", "automation.actions", "automation.browser.signin", "automation.runner")
+SHOWN_MODULES = (
+    "automation.sources",
+    "automation.actions",
+    "automation.browser.signin",
+    "automation.browser.account",
+    "automation.scan",
+    "automation.account_run",
+)
 
 
 @contextmanager

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from automation.actions.outcome import RequestOutcome
     from automation.models import CancellationRequest
-    from automation.runner import RequestOutcome
 
 OUTCOME_WORDS = ("done", "planned", "skipped", "failed", "unknown", "rejected", "held", "ignored")
 """The words of the outcome column, in the order the summary counts them."""
@@ -53,11 +53,18 @@ def summary_line(
 
 def run_notes(outcomes: Mapping[str, RequestOutcome]) -> list[str]:
     """Said once under the table: each reason shared by planned requests (waiting for approval, a dry
-    run, the STOP switch, a limit) with its count, then every skipped, failed or unknown order's reason."""
+    run, the STOP switch, a limit) with its count, what a person does about held requests, then every
+    skipped, failed or unknown order's reason."""
     planned = Counter(
         o.outcome_reason for o in outcomes.values() if o.outcome == "planned" and o.outcome_reason
     )
     notes = [f"{count} planned: {reason}" for reason, count in sorted(planned.items(), key=lambda kv: -kv[1])]
+    held = sum(outcome_word(o) == "held" for o in outcomes.values())
+    if held:
+        them = "it" if held == 1 else "them"
+        notes.append(
+            f"{held} held: waiting for a person (sc-cancel plan --all lists {them}, then approve or dismiss)"
+        )
     for order_id, o in sorted(outcomes.items()):
         if o.outcome in _TOLD_PER_ORDER:
             earlier = " (an earlier run)" if o.earlier else ""

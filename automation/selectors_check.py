@@ -266,7 +266,8 @@ def check_selectors(target: Any, rt: Any, *, recording: Any | None = None) -> Ch
     import dataclasses
 
     from automation.browser.session import BrowserSession
-    from automation.runner import AccountBrowser, Prepared, serve_sandbox_if_needed, session_options
+    from automation.browser.account import AccountBrowser, serve_sandbox_if_needed, session_options
+    from automation.runtime import Prepared
 
     prepared = Prepared.load(rt.selectors_dir)
     market = target.marketplaces[0]

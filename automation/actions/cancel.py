@@ -11,7 +11,6 @@ preselects nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
@@ -19,7 +18,7 @@ from playwright.sync_api import Error as PlaywrightError
 from automation.actions.proof import Proof, ProofKind
 from automation.errors import ScCancelError
 from automation.ledger import ActionRecord, Ledger
-from automation.models import ActionState, Fulfillment, Order, OrderStatus
+from automation.models import Fulfillment, Order, OrderStatus, Outcome
 from automation.pages.cancel_order import CancelOrderPage, ReasonControl
 from automation.pages.order_details import OrderDetailsPage
 from automation.parsers.order_details import parse_order_details
@@ -27,13 +26,6 @@ from automation.sources.context import SourceContext
 
 BUYER_CANCELED = "BuyerCanceled"
 VERIFY_READS = 4
-
-
-class Outcome(StrEnum):
-    DONE = "done"
-    SKIPPED = "skipped"
-    FAILED = "failed"
-    UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -162,7 +154,7 @@ def cancel_order(
         return step
     assert proof is not None  # reason_step refuses without one
 
-    ledger.transition(action.action_id, ActionState.IN_FLIGHT, reason=proof.describe())
+    ledger.transition(action.action_id, Outcome.IN_FLIGHT, reason=proof.describe())
     logger.info("cancelling {} with the reason Buyer Canceled", order_id)
     try:
         form.submit()
@@ -215,6 +207,5 @@ def reconcile(ctx: SourceContext, ledger: Ledger, action: ActionRecord) -> Cance
 
 def _finish(ledger: Ledger, action: ActionRecord, result: CancelResult) -> None:
     current = ledger.action(action.action_id)
-    state = ActionState(result.outcome.value)
-    if current is None or current.state != state:
-        ledger.transition(action.action_id, state, reason=result.reason)
+    if current is None or current.state != result.outcome:
+        ledger.transition(action.action_id, result.outcome, reason=result.reason)

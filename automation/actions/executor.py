@@ -9,26 +9,29 @@ by one, checking the STOP switch and the per-run and rolling 24-hour limits befo
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
-from automation.actions.cancel import Outcome, cancel_order, reconcile
+from automation.actions import policy
+from automation.actions.cancel import cancel_order, reconcile
 from automation.actions.messages import mark_no_response_needed, send_reply, settle_thread_action
+from automation.actions.outcome import RequestOutcome, RunResult
 from automation.actions.proof import official_proof
 from automation.ledger import ActionKind, ActionRecord, Ledger
-from automation.models import ActionState, Approval, CancellationRequest, Channel, Decision, DecisionKind
+from automation.models import Approval, CancellationRequest, Channel, Decision, DecisionKind, Outcome
 from automation.parsers.reasons import ReasonTable
 from automation.rules.engine import evaluate
 from automation.stop import stop_requested
 
 if TYPE_CHECKING:
-    from automation.runner import AccountBrowser, RequestOutcome, RunResult, Runtime, ScanResult
+    from automation.browser.account import AccountBrowser
+    from automation.rules.loader import LoadedRules
+    from automation.runtime import Runtime
+    from automation.scan import ScanResult
 
 FOLLOW_UP_WINDOW = timedelta(days=7)
 """How far back a missed "No response needed" after a cancellation is still made up for."""
-FINAL_OUTCOMES = frozenset({"done", "skipped", "failed", "unknown"})
-FINAL = {ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED}
 
 
 class Executor:
@@ -37,7 +40,7 @@ class Executor:
         browser: AccountBrowser,
         ledger: Ledger,
         scan: ScanResult,
-        rules: Any,
+        rules: LoadedRules,
         rt: Runtime,
         *,
         execute: bool,
@@ -64,21 +67,19 @@ class Executor:
             self.stopped = True
         return self.stopped
 
-    def _limit_reason(self) -> str | None:
-        limits = self.rules.ruleset.limits
-        if self.cancels_this_run >= limits.max_cancellations_per_run:
-            return f"deferred: max_cancellations_per_run ({limits.max_cancellations_per_run}) reached"
+    def _limit(self) -> policy.Verdict:
+        """The cancellation caps, with the last 24 hours' cancellations as the ledger counts them."""
         since = self.rt.clock() - timedelta(hours=24)
-        if self.ledger.cancellations_since(self.account, since) >= limits.max_cancellations_per_day:
-            return f"deferred: max_cancellations_per_day ({limits.max_cancellations_per_day}) reached"
-        return None
+        return policy.cancel_limit(
+            self.rules.ruleset.limits,
+            cancels_this_run=self.cancels_this_run,
+            cancels_last_24h=self.ledger.cancellations_since(self.account, since),
+        )
 
     def _approve(self, action: ActionRecord, approval: Approval, decision: Decision) -> ActionRecord:
-        if action.state is ActionState.PLANNED:
+        if action.state is Outcome.PLANNED:
             by = f"rule:{decision.rule}" if approval is Approval.AUTO else self._approver(action.order_id)
-            return self.ledger.transition(
-                action.action_id, ActionState.APPROVED, by=by, run_id=self.scan.run_id
-            )
+            return self.ledger.transition(action.action_id, Outcome.APPROVED, by=by, run_id=self.scan.run_id)
         return action
 
     def _approver(self, order_id: str) -> str:
@@ -88,8 +89,6 @@ class Executor:
     # -- the run ---------------------------------------------------------------------------------------
 
     def run(self) -> RunResult:
-        from automation.runner import RunResult
-
         if self.execute:
             self._settle_leftovers()
             self._catch_up_thread_marks()
@@ -164,8 +163,6 @@ class Executor:
             self._mark_threads(seen.request)
 
     def _handle(self, request: CancellationRequest, decision: Decision) -> RequestOutcome:
-        from automation.runner import RequestOutcome
-
         word = self.ledger.approval_of(self.account, request.order_id)
         if word is not None and word.dismissed:
             # Handled by hand: never acted on, whatever the rules say now.
@@ -173,7 +170,7 @@ class Executor:
                 str(decision.decision),
                 decision.rule,
                 str(Approval.REJECTED),
-                "skipped",
+                Outcome.SKIPPED,
                 f"dismissed: {word.note}",
             )
         kind = decision.decision
@@ -185,10 +182,8 @@ class Executor:
         approval = self.ledger.approval_state(self.account, request.order_id) or Approval.PENDING
         base = RequestOutcome(str(kind), decision.rule, str(approval), None)
         held = self._held_back(request, kind, approval)
-        if held is not None:
-            base.outcome, base.outcome_reason = held
-            # Only an earlier run's result is final here; this run's holds are planned or nothing.
-            base.earlier = held[0] in FINAL_OUTCOMES
+        if isinstance(held, policy.Hold):
+            base.outcome, base.outcome_reason, base.earlier = held.outcome, held.reason, held.earlier
             return base
         if kind is DecisionKind.CANCEL:
             return self._cancel(request, decision, approval, base)
@@ -196,55 +191,30 @@ class Executor:
 
     def _held_back(
         self, request: CancellationRequest, kind: DecisionKind, approval: Approval
-    ) -> tuple[str | None, str | None] | None:
-        """(outcome, why) when nothing is to be done about the request in this run; None to act.
+    ) -> policy.Verdict:
+        """The policy's verdict on the ledger's facts; the STOP switch is read only when it says act."""
+        verdict = policy.held_back(self._earlier_outcome(request, kind), approval, execute=self.execute)
+        if isinstance(verdict, policy.Act) and self._stop_now():
+            return policy.HALTED
+        return verdict
 
-        An earlier final result wins over everything (nothing is ever done twice); then a person's
-        rejection, a missing approval, a dry run and the STOP switch, in that order."""
-        earlier = self._earlier_outcome(request, kind)
-        if earlier is not None:
-            return earlier
-        if approval is Approval.REJECTED:
-            return None, "rejected by a person"
-        if approval is Approval.PENDING:
-            return "planned", "waiting for approval (sc-cancel approve ORDER_ID)"
-        if not self.execute:
-            return "planned", "dry run: add --execute to carry it out"
-        if self._stop_now():
-            return "planned", "halted by the STOP switch"
-        return None
-
-    def _earlier_outcome(
-        self, request: CancellationRequest, kind: DecisionKind
-    ) -> tuple[str, str | None] | None:
-        """A final result from an earlier run: nothing is ever done twice."""
+    def _earlier_outcome(self, request: CancellationRequest, kind: DecisionKind) -> policy.Hold | None:
+        """An earlier run's final result, from the ledger's actions on the order or its threads."""
         if kind is DecisionKind.CANCEL:
-            action = self.ledger.action_for(self.account, request.order_id, ActionKind.CANCEL)
-            if (
-                action is not None
-                and action.state in FINAL
-                and not (action.state is ActionState.FAILED and not action.reached_in_flight)
-            ):
-                return str(action.state), action.reason
-            return None
-        actions = [
+            cancel = self.ledger.action_for(self.account, request.order_id, ActionKind.CANCEL)
+            return policy.earlier_outcome(kind, cancel, ())
+        replies = [
             self.ledger.action_for(self.account, request.order_id, ActionKind.REPLY, t)
             for t in request.thread_ids
         ]
-        if actions and all(a is not None and a.state in FINAL for a in actions):
-            worst = next(
-                (a for a in actions if a is not None and a.state is not ActionState.DONE), actions[0]
-            )
-            assert worst is not None
-            return str(worst.state), worst.reason
-        return None
+        return policy.earlier_outcome(kind, None, replies)
 
     def _cancel(
         self, request: CancellationRequest, decision: Decision, approval: Approval, base: RequestOutcome
     ) -> RequestOutcome:
-        limit = self._limit_reason()
-        if limit is not None:
-            base.outcome, base.outcome_reason = "planned", limit
+        limit = self._limit()
+        if isinstance(limit, policy.Hold):
+            base.outcome, base.outcome_reason = limit.outcome, limit.reason
             return base
         action = self.ledger.plan_action(
             self.account,
@@ -254,15 +224,15 @@ class Executor:
             marketplace=request.marketplace,
         )
         action = self._approve(action, approval, decision)
-        if action.state is not ActionState.APPROVED:
-            base.outcome, base.outcome_reason = str(action.state), action.reason
+        if action.state is not Outcome.APPROVED:
+            base.outcome, base.outcome_reason = action.state, action.reason
             return base
         result = cancel_order(self.ctx, self.ledger, action, proof=official_proof(request))
         if result.submitted:
             self.cancels_this_run += 1
-        base.outcome, base.outcome_reason = str(result.outcome), result.reason
+        base.outcome, base.outcome_reason = result.outcome, result.reason
         logger.info("cancel {}: {} ({})", request.order_id, result.outcome, result.reason)
-        if result.outcome == "done" and Channel.MESSAGES in request.sources:
+        if result.outcome is Outcome.DONE and Channel.MESSAGES in request.sources:
             self._mark_threads(request)
         return base
 
@@ -279,18 +249,16 @@ class Executor:
                 thread_id=thread_id,
                 marketplace=request.marketplace,
             )
-            if action.state is ActionState.PLANNED:
-                action = self.ledger.transition(
-                    action.action_id, ActionState.APPROVED, by="rule:after-cancel"
-                )
-            if action.state is ActionState.APPROVED:
+            if action.state is Outcome.PLANNED:
+                action = self.ledger.transition(action.action_id, Outcome.APPROVED, by="rule:after-cancel")
+            if action.state is Outcome.APPROVED:
                 mark_no_response_needed(self.ctx, self.ledger, action, label)
 
     def _reply(
         self, request: CancellationRequest, decision: Decision, approval: Approval, base: RequestOutcome
     ) -> RequestOutcome:
         if not request.thread_ids:
-            base.outcome, base.outcome_reason = "skipped", "no Buyer-Seller Messages thread to reply in"
+            base.outcome, base.outcome_reason = Outcome.SKIPPED, "no Buyer-Seller Messages thread to reply in"
             return base
         text = self.ctx.texts.messages.reply_request_cancellation
         states = []
@@ -304,13 +272,13 @@ class Executor:
                 marketplace=request.marketplace,
             )
             action = self._approve(action, approval, decision)
-            if action.state is ActionState.APPROVED:
+            if action.state is Outcome.APPROVED:
                 states.append(send_reply(self.ctx, self.ledger, action, text).state)
             else:
                 states.append(action.state)
-        worst = next((s for s in states if s is not ActionState.DONE), ActionState.DONE)
-        base.outcome = str(worst)
-        base.outcome_reason = "reply sent" if worst is ActionState.DONE else f"reply {worst}"
+        worst = next((s for s in states if s is not Outcome.DONE), Outcome.DONE)
+        base.outcome = worst
+        base.outcome_reason = "reply sent" if worst is Outcome.DONE else f"reply {worst}"
         return base
 
     def _text(self, key: str) -> str:

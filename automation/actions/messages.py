@@ -13,14 +13,14 @@ from loguru import logger
 
 from automation.errors import ScCancelError
 from automation.ledger import ActionKind, ActionRecord, Ledger
-from automation.models import ActionState
+from automation.models import Outcome
 from automation.pages.messages import MessagesPage
 from automation.sources.context import SourceContext
 
 
 @dataclass(frozen=True)
 class ThreadActionResult:
-    state: ActionState
+    state: Outcome
     reason: str
 
 
@@ -39,10 +39,10 @@ def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: s
     assert action.thread_id is not None
     page, view = _open(ctx, action.thread_id)
     if any(_normalized(text) == _normalized(m.get("body", "")) for m in view.get("messages", [])):
-        result = ThreadActionResult(ActionState.DONE, "the reply was already in the thread")
-        ledger.transition(action.action_id, ActionState.DONE, reason=result.reason)
+        result = ThreadActionResult(Outcome.DONE, "the reply was already in the thread")
+        ledger.transition(action.action_id, Outcome.DONE, reason=result.reason)
         return result
-    ledger.transition(action.action_id, ActionState.IN_FLIGHT)
+    ledger.transition(action.action_id, Outcome.IN_FLIGHT)
     try:
         page.reply(text)
         ctx.page.wait_for_function(
@@ -52,10 +52,10 @@ def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: s
             " return false; }",
             arg=[page.sel.field("message_body"), _normalized(text)],
         )
-        result = ThreadActionResult(ActionState.DONE, "reply sent")
+        result = ThreadActionResult(Outcome.DONE, "reply sent")
     except (ScCancelError, Exception) as exc:
         logger.warning("reply in {} not confirmed: {}", action.thread_id, exc)
-        result = ThreadActionResult(ActionState.UNKNOWN, f"reply sent but not seen in the thread ({exc})")
+        result = ThreadActionResult(Outcome.UNKNOWN, f"reply sent but not seen in the thread ({exc})")
     ledger.transition(action.action_id, result.state, reason=result.reason)
     return result
 
@@ -67,18 +67,18 @@ def mark_no_response_needed(
     assert action.thread_id is not None
     page, _view = _open(ctx, action.thread_id)
     if done_label and _normalized(page.status()).casefold() == _normalized(done_label).casefold():
-        result = ThreadActionResult(ActionState.DONE, "already marked")
-        ledger.transition(action.action_id, ActionState.DONE, reason=result.reason)
+        result = ThreadActionResult(Outcome.DONE, "already marked")
+        ledger.transition(action.action_id, Outcome.DONE, reason=result.reason)
         return result
-    ledger.transition(action.action_id, ActionState.IN_FLIGHT)
+    ledger.transition(action.action_id, Outcome.IN_FLIGHT)
     try:
         page.mark_no_response_needed()
         if done_label:
             page.el("status_label").filter(has_text=done_label).wait_for(state="visible")
-        result = ThreadActionResult(ActionState.DONE, "marked No response needed")
+        result = ThreadActionResult(Outcome.DONE, "marked No response needed")
     except Exception as exc:
         logger.warning("'No response needed' on {} not confirmed: {}", action.thread_id, exc)
-        result = ThreadActionResult(ActionState.UNKNOWN, f"clicked but not confirmed ({exc})")
+        result = ThreadActionResult(Outcome.UNKNOWN, f"clicked but not confirmed ({exc})")
     ledger.transition(action.action_id, result.state, reason=result.reason)
     return result
 
@@ -103,10 +103,10 @@ def settle_thread_action(
         )
         seen = "the thread shows No response needed"
     if happened:
-        result = ThreadActionResult(ActionState.DONE, f"confirmed on a later run: {seen}")
+        result = ThreadActionResult(Outcome.DONE, f"confirmed on a later run: {seen}")
     else:
         result = ThreadActionResult(
-            ActionState.FAILED,
+            Outcome.FAILED,
             f"lost sight of it after sending and the thread does not show it; not repeated, check the "
             f"thread by hand ({action.thread_id})",
         )

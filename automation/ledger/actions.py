@@ -28,24 +28,19 @@ from typing import Any
 from automation.ledger.decisions import latest_decision_row
 from automation.ledger.records import ActionKind, ActionRecord
 from automation.ledger.store import LedgerBase, from_db, from_db_or_none, to_db
-from automation.models import ActionState
+from automation.models import Outcome
 
-ALLOWED_TRANSITIONS: Mapping[ActionState, frozenset[ActionState]] = {
-    ActionState.PLANNED: frozenset({ActionState.APPROVED, ActionState.SKIPPED, ActionState.FAILED}),
-    ActionState.APPROVED: frozenset(
-        {ActionState.IN_FLIGHT, ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED}
-    ),
-    ActionState.IN_FLIGHT: frozenset(
-        {ActionState.DONE, ActionState.FAILED, ActionState.UNKNOWN, ActionState.SKIPPED}
-    ),
-    ActionState.UNKNOWN: frozenset({ActionState.DONE, ActionState.FAILED, ActionState.SKIPPED}),
-    ActionState.DONE: frozenset(),
-    ActionState.SKIPPED: frozenset(),
-    ActionState.FAILED: frozenset(),
+ALLOWED_TRANSITIONS: Mapping[Outcome, frozenset[Outcome]] = {
+    Outcome.PLANNED: frozenset({Outcome.APPROVED, Outcome.SKIPPED, Outcome.FAILED}),
+    Outcome.APPROVED: frozenset({Outcome.IN_FLIGHT, Outcome.DONE, Outcome.SKIPPED, Outcome.FAILED}),
+    Outcome.IN_FLIGHT: frozenset({Outcome.DONE, Outcome.FAILED, Outcome.UNKNOWN, Outcome.SKIPPED}),
+    Outcome.UNKNOWN: frozenset({Outcome.DONE, Outcome.FAILED, Outcome.SKIPPED}),
+    Outcome.DONE: frozenset(),
+    Outcome.SKIPPED: frozenset(),
+    Outcome.FAILED: frozenset(),
 }
 
-STATES_NEEDING_A_REASON = frozenset({ActionState.SKIPPED, ActionState.FAILED})
-OUTCOME_STATES = frozenset({ActionState.DONE, ActionState.SKIPPED, ActionState.FAILED, ActionState.UNKNOWN})
+STATES_NEEDING_A_REASON = frozenset({Outcome.SKIPPED, Outcome.FAILED})
 
 
 class InvalidTransitionError(ValueError):
@@ -60,7 +55,7 @@ def _action_from_row(row: sqlite3.Row) -> ActionRecord:
         order_id=row["order_id"],
         kind=ActionKind(row["kind"]),
         thread_id=row["thread_id"],
-        state=ActionState(row["state"]),
+        state=Outcome(row["state"]),
         reason=row["reason"],
         evidence=row["evidence"],
         run_id=row["run_id"],
@@ -119,7 +114,7 @@ class ActionsMixin(LedgerBase):
         with self._write():
             latest = self._latest_action_row(account, kind, target)
             if latest is not None and (
-                latest["state"] != ActionState.FAILED
+                latest["state"] != Outcome.FAILED
                 or latest["in_flight_at"] is not None
                 or latest["run_id"] == run_id
             ):
@@ -137,7 +132,7 @@ class ActionsMixin(LedgerBase):
                     str(kind),
                     target,
                     thread_id,
-                    str(ActionState.PLANNED),
+                    str(Outcome.PLANNED),
                     run_id,
                     None if decision is None else decision["id"],
                     1 if latest is None else latest["attempt"] + 1,
@@ -152,7 +147,7 @@ class ActionsMixin(LedgerBase):
     def transition(
         self,
         action_id: int,
-        new_state: ActionState | str,
+        new_state: Outcome | str,
         *,
         reason: str | None = None,
         evidence: str | None = None,
@@ -162,7 +157,7 @@ class ActionsMixin(LedgerBase):
         """Move an action to `new_state` and commit at once. `reason` is required for skipped and failed;
         `evidence` is a screenshot or trace reference; `by` names the approver (a person, or `bot` for an
         `auto` rule) and goes to the audit; `run_id` is the run doing it (default: the planning run)."""
-        new_state = ActionState(new_state)
+        new_state = Outcome(new_state)
         if new_state in STATES_NEEDING_A_REASON and not (reason and reason.strip()):
             raise ValueError(f"an action goes {new_state} only with a reason saying why")
         now = self._now()
@@ -170,7 +165,7 @@ class ActionsMixin(LedgerBase):
             row = self._conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
             if row is None:
                 raise KeyError(f"no action {action_id} in the ledger")
-            current = ActionState(row["state"])
+            current = Outcome(row["state"])
             if new_state not in ALLOWED_TRANSITIONS[current]:
                 raise InvalidTransitionError(
                     f"action {action_id} ({row['kind']} {row['target']}) cannot go"
@@ -181,7 +176,7 @@ class ActionsMixin(LedgerBase):
                        evidence = COALESCE(?, evidence), updated_at = ?,
                        in_flight_at = CASE WHEN ? THEN ? ELSE in_flight_at END
                    WHERE id = ?""",
-                (str(new_state), reason, evidence, now, new_state is ActionState.IN_FLIGHT, now, action_id),
+                (str(new_state), reason, evidence, now, new_state is Outcome.IN_FLIGHT, now, action_id),
             )
             row = self._conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
             self._audit_action(
@@ -204,7 +199,7 @@ class ActionsMixin(LedgerBase):
             decision = self._conn.execute(
                 "SELECT rule, rules_sha256 FROM decisions WHERE id = ?", (row["decision_id"],)
             ).fetchone()
-        state = ActionState(row["state"])
+        state = Outcome(row["state"])
         self._audit(
             at=now,
             event="action",
@@ -217,7 +212,7 @@ class ActionsMixin(LedgerBase):
             rule=None if decision is None else decision["rule"],
             rules_sha256=None if decision is None else decision["rules_sha256"],
             approver=approver,
-            outcome=str(state) if state in OUTCOME_STATES else None,
+            outcome=str(state) if state.ended else None,
             reason=reason,
             evidence=evidence,
             run_id=run_id,

@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import AwareDatetime, Field
 
 from automation.models import (
-    ActionState,
     CancellationRequest,
     Channel,
     DecisionKind,
     OrderStatus,
+    Outcome,
     Record,
     RequestKind,
 )
@@ -216,7 +216,7 @@ class ActionRecord(Record):
     order_id: str
     kind: ActionKind
     thread_id: str | None
-    state: ActionState
+    state: Outcome
     reason: str | None
     evidence: str | None
     run_id: str | None

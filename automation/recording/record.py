@@ -115,9 +115,9 @@ def _check_har(har: Path, *, manual: bool) -> None:
 
 def record_scan(target: Any, rt: Any, *, name: str | None = None) -> Capture:
     """Sign in (not captured), then scan and walk every page key with capture and tracing on."""
+    from automation.account_run import open_account
     from automation.login import login
     from automation.output import scan_document
-    from automation.runner import scan_account
     from automation.selectors_check import PageWalk
     from automation.settings import TraceMode
 
@@ -127,15 +127,14 @@ def record_scan(target: Any, rt: Any, *, name: str | None = None) -> Capture:
             rt, capture=True, browser=rt.browser.model_copy(update={"trace": TraceMode.ON})
         )
         walked: dict[str, Any] = {}
-
-        def walk(browsers: list[tuple[Any, Any]], _ledger: Any) -> None:
-            browser = browsers[0][0]
-            page_walk = PageWalk(
-                browser.session.page, browser.pages, browser.prepared.selectors, browser.sign_in
-            )
-            walked["report"] = page_walk.run(browser.pages.base_url)
-
-        result = scan_account(served, capture_rt, then=walk)
+        with open_account(served, capture_rt, command="scan") as account:
+            result = account.scan()
+            browser = account.browsers[0]
+            with account.timer.phase("page walk"):
+                page_walk = PageWalk(
+                    browser.session.page, browser.pages, browser.prepared.selectors, browser.sign_in
+                )
+                walked["report"] = page_walk.run(browser.pages.base_url)
         folder = Path(result.run_folder)
         capture = folder / CAPTURE_DIR
         trace = folder / "trace.zip"
@@ -163,9 +162,9 @@ def record_manual(target: Any, rt: Any, *, name: str | None = None) -> Capture:
     from playwright.sync_api import Error as PlaywrightError
 
     from automation.artifacts import RunFolder
+    from automation.browser.account import session_options
     from automation.browser.navigation import open_url
     from automation.browser.session import BrowserSession
-    from automation.runner import session_options
 
     if rt.browser.headless:
         raise BadInputError(

@@ -1,6 +1,6 @@
 """Building a `RunReport` from what a run produced, dropping buyer personal data on the way.
 
-Takes plain records (requests, the run's outcomes, the error) rather than the runner's classes, so the
+Takes plain records (requests, the run's outcomes, the error) rather than the run's classes, so the
 report stays importable without Playwright and testable without a browser.
 """
 
@@ -22,15 +22,19 @@ TRACE_NAMES = ("trace.zip",)
 
 
 class OutcomeLike(Protocol):
-    """What the run did about one request (`automation.runner.RequestOutcome` has these fields)."""
+    """What the run did about one request (`automation.actions.outcome.RequestOutcome` has these fields)."""
 
     decision: str
     rule: str | None
     approval: str | None
-    outcome: str | None
     outcome_reason: str | None
     earlier: bool
     """The outcome is an earlier run's result, not something this run did."""
+
+    @property
+    def outcome(self) -> str | None:
+        """`automation.models.Outcome`'s value (the report stores it as text)."""
+        ...
 
 
 def _text(value: str | None, redactor: Redactor) -> str | None:
@@ -60,7 +64,7 @@ def report_request(
         decision=None if outcome is None else outcome.decision,
         rule=None if outcome is None else outcome.rule,
         approval=None if outcome is None else outcome.approval,
-        outcome=None if outcome is None else outcome.outcome,
+        outcome=None if outcome is None or outcome.outcome is None else str(outcome.outcome),
         outcome_reason=None if outcome is None else _text(outcome.outcome_reason, redactor),
         earlier=outcome is not None and outcome.earlier,
     )

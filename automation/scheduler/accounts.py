@@ -15,7 +15,7 @@ from automation.scheduler.loop import ScheduledJob
 from automation.scheduler.outcome import JobOutcome
 
 if TYPE_CHECKING:
-    from automation.runner import RunResult
+    from automation.actions.outcome import RunResult
     from automation.targets import Target
 
 

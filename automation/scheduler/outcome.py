@@ -13,9 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from automation.errors import ExitCode, exit_code_for
+from automation.models import Outcome
 
 if TYPE_CHECKING:
-    from automation.runner import RunResult
+    from automation.actions.outcome import RunResult
 
 SUMMARY_FIELDS = ("found", "new", "actions_done", "actions_failed")
 """The counts every outcome line shows, in this order ('-' where the run never got that far)."""
@@ -118,7 +119,7 @@ class JobOutcome:
         summary = {
             "found": len(result.scan.requests),
             "new": len(result.scan.new),
-            "actions_done": outcomes.count("done"),
+            "actions_done": outcomes.count(Outcome.DONE),
             "actions_failed": len(result.failed),
             "run_id": result.scan.run_id,
         }

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from test_trace import PASSWORD, run_cli, write_yaml
 
-from automation.runner import Runtime
+from automation.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[2]
 RECORDING = REPO / "recordings" / "scan" / "demo-small"

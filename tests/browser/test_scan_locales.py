@@ -36,7 +36,7 @@ from automation.parsers.classifier import classify
 from automation.parsers.manage_orders import parse_manage_orders_row
 from automation.parsers.messages import parse_thread_item, thread_text
 from automation.parsers.order_details import parse_order_details
-from automation.runner import Prepared
+from automation.runtime import Prepared
 from automation.settings import REPO_SELECTORS
 
 

@@ -167,7 +167,8 @@ from pathlib import Path
 from automation.browser.session import BrowserSession, SessionOptions
 from automation.browser.signin import SignIn
 from automation.pages.base import PageContext
-from automation.runner import Prepared, credentials
+from automation.browser.account import credentials
+from automation.runtime import Prepared
 from automation.settings import REPO_SELECTORS
 from automation.targets import resolve_targets
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from automation.actions.cancel import CancelResult, Outcome, check_before
-from automation.models import Fulfillment, Order, OrderStatus
+from automation.actions.cancel import CancelResult, check_before
+from automation.models import Fulfillment, Order, OrderStatus, Outcome
 
 ORDER_ID = "111-0000001-0000007"
 

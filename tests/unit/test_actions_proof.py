@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from automation.actions.cancel import CHOOSE, SUBMIT, CancelResult, Outcome, reason_step
+from automation.actions.cancel import CHOOSE, SUBMIT, CancelResult, reason_step
 from automation.actions.proof import Proof, ProofKind, official_proof
-from automation.models import CancellationRequest, Channel, RequestKind, Sighting
+from automation.models import CancellationRequest, Channel, Outcome, RequestKind, Sighting
 from automation.pages.cancel_order import ReasonControl
 
 ORDER_ID = "111-0000001-0000007"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from automation.ledger import ActionKind, InvalidTransitionError, Ledger
-from automation.models import ActionState, CancellationRequest, Channel, Decision, DecisionKind, RequestKind
+from automation.models import CancellationRequest, Channel, Decision, DecisionKind, Outcome, RequestKind
 
 START = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 ACCOUNT = "seller@example.com"
-S = ActionState
+S = Outcome
 
 # Written out here rather than imported, so that a change to the ledger's table fails a test.
 EXPECTED_ALLOWED = {
@@ -65,12 +65,12 @@ def ledger(path: Path, clock: FakeClock) -> Iterator[Ledger]:
         yield opened
 
 
-def walk(ledger: Ledger, action_id: int, states: list[ActionState]) -> None:
+def walk(ledger: Ledger, action_id: int, states: list[Outcome]) -> None:
     for state in states:
         ledger.transition(action_id, state, reason="because")
 
 
-def submitted_cancel(ledger: Ledger, order_id: str, run_id: str, final: ActionState | None = None) -> int:
+def submitted_cancel(ledger: Ledger, order_id: str, run_id: str, final: Outcome | None = None) -> int:
     action = ledger.plan_action(ACCOUNT, order_id, ActionKind.CANCEL, run_id=run_id)
     walk(ledger, action.action_id, [S.APPROVED, S.IN_FLIGHT] + ([final] if final else []))
     return action.action_id
@@ -153,10 +153,10 @@ def test_the_file_itself_refuses_a_second_live_action_on_a_key(path: Path, ledge
 # --- the state machine ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("target", list(ActionState), ids=str)
-@pytest.mark.parametrize("start", list(ActionState), ids=str)
+@pytest.mark.parametrize("target", list(Outcome), ids=str)
+@pytest.mark.parametrize("start", list(Outcome), ids=str)
 def test_every_transition_is_allowed_or_refused_as_documented(
-    ledger: Ledger, start: ActionState, target: ActionState
+    ledger: Ledger, start: Outcome, target: Outcome
 ) -> None:
     action = ledger.plan_action(ACCOUNT, "A", ActionKind.CANCEL, run_id="run-1")
     walk(ledger, action.action_id, PATH_TO[start])

@@ -19,7 +19,7 @@ import pytest
 from automation.errors import BadInputError, ExitCode
 from automation.ledger import ActionKind, Ledger
 from automation.ledger.schema import SCHEMA_VERSION
-from automation.models import ActionState, CancellationRequest, Channel, Decision, DecisionKind, RequestKind
+from automation.models import CancellationRequest, Channel, Decision, DecisionKind, Outcome, RequestKind
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "seller@example.com"
@@ -220,9 +220,9 @@ def test_a_process_killed_after_committing_in_flight_leaves_it_for_reconciliatio
     assert result.returncode == -9
     with Ledger.open(path, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC)) as next_run:
         [unresolved] = next_run.unresolved_actions(ACCOUNT)
-        assert (unresolved.order_id, unresolved.state) == ("A", ActionState.IN_FLIGHT)
+        assert (unresolved.order_id, unresolved.state) == ("A", Outcome.IN_FLIGHT)
         assert next_run.cancellations_since(ACCOUNT, datetime(2000, 1, 1, tzinfo=UTC)) == 1
         settled = next_run.transition(
-            unresolved.action_id, ActionState.DONE, run_id="run-2", evidence="order shows Canceled"
+            unresolved.action_id, Outcome.DONE, run_id="run-2", evidence="order shows Canceled"
         )
-        assert settled.state is ActionState.DONE
+        assert settled.state is Outcome.DONE

@@ -14,6 +14,8 @@ PURE = [
     ROOT / "automation" / "models.py",
     ROOT / "automation" / "site_clock.py",
     ROOT / "automation" / "actions" / "proof.py",
+    ROOT / "automation" / "actions" / "policy.py",
+    ROOT / "automation" / "actions" / "outcome.py",
 ]
 BROWSER_PACKAGES = ("playwright", "pytest_playwright")
 

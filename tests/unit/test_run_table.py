@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 import pytest
 from rich.cells import cell_len
 
+from automation.actions.outcome import RequestOutcome
 from automation.models import CancellationRequest
 from automation.output import print_requests_table
 from automation.run_summary import outcome_word, run_notes, summary_line
-from automation.runner import RequestOutcome
 
 WAITING = "waiting for approval (sc-cancel approve ORDER_ID)"
 
@@ -167,3 +167,17 @@ def test_the_scan_table_has_a_summary_too(monkeypatch: pytest.MonkeyPatch) -> No
         REQUESTS, new=set(), title="scan", stream=out, summary=summary_line(REQUESTS, set(), None)
     )
     assert "# 9 requests, none new" in out.getvalue()
+
+
+@pytest.mark.parametrize("stream", [TtyBuffer, io.StringIO])
+def test_held_requests_are_told_once_with_what_a_person_does_about_them(
+    stream: type[io.StringIO], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    text = print_run_table(stream())
+    told = [line for line in text.splitlines() if "sc-cancel plan --all" in line]
+    assert len(told) == 1, text
+    assert "2 held" in told[0]
+    assert "approve" in told[0]
+    assert "dismiss" in told[0]
+    assert not any("sc-cancel plan --all" in n for n in run_notes({}))

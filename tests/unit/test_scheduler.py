@@ -380,7 +380,7 @@ def run_result(requests: int, new: int, outcomes: dict[str, str | None], *, stop
 
 def test_the_real_run_result_has_what_the_outcome_reads() -> None:
     """Guards the duck-typed fake above against the runner's own record."""
-    from automation.runner import RequestOutcome, RunResult
+    from automation.actions.outcome import RequestOutcome, RunResult
 
     scan = SimpleNamespace(requests=[object()] * 2, new={"a"}, run_id="r-2")
     result = RunResult(

@@ -1,0 +1,253 @@
+"""An account opened for one run: lock, ledger, sandbox, browser and the run's own records, in one block.
+
+`open_account` holds the account's lock, opens the ledger, starts the built-in sandbox where the target
+asks for it, records the run, opens the browser, and hides the run's buyer names from every log while it
+lasts. Whatever happens inside, leaving the block closes the run in the ledger, writes its report and
+lets the caller's hook notify; an error keeps evidence of the page first. Inside, `scan()` reads and
+records the requests; a `run` then acts on `shares()`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from loguru import logger
+
+from automation.actions.outcome import RunState
+from automation.artifacts import RunFolder
+from automation.browser.account import AccountBrowser, serve_sandbox_if_needed, session_options
+from automation.browser.session import BrowserSession
+from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
+from automation.ledger import Ledger
+from automation.locks import account_lock
+from automation.models import ScanStats
+from automation.redact import REDACTOR, RunValues
+from automation.report import PhaseTimer, build_report, write_reports
+from automation.runtime import Prepared, Runtime
+from automation.scan import MarketScan, ScanResult, merge_markets, scan_market
+from automation.site_clock import SiteClock
+from automation.targets import Target
+
+
+@dataclass
+class RunBook:
+    """One run's bookkeeping: its id and folder, clocks and timings, closed by `finish` whatever happens.
+
+    (The ledger's `RunRecord` is the stored row of a run; this is the run while it is under way.)"""
+
+    ledger: Ledger
+    rt: Runtime
+    target: Target
+    command: str
+    run_id: str
+    folder: RunFolder
+    base_urls: list[str]
+    started_at: datetime
+    started: float = field(default_factory=time.monotonic)
+    timer: PhaseTimer = field(default_factory=PhaseTimer)
+    site_clock: SiteClock = field(default_factory=SiteClock)
+    """The site's time (Date headers), for the rules' ages; its offset is kept in the run's stats."""
+
+    def seconds(self) -> float:
+        return round(time.monotonic() - self.started, 3)
+
+    def finish(self, result: ScanResult | None, error: BaseException | None, run: RunState | None) -> None:
+        """Close the run in the ledger, write its report, let the caller notify. Never raises."""
+        if isinstance(error, KeyboardInterrupt):
+            error = InterruptedRunError("interrupted (Ctrl-C or SIGINT) before the run finished")
+        try:
+            if error is None and result is not None:
+                stats = {**result.stats.model_dump(), **self.site_clock.stats()}
+                self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=stats)
+            else:
+                code = exit_code_for(error)
+                stats = {
+                    "error": REDACTOR(str(error))[:500],
+                    "seconds": self.seconds(),
+                    **self.site_clock.stats(),
+                }
+                self.ledger.finish_run(self.run_id, status="failed", exit_code=int(code), stats=stats)
+            report = build_report(
+                run_id=self.run_id,
+                command=self.command,
+                account=self.target.name,
+                account_key=self.target.key,
+                folder=self.folder.path,
+                started_at=self.started_at,
+                finished_at=self.rt.clock(),
+                site_time=self.site_clock.now() if self.site_clock.seen else None,
+                requests=result.requests if result else (),
+                new=result.new if result else (),
+                outcomes=run.outcomes if run else None,
+                stats=result.stats if result else None,
+                error=error if isinstance(error, Exception) else None,
+                marketplaces=[m.marketplace or m.locale for m in self.target.marketplaces],
+                base_url=self.base_urls[0] if self.base_urls else None,
+                timings=self.timer.as_dict(),
+                rules_path=run.rules_path if run else None,
+                rules_sha256=run.rules_sha256 if run else None,
+                execute=run.execute if run else None,
+                stopped=bool(run and run.stopped),
+            )
+            write_reports(self.folder, report)
+        except Exception as exc:  # the report must never hide the run's own outcome
+            logger.warning("could not finish the run's records: {}", exc)
+            return
+        if self.rt.after_run is not None:
+            try:
+                self.rt.after_run(report, self.ledger)
+            except Exception as exc:  # notifications and clean-up never fail a run
+                logger.warning("after-run step failed: {}", exc)
+
+
+@dataclass
+class OpenAccount:
+    """An account open for one run: its browser (one `AccountBrowser` per marketplace, one session)."""
+
+    book: RunBook
+    session: BrowserSession
+    browsers: list[AccountBrowser]
+    hidden: RunValues
+    """The run's own redaction values (buyer names), forgotten when the run ends."""
+    found: ScanResult | None = None
+    markets: list[MarketScan] = field(default_factory=list)
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.book.ledger
+
+    @property
+    def timer(self) -> PhaseTimer:
+        return self.book.timer
+
+    def scan(self) -> ScanResult:
+        """Read every marketplace (switching store where there are several), merge, record in the ledger."""
+        book, target = self.book, self.book.target
+        for browser in self.browsers:
+            with book.timer.phase(f"scan {browser.label}"):
+                browser.ensure_store(several=len(self.browsers) > 1)
+                self.markets.append(scan_market(browser, book.ledger, target, self.hidden))
+        self.session.save_storage_state()
+        requests = merge_markets(self.markets)
+        stats = ScanStats(
+            orders_seen=sum(s.orders_seen for s in self.markets),
+            threads_seen=sum(s.threads_seen for s in self.markets),
+            pages_visited=self.session.pages_visited,
+            seconds=book.seconds(),
+        )
+        markets = {m.marketplace for m in target.marketplaces if m.marketplace}
+        only_market = next(iter(markets)) if len(markets) == 1 else None
+        diff = book.ledger.record_scan(target.key, book.run_id, requests, marketplace=only_market)
+        for scan in self.markets:
+            book.ledger.record_threads(scan.browser.marks_key, scan.marks, run_id=book.run_id)
+        self.found = ScanResult(
+            target=target,
+            run_id=book.run_id,
+            scanned_at=book.rt.clock(),
+            requests=requests,
+            new=set(diff.new) | set(diff.reopened),
+            stats=stats,
+            run_folder=book.folder.path,
+        )
+        return self.found
+
+    def shares(self) -> list[tuple[AccountBrowser, ScanResult]]:
+        """Each marketplace's browser with its part of the scan (after `scan()`)."""
+        assert self.found is not None, "scan() comes first"
+        return [(m.browser, m.share(self.found)) for m in self.markets]
+
+
+@contextlib.contextmanager
+def open_account(
+    target: Target, rt: Runtime, *, command: str, state: RunState | None = None
+) -> Iterator[OpenAccount]:
+    """Open `target` for one run (see the module's docstring); the block does the run's work.
+
+    Selector files and texts are validated before the lock is taken or any browser starts."""
+    prepared = Prepared.load(rt.selectors_dir)
+    started_at = rt.clock()
+    with (
+        account_lock(rt.data_dir, target.key, name=target.name),
+        contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
+        serve_sandbox_if_needed(target, rt) as sandbox_url,
+        REDACTOR.run_scope() as hidden,
+    ):
+        base_urls = [sandbox_url or m.base_url or "" for m in target.marketplaces]
+        run_id = ledger.start_run(target.key, command)
+        common = prepared.selectors["common"]
+        folder = RunFolder.create(rt.runs_dir, run_id, tuple(common.fields.get("personal_data", ())))
+        book = RunBook(ledger, rt, target, command, run_id, folder, base_urls, started_at)
+        logger.info(
+            "{} {}: run {} against {}", command, target.name, run_id, ", ".join(sorted(set(base_urls)))
+        )
+        account: OpenAccount | None = None
+        error: BaseException | None = None
+        try:
+            with _browser(book) as session:
+                account = OpenAccount(book, session, _browsers(book, session, prepared), hidden)
+                try:
+                    yield account
+                except Exception as exc:
+                    _keep_evidence(session, folder, exc)
+                    raise
+        except BaseException as exc:
+            error = exc
+            _hide_in(exc, hidden)
+            raise
+        finally:
+            # A failed run's report gives its error, not a part of its requests.
+            found = account.found if account is not None and error is None else None
+            book.finish(found, error, state)
+        result = found
+        if result is not None:
+            logger.info(
+                "{} {}: {} pending requests ({} new), {} orders and {} threads read, {} pages, {:.1f}s",
+                command,
+                target.name,
+                len(result.requests),
+                len(result.new),
+                result.stats.orders_seen,
+                result.stats.threads_seen,
+                result.stats.pages_visited,
+                result.stats.seconds,
+            )
+
+
+def _browser(book: RunBook) -> BrowserSession:
+    target, rt = book.target, book.rt
+    options = replace(
+        session_options(rt, target, target.marketplaces[0], book.base_urls[0]),
+        trace_path=book.folder.file("trace.zip"),
+        har_path=book.folder.file("capture/network.har") if rt.capture else None,
+    )
+    return BrowserSession(options, site_clock=book.site_clock)
+
+
+def _browsers(book: RunBook, session: BrowserSession, prepared: Prepared) -> list[AccountBrowser]:
+    return [
+        AccountBrowser(session, book.target, market, base_url=base_url, prepared=prepared, rt=book.rt)
+        for market, base_url in zip(book.target.marketplaces, book.base_urls, strict=True)
+    ]
+
+
+def _hide_in(error: BaseException, hidden: RunValues) -> None:
+    """The error outlives the run, whose buyer names are then no longer hidden: hide them in it now."""
+    error.args = tuple(hidden(a) if isinstance(a, str) else a for a in error.args)
+
+
+def _keep_evidence(session: BrowserSession, folder: RunFolder, exc: BaseException) -> None:
+    """A screenshot (buyer data masked) and the HTML of the page at the moment of failure."""
+    name = f"error-{exc.page_key}" if isinstance(exc, PageChangedError) else "error"
+    session.pause_if_asked(exc)
+    try:
+        files = folder.evidence(session.page, name)
+    except AssertionError:
+        return
+    if isinstance(exc, PageChangedError) and files:
+        exc.screenshot = str(files[0])
+        exc.args = (f"{exc.args[0]} (screenshot: {files[0]})",)
+    logger.debug("evidence kept: {}", ", ".join(str(f) for f in files))

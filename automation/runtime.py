@@ -1,0 +1,70 @@
+"""What a run needs from outside, handed in by the command line: folders, browser settings, clock, hooks.
+
+Nothing below the commands reads the environment or global settings; they read a `Runtime`. `Prepared`
+is the other input every browser-driving command loads first: the selector files and locale texts,
+validated before any browser starts, so bad input stops the command before it touches a site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from loguru import logger
+
+from automation.locators import SelectorFile, load_all_selector_files
+from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
+from automation.settings import BrowserSettings
+from automation.sources.context import RetryPolicy
+
+if TYPE_CHECKING:
+    from automation.ledger import Ledger
+    from automation.report import RunReport
+    from automation.targets import Target
+
+
+@dataclass
+class Runtime:
+    """Everything a run needs from outside: folders, browser settings, clock, where to announce."""
+
+    data_dir: Path
+    runs_dir: Path
+    selectors_dir: Path
+    browser: BrowserSettings
+    env: Mapping[str, str]
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    announce: Callable[[str], None] = field(default=logger.info)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    sandbox_session_minutes: float = 720.0
+    after_run: Callable[[RunReport, Ledger], None] | None = None
+    """Called with every finished run's report (notifications, clean-up); its failures are logged only."""
+    replay_har: Path | None = None
+    """`scan --replay`: every request is answered from this HAR, the rest aborted (no site, no sign-in)."""
+    capture: bool = False
+    """`sc-cancel record`: capture the run's network, bodies included, into <run folder>/capture/."""
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.data_dir / "ledger.sqlite3"
+
+    def storage_state(self, target: Target) -> Path:
+        return self.data_dir / "sessions" / f"{target.key}.json"
+
+
+@dataclass
+class Prepared:
+    """Selector files and texts, validated before any browser starts (bad input stops the run)."""
+
+    selectors: dict[str, SelectorFile]
+    texts: dict[str, LocaleTexts]
+
+    @classmethod
+    def load(cls, selectors_dir: Path) -> Prepared:
+        return cls(load_all_selector_files(selectors_dir), load_all_locale_texts(selectors_dir))
+
+    def lookup(self, locale: str) -> Callable[[str], list[str]]:
+        texts = self.texts[locale]
+        return texts.ui_texts
