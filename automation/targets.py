@@ -28,7 +28,7 @@ from automation.settings import (
     normalize_totp_secret,
     resolve_secret,
 )
-from automation.yaml_source import YamlDocument
+from automation.yaml_source import YamlDocument, YamlError
 
 DEMO_SCENARIO = Path(__file__).resolve().parent / "sandbox" / "scenarios" / "demo.yaml"
 
@@ -94,9 +94,13 @@ def state_key(origin: str, email: str) -> str:
 
 
 def _from_scenario(path: Path, base_url: str | None) -> Target:
+    from automation.sandbox.errors import ScenarioError
     from automation.sandbox.scenario import load_scenario
 
-    scenario = load_scenario(path)
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:  # the sandbox's own error: to the agent, a bad input file (exit code 2)
+        raise YamlError(exc.path, exc.problems) from None
     account = scenario.account
     password = SecretStr(account.password)
     totp = SecretStr(account.totp_secret) if account.totp_secret else None

@@ -5,7 +5,8 @@ belongs or an unknown key is an error, never a silent guess) and every field car
 because `rules.schema.json` is generated from them and editors show those texts while typing.
 
 Safety lives here too, not only in the loader: a `RuleSet` that could cancel an inquiry (a buyer's own
-message, which Amazon counts against the Cancellation Rate when cancelled) cannot be built at all.
+message, which Amazon counts against the Cancellation Rate when cancelled) cannot be built at all (the
+checks themselves are in `rules.safety`).
 
 `python -m automation.rules.schema` regenerates `rules.schema.json` next to this file.
 """
@@ -16,7 +17,6 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -33,7 +33,9 @@ from pydantic_core import PydanticCustomError, core_schema
 
 from automation.models import Channel, DecisionKind, Fulfillment, OrderStatus, RequestKind
 from automation.parsers.reasons import ReasonKey
+from automation.rules.safety import duplicate_names, rule_problems
 from automation.strict_model import StrictModel
+from automation.yaml_problems import hinted_error
 
 SUPPORTED_FORMAT = 1
 SCHEMA_PATH = Path(__file__).with_name("rules.schema.json")
@@ -56,16 +58,11 @@ class RuleApproval(StrEnum):
     MANUAL = "manual"
 
 
-def friendly(message: str, hint: str) -> PydanticCustomError:
-    """A validation error carrying an operator hint; the loader prints both."""
-    return PydanticCustomError("rules_value", "{message}", {"message": message, "hint": hint})
-
-
 def _one_or_many(value: Any) -> Any:
     """A condition takes one value or a list (any of them): a single value becomes a list of one."""
     if isinstance(value, list | tuple):
         if not value:
-            raise friendly("the list is empty", "list at least one value, or leave the condition out")
+            raise hinted_error("the list is empty", "list at least one value, or leave the condition out")
         return list(value)
     return [value]
 
@@ -75,7 +72,7 @@ def _compile_regex(value: Any) -> Any:
     if not isinstance(value, str):
         return value  # the Pattern validator reports the wrong type
     if not value:
-        raise friendly(
+        raise hinted_error(
             "the regular expression is empty (it would match everything)",
             "write the text to look for, or leave the condition out",
         )
@@ -83,7 +80,7 @@ def _compile_regex(value: Any) -> Any:
         return re.compile(value)
     except re.error as exc:
         where = f" at position {exc.pos}" if exc.pos is not None else ""
-        raise friendly(
+        raise hinted_error(
             f"not a valid regular expression: {exc.msg}{where}",
             "check brackets and parentheses; put a backslash before . ( ) [ ] ? * + | to match them as text",
         ) from None
@@ -113,7 +110,7 @@ class _Strict(StrictModel):
     def _no_empty_values(cls, value: Any) -> Any:
         """`reason_matches:` with nothing after it is a slip, not "no condition": say so."""
         if value is None:
-            raise friendly("the value is empty", "write a value, or remove the line")
+            raise hinted_error("the value is empty", "write a value, or remove the line")
         return value
 
 
@@ -211,7 +208,9 @@ class Rule(_Strict):
     @classmethod
     def _name_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise friendly("the name is blank", "give every rule a short name, e.g. name: official requests")
+            raise hinted_error(
+                "the name is blank", "give every rule a short name, e.g. name: official requests"
+            )
         return value
 
     @property
@@ -220,80 +219,6 @@ class Rule(_Strict):
         if self.then not in (DecisionKind.CANCEL, DecisionKind.REPLY):
             return None
         return self.approve or RuleApproval.MANUAL
-
-
-@dataclass(frozen=True)
-class RuleProblem:
-    """A rule that is well-formed but unsafe or contradictory; `loc` is relative to the rule."""
-
-    loc: tuple[str | int, ...]
-    message: str
-    hint: str
-
-
-INQUIRY_HINT = (
-    "cancelling for a buyer's message alone counts against your Cancellation Rate; add `kind: official` "
-    "under `when`, and use `then: reply` or `then: hold` for inquiries"
-)
-
-
-def rule_problems(rule: Rule) -> list[RuleProblem]:
-    """The semantic checks types cannot express: safety first, then conditions that contradict."""
-    problems: list[RuleProblem] = []
-    when = rule.when
-    if rule.then is DecisionKind.CANCEL:
-        if when.kind is None:
-            problems.append(
-                RuleProblem(
-                    ("when", "kind"), "could cancel an inquiry: the rule does not say `kind`", INQUIRY_HINT
-                )
-            )
-        elif RequestKind.INQUIRY in when.kind:
-            problems.append(RuleProblem(("when", "kind"), "could cancel an inquiry", INQUIRY_HINT))
-        if when.order_status is not None:
-            others = [s.value for s in when.order_status if s is not OrderStatus.UNSHIPPED]
-            if others:
-                problems.append(
-                    RuleProblem(
-                        ("when", "order_status"),
-                        f"a cancel rule cannot apply to {', '.join(others)} orders",
-                        "only unshipped orders can be cancelled; write `order_status: [unshipped]` and "
-                        "use `then: hold` for the others",
-                    )
-                )
-    if rule.approve is not None and rule.approval is None:
-        problems.append(
-            RuleProblem(
-                ("approve",),
-                f"`approve` has no meaning with `then: {rule.then.value}`",
-                "remove the `approve` line; only cancel and reply are approved",
-            )
-        )
-    problems += _range_problems(when.order_total_min, when.order_total_max, "order_total")
-    problems += _range_problems(
-        when.request_age_minutes_min, when.request_age_minutes_max, "request_age_minutes"
-    )
-    return problems
-
-
-def _range_problems(low: float | None, high: float | None, stem: str) -> list[RuleProblem]:
-    if low is None or high is None or low <= high:
-        return []
-    return [
-        RuleProblem(
-            ("when", f"{stem}_min"),
-            f"{stem}_min ({low:g}) is greater than {stem}_max ({high:g}): the rule can never match",
-            "swap the two values, or remove one of them",
-        )
-    ]
-
-
-def duplicate_names(names: Sequence[str]) -> dict[str, list[int]]:
-    """Names used more than once, with the indexes of the rules using them."""
-    seen: dict[str, list[int]] = {}
-    for index, name in enumerate(names):
-        seen.setdefault(name, []).append(index)
-    return {name: indexes for name, indexes in seen.items() if len(indexes) > 1}
 
 
 class Limits(_Strict):
@@ -336,19 +261,19 @@ class RuleSet(_Strict):
     @classmethod
     def _format(cls, value: int) -> int:
         if value > SUPPORTED_FORMAT:
-            raise friendly(
+            raise hinted_error(
                 f"format {value} is newer than this sc-cancel understands (up to {SUPPORTED_FORMAT})",
                 "upgrade sc-cancel, or write the file for format 1",
             )
         if value < SUPPORTED_FORMAT:
-            raise friendly(f"format {value} does not exist", "write `format: 1`")
+            raise hinted_error(f"format {value} does not exist", "write `format: 1`")
         return value
 
     @field_validator("default", mode="before")
     @classmethod
     def _harmless_default(cls, value: Any) -> Any:
         if value in (DecisionKind.CANCEL.value, DecisionKind.REPLY.value):
-            raise friendly(
+            raise hinted_error(
                 "a default cannot cancel or reply: write a rule",
                 f"set `default: hold` and add a rule with `then: {value}` and the conditions it needs",
             )

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 import yaml
 
-from automation.errors import BadInputError, ScCancelError
+from automation.sandbox.errors import SandboxInputError
 from automation.sandbox.generator_draw import ScenarioDraw, iso
 from automation.sandbox.generator_phrases import PHRASES
 from automation.sandbox.scenario import Fulfillment, OrderStatus, Rollout, Scenario, parse_scenario
@@ -65,7 +65,7 @@ def _check_arguments(orders: int, requests: int, threads: int, message_requests:
             f"(got {inquiries})"
         )
     if problems:
-        raise BadInputError("cannot generate a scenario: " + "; ".join(problems))
+        raise SandboxInputError("cannot generate a scenario: " + "; ".join(problems))
 
 
 def generate_scenario(
@@ -87,7 +87,7 @@ def generate_scenario(
     the buyer's own words). Defaults: 40% of requests in Messages, inquiries 2/3 of that.
     """
     if locale not in PHRASES:
-        raise BadInputError(
+        raise SandboxInputError(
             f"cannot generate a scenario: unknown locale '{locale}' (one of {', '.join(PHRASES)})"
         )
     message_requests = round(0.4 * requests) if message_requests is None else message_requests
@@ -219,10 +219,10 @@ def write_scenario(data: Mapping[str, Any], path: Path, parameters: Mapping[str,
 
 
 class _ArgumentParser(argparse.ArgumentParser):
-    """argparse that raises `BadInputError` (exit code 2 through the CLI) instead of exiting by itself."""
+    """argparse that raises `SandboxInputError` (exit code 2 through the CLI) instead of exiting by itself."""
 
     def error(self, message: str) -> NoReturn:
-        raise BadInputError(f"{self.prog}: {message}\n{self.format_usage().rstrip()}")
+        raise SandboxInputError(f"{self.prog}: {message}\n{self.format_usage().rstrip()}")
 
 
 def _parse_now(text: str) -> datetime:
@@ -231,14 +231,22 @@ def _parse_now(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise BadInputError(f"--now: '{text}' is not an ISO 8601 time like 2026-11-26T12:00:00Z") from None
+        raise SandboxInputError(
+            f"--now: '{text}' is not an ISO 8601 time like 2026-11-26T12:00:00Z"
+        ) from None
+
+
+GENERATE_DESCRIPTION = "Write a large, seeded, realistic sandbox scenario (YAML) for tests and benchmarks."
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _ArgumentParser(
-        prog="sc-cancel sandbox generate",
-        description="Write a large, seeded, realistic sandbox scenario (YAML) for tests and benchmarks.",
-    )
+    parser = _ArgumentParser(prog="sc-cancel sandbox generate", description=GENERATE_DESCRIPTION)
+    add_generate_options(parser)
+    return parser
+
+
+def add_generate_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `sc-cancel sandbox generate`, for this module's parser and the command line's."""
     parser.add_argument("--orders", type=int, required=True, help="number of orders")
     parser.add_argument("--requests", type=int, required=True, help="official cancellation requests")
     parser.add_argument(
@@ -265,12 +273,15 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="also write the correct scan result for this scenario (JSON) to this file",
     )
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`sc-cancel sandbox generate ...`: bad arguments raise `BadInputError` (exit code 2)."""
-    args = _parser().parse_args(argv)
+    """`python -m automation.sandbox.generator ...`: bad arguments raise `SandboxInputError` (exit code 2)."""
+    return generate(_parser().parse_args(argv))
+
+
+def generate(args: argparse.Namespace) -> int:
+    """`sc-cancel sandbox generate ...`, its options parsed (`add_generate_options`)."""
     data = generate_scenario(
         orders=args.orders,
         requests=args.requests,
@@ -304,6 +315,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except ScCancelError as error:
+    except SandboxInputError as error:
         print(error, file=sys.stderr)
         sys.exit(int(error.exit_code))

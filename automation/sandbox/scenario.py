@@ -14,11 +14,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from automation.yaml_source import YamlDocument, YamlError, load_yaml, parse_yaml, validate_document
+from automation.sandbox.errors import ScenarioError
+from automation.yaml_positions import Loc, YamlDocument, load_yaml, parse_yaml
+from automation.yaml_problems import Voice, field_path, validate
 
 SUPPORTED_FORMAT = 1
 
@@ -247,16 +249,20 @@ class Scenario(_Strict):
         return order.cancel_request.channel or self.rollout
 
 
-def _describe(loc: tuple[str | int, ...], _ctx: dict[str, Any], doc: YamlDocument) -> str | None:
-    """Name the order or message an error is in, so a person finds it in a long file."""
+def _label(doc: YamlDocument, loc: Loc) -> str:
+    """The field, and the order or message it is in, so a person finds it in a long file."""
+    context = None
     if len(loc) >= 2 and loc[0] == "orders" and isinstance(loc[1], int):
         try:
-            return f"order {doc.data['orders'][loc[1]].get('id', '#' + str(loc[1] + 1))}"
+            context = f"order {doc.data['orders'][loc[1]].get('id', '#' + str(loc[1] + 1))}"
         except (AttributeError, IndexError, KeyError, TypeError):
-            return None
-    if len(loc) >= 2 and loc[0] == "messages" and isinstance(loc[1], int):
-        return f"message #{loc[1] + 1}"
-    return None
+            context = None
+    elif len(loc) >= 2 and loc[0] == "messages" and isinstance(loc[1], int):
+        context = f"message #{loc[1] + 1}"
+    return f"{field_path(loc)} ({context})" if context else field_path(loc)
+
+
+VOICE = Voice(label=_label)
 
 
 def _duplicate_orders(doc: YamlDocument) -> list[str]:
@@ -271,7 +277,7 @@ def _duplicate_orders(doc: YamlDocument) -> list[str]:
         if order_id in first:
             earlier = doc.position_of(("orders", first[order_id], "id"))
             problems.append(
-                f"{doc.where(('orders', i, 'id'))}: orders[{i}].id (order {order_id}): listed twice; "
+                f"{doc.where(('orders', i, 'id'))}: {_label(doc, ('orders', i, 'id'))}: listed twice; "
                 f"first at line {earlier.line if earlier else '?'}"
             )
         else:
@@ -282,17 +288,17 @@ def _duplicate_orders(doc: YamlDocument) -> list[str]:
 def _validate(doc: YamlDocument) -> Scenario:
     if not isinstance(doc.data, dict):
         where = doc.where(())
-        raise YamlError(doc.path, [f"{where}: a scenario is a mapping with format, locale, account..."])
+        raise ScenarioError(doc.path, [f"{where}: a scenario is a mapping with format, locale, account..."])
     if duplicates := _duplicate_orders(doc):
-        raise YamlError(doc.path, duplicates)
-    return validate_document(Scenario, doc, lambda loc, ctx: _describe(loc, ctx, doc))
+        raise ScenarioError(doc.path, duplicates)
+    return validate(Scenario, doc, VOICE, error=ScenarioError)
 
 
 def load_scenario(path: Path) -> Scenario:
-    """Read and strictly validate a scenario file; errors name file, line and field (exit code 2)."""
-    return _validate(load_yaml(path))
+    """Read and strictly validate a scenario file; errors name file, line and field (`ScenarioError`)."""
+    return _validate(load_yaml(path, error=ScenarioError))
 
 
 def parse_scenario(text: str, path: Path = Path("<scenario>")) -> Scenario:
     """Validate scenario text (for tests and generated scenarios)."""
-    return _validate(parse_yaml(text, path))
+    return _validate(parse_yaml(text, path, error=ScenarioError))

@@ -19,9 +19,9 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 
-from automation.errors import BadInputError
 from automation.sandbox.app import DEFAULT_SESSION_MINUTES, create_app
 from automation.sandbox.context import SandboxContext
+from automation.sandbox.errors import SandboxInputError
 from automation.sandbox.scenario import Scenario, load_scenario
 from automation.sandbox.state import SandboxState
 
@@ -33,7 +33,7 @@ def listen(host: str, port: int) -> socket.socket:
     before anything is printed, so a port that cannot be used is bad input said at once, not a
     traceback or an exit after a "serving at" banner."""
     if not 0 <= port <= 65535:
-        raise BadInputError(f"--port {port}: port must be 1-65535")
+        raise SandboxInputError(f"--port {port}: port must be 1-65535")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
@@ -43,15 +43,15 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise BadInputError(
+            raise SandboxInputError(
                 f"port {port} is in use on {host}: stop what listens there, or choose another --port"
             ) from None
         if exc.errno == errno.EACCES:
-            raise BadInputError(
+            raise SandboxInputError(
                 f"port {port} on {host}: permission denied (ports below 1024 need root); choose a port "
                 "from 1024 to 65535"
             ) from None
-        raise BadInputError(
+        raise SandboxInputError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}; check --host and --port"
         ) from None
     return sock
@@ -158,9 +158,9 @@ def serve(
     session_minutes: float = DEFAULT_SESSION_MINUTES,
 ) -> None:
     """Serve a scenario in the foreground until Ctrl-C; bad scenario files and ports that cannot be
-    used raise `BadInputError` before anything is printed."""
+    used raise `SandboxInputError` before anything is printed."""
     if not 1 <= port <= 65535:
-        raise BadInputError(f"--port {port}: port must be 1-65535")
+        raise SandboxInputError(f"--port {port}: port must be 1-65535")
     scenario = load_scenario(scenario_path)
     app = create_app(scenario, session_minutes=session_minutes)
     sock = listen(host, port)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from automation.errors import BadInputError
+from automation.sandbox.errors import SandboxInputError
 from automation.sandbox.generator import (
     DEFAULT_NOW,
     dump_scenario,
@@ -249,7 +249,7 @@ def test_every_locale_gives_a_valid_scenario_in_its_language(locale: str) -> Non
     ],
 )
 def test_bad_arguments_are_refused_clearly(overrides: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(BadInputError) as caught:
+    with pytest.raises(SandboxInputError) as caught:
         _generate(**overrides)
     assert fragment in str(caught.value)
     assert caught.value.exit_code == 2
@@ -397,7 +397,7 @@ def test_main_prints_to_stdout_without_output(capsys: pytest.CaptureFixture[str]
     ],
 )
 def test_main_refuses_bad_arguments_with_exit_code_2(argv: list[str], fragment: str) -> None:
-    with pytest.raises(BadInputError) as caught:
+    with pytest.raises(SandboxInputError) as caught:
         main(argv)
     assert fragment in str(caught.value)
     assert caught.value.exit_code == 2

@@ -20,7 +20,7 @@ import yaml
 from sandbox_scenarios import build, message, order
 from scenario_kit import NOW, scenario
 
-from automation.errors import BadInputError
+from automation.sandbox.errors import SandboxInputError
 from automation.sandbox.server import SandboxServer
 
 
@@ -80,7 +80,7 @@ def test_a_bad_scenario_file_is_bad_input(tmp_path: Path) -> None:
     path.write_text(
         "format: 1\nlocale: en_US\naccount: {email: seller@example.com, password: x}\nfaultz: {}\n"
     )
-    with pytest.raises(BadInputError, match="faultz"):
+    with pytest.raises(SandboxInputError, match="faultz"):
         SandboxServer(path)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import BadInputError, ExitCode
+from automation.errors import ExitCode
+from automation.sandbox.errors import SandboxInputError, ScenarioError
 from automation.sandbox.scenario import (
     DEFAULT_MARKETPLACE,
     Fulfillment,
@@ -20,7 +21,6 @@ from automation.sandbox.scenario import (
     load_scenario,
     parse_scenario,
 )
-from automation.yaml_source import YamlError
 
 FILE = Path("shop.yaml")
 ORDER = "111-1234567-1234567"
@@ -65,7 +65,7 @@ def edit(old: str, new: str, text: str = BASE) -> str:
 
 def problem_of(text: str) -> str:
     """The single problem the loader reports for `text`."""
-    with pytest.raises(YamlError) as caught:
+    with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, FILE)
     assert len(caught.value.problems) == 1, caught.value.problems
     return caught.value.problems[0]
@@ -81,9 +81,9 @@ def test_the_base_scenario_loads() -> None:
 
 
 def test_errors_are_bad_input_with_exit_code_2() -> None:
-    with pytest.raises(BadInputError) as caught:
+    with pytest.raises(SandboxInputError) as caught:
         parse_scenario(edit("format: 1", "format: 2"), FILE)
-    assert isinstance(caught.value, YamlError)
+    assert isinstance(caught.value, ScenarioError)
     assert caught.value.exit_code == ExitCode.BAD_INPUT == 2
     assert caught.value.path == FILE
 
@@ -264,7 +264,7 @@ def test_missing_required_fields_are_named(old: str, new: str, expected: str) ->
 
 def test_every_problem_is_listed_each_with_its_line() -> None:
     text = edit("status: unshipped", "status: sent", edit("  seed: 7\n", "  seed: 7\n  slow: 1\n"))
-    with pytest.raises(YamlError) as caught:
+    with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, FILE)
     problems = caught.value.problems
     assert [p.split(": ")[0] for p in problems] == ["shop.yaml:11:5", "shop.yaml:23:3"]
@@ -297,7 +297,7 @@ def test_an_empty_file_is_refused() -> None:
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.yaml"
-    with pytest.raises(YamlError) as caught:
+    with pytest.raises(ScenarioError) as caught:
         load_scenario(missing)
     assert str(caught.value) == f"{missing}: file not found — check the path"
     assert caught.value.exit_code == 2
@@ -306,7 +306,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 def test_load_scenario_names_the_real_path(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text(edit("status: unshipped", "status: sent"), encoding="utf-8")
-    with pytest.raises(YamlError) as caught:
+    with pytest.raises(ScenarioError) as caught:
         load_scenario(path)
     assert caught.value.problems[0].startswith(f"{path}:11:5: orders[0].status")
     path.write_text(BASE, encoding="utf-8")
