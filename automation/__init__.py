@@ -1,3 +1,6 @@
 """sc-cancel: keeps Amazon sellers from missing buyer cancellation requests."""
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("sc-cancel")
+"""The installed distribution's version (pyproject.toml's `version`), so the two never disagree."""

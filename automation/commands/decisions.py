@@ -9,19 +9,20 @@ settings, never by the ledger's internal key.
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from automation.commands.invocation import Invocation
+from automation.commands.options import target_options
 from automation.errors import BadInputError, ExitCode
-from automation.ledger import ApprovalRecord, DecisionRecord, GivenVerdict, Standing
-from automation.ledger.decisions import Verb
 from automation.models import DecisionKind
 
 if TYPE_CHECKING:
-    from automation.commands import Invocation
-    from automation.ledger import Ledger
+    from automation.ledger import ApprovalRecord, DecisionRecord, GivenVerdict, Ledger, Standing
+    from automation.ledger.decisions import Verb
     from automation.targets import Target
 
 RUN_DECIDES = "`sc-cancel run` (a dry run, without --execute) decides"
@@ -37,6 +38,16 @@ def _at(record: ApprovalRecord) -> str:
 
 
 # -- plan ------------------------------------------------------------------------------------------------
+
+
+def plan_options(parser: argparse.ArgumentParser) -> None:
+    target_options(parser)
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every open request not yet acted on (held ones too), with its decision",
+    )
+    parser.add_argument("--json", action="store_true")
 
 
 def _next_action(standing: Standing) -> str | None:
@@ -150,11 +161,10 @@ def print_plan(document: dict[str, Any], *, heading: bool, out: TextIO) -> None:
 
 
 def cmd_plan(inv: Invocation) -> int:
-    from automation.commands import _ledger
     from automation.output import print_json
 
     targets = inv.targets()
-    with _ledger(inv) as ledger:
+    with inv.existing_ledger() as ledger:
         documents = [plan_document(t, ledger, everything=inv.args.all) for t in targets]
     if inv.args.json:
         print_json(documents[0] if len(documents) == 1 else documents)
@@ -167,6 +177,26 @@ def cmd_plan(inv: Invocation) -> int:
 
 
 # -- approve, reject, dismiss ------------------------------------------------------------------------------
+
+
+def verdict_options(parser: argparse.ArgumentParser) -> None:
+    """approve and reject: one or more orders, who decides, and why."""
+    _order_ids(parser)
+    parser.add_argument("--note", help="why, for the audit trail")
+
+
+def dismiss_options(parser: argparse.ArgumentParser) -> None:
+    _order_ids(parser)
+    parser.add_argument("--note", required=True, help="how it was handled, for the history")
+
+
+def _order_ids(parser: argparse.ArgumentParser) -> None:
+    target_options(parser)
+    parser.add_argument(
+        "order_ids", nargs="+", metavar="ORDER_ID", help="one or more orders (the account is found)"
+    )
+    parser.add_argument("--by", help="who decides (default: your user name)")
+
 
 Ask = Callable[[str, list[str]], str | None]
 """Asks a person to pick one of the account names for an order; None when nobody answers."""
@@ -241,14 +271,12 @@ def describe(given: GivenVerdict) -> str:
 
 
 def give_verdicts(inv: Invocation, verb: Verb, *, ask: Ask | None = None) -> int:
-    from automation.commands import _ledger
-
     targets = inv.targets()
     by = inv.args.by or getpass.getuser()
     ids = list(dict.fromkeys(inv.args.order_ids))
     if ask is None and sys.stdin.isatty():
         ask = ask_on_terminal
-    with _ledger(inv) as ledger:
+    with inv.existing_ledger() as ledger:
         by_key = {targets[0].key: ids} if len(targets) == 1 else owners(ledger, targets, ids, ask)
         name = {t.key: t.name for t in targets}
         several = len(by_key) > 1 or len(targets) > 1

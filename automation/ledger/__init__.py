@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from automation.ledger.actions import ALLOWED_TRANSITIONS, InvalidTransitionError
 from automation.ledger.inbox import FINAL_ORDER_STATUSES
-from automation.ledger.ledger import Ledger
+from automation.ledger.ledger import LEDGER_FILE_NAME, Ledger
 from automation.ledger.records import (
     ActionKind,
     ActionRecord,
@@ -28,6 +28,7 @@ from automation.ledger.records import (
 __all__ = [
     "ALLOWED_TRANSITIONS",
     "FINAL_ORDER_STATUSES",
+    "LEDGER_FILE_NAME",
     "ActionKind",
     "ActionRecord",
     "ApprovalRecord",

@@ -227,6 +227,28 @@ def test_rules_explain_explains_each_accounts_last_scan(accounts: TwoAccounts) -
     _no_internal_key(accounts, done.stdout, done.stderr)
 
 
+def test_history_shows_every_accounts_events_by_name_and_account_narrows_it(accounts: TwoAccounts) -> None:
+    done = accounts("history")
+
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "account" in lines[0]
+    east = [line for line in lines if EAST_ONLY in line]
+    west = [line for line in lines if WEST_ONLY in line]
+    assert east
+    assert all(" east " in line for line in east)
+    assert west
+    assert all(" west " in line for line in west)
+    _no_internal_key(accounts, done.stdout, done.stderr)
+    only_west = accounts("history", "--account", "west")
+    assert only_west.returncode == 0, only_west.stderr
+    assert WEST_ONLY in only_west.stdout
+    assert EAST_ONLY not in only_west.stdout
+    events = yaml.safe_load(accounts("history", "--json").stdout)
+    assert {e["name"] for e in events if e["order_id"] == EAST_ONLY} == {"east"}
+    assert {e["name"] for e in events if e["order_id"] == WEST_ONLY} == {"west"}
+
+
 def test_plan_right_after_a_scan_says_what_is_not_decided_yet_and_what_decides_it(tmp_path: Path) -> None:
     config, keys = _settings(tmp_path)
     two = TwoAccounts(config, tmp_path / "data", keys)

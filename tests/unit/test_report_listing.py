@@ -142,7 +142,9 @@ def test_run_folders_live_in_the_data_folder_so_report_finds_them_from_anywhere(
     """By default run folders go to <data_dir>/runs/<run-id>/, not under the current folder: `report`
     run from another folder (with the same data folder) lists them."""
     from automation.cli import main
-    from automation.commands import Invocation
+    from automation.commands.invocation import Invocation
+    from automation.commands.options import command_line
+    from automation.settings import resolve_settings
 
     data = tmp_path / "data"
     elsewhere = tmp_path / "somewhere-else"
@@ -150,9 +152,7 @@ def test_run_folders_live_in_the_data_folder_so_report_finds_them_from_anywhere(
     monkeypatch.chdir(elsewhere)
     environ = {"SC_CANCEL_DATA_DIR": str(data), "HOME": str(tmp_path)}
     args = build_args("report")
-    from automation.settings import Environment, Settings
-
-    invocation = Invocation(args, Settings(), None, Environment.from_mapping(environ), environ)
+    invocation = Invocation(args, resolve_settings(environ, command_line(args)))
     assert invocation.runtime().runs_dir == data.resolve() / "runs"
 
     make_run(data / "runs", "20261126T120000Z-aaaa", T0, n=2)

@@ -17,12 +17,12 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from automation.cli import _settings
-from automation.commands import Invocation
+from automation.commands.invocation import Invocation
+from automation.commands.options import command_line
 from automation.errors import BadInputError, ExitCode
 from automation.notify import notification_urls
 from automation.settings import (
-    Environment,
+    CommandLine,
     EnvSecret,
     KeyringRef,
     KeyringSecret,
@@ -32,6 +32,7 @@ from automation.settings import (
     normalize_totp_secret,
     parse_duration,
     resolve_secret,
+    resolve_settings,
 )
 from automation.targets import Target, check_secrets, resolve_targets
 from automation.yaml_source import YamlError
@@ -186,44 +187,48 @@ def test_durations() -> None:
 # ---- precedence ----------------------------------------------------------------------------------
 
 
-def invocation(settings: Settings, environ: dict[str, str], **options: object) -> Invocation:
+def invocation(environ: dict[str, str], **options: object) -> Invocation:
+    """A command as `cli.main` builds it: its options, and the settings resolved from them."""
     args = argparse.Namespace(**options)
-    return Invocation(args, settings, None, Environment.from_mapping(environ), environ)
+    return Invocation(args, resolve_settings(environ, command_line(args)))
 
 
-def test_data_dir_precedence_default_file_environment_command_line(tmp_path: Path) -> None:
+def test_data_dir_precedence_default_file_environment_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./sc-cancel.yaml
     home = {"XDG_DATA_HOME": str(tmp_path / "xdg")}
-    assert invocation(Settings(), home).data_dir == tmp_path / "xdg" / "sc-cancel"
+    assert invocation(home).settings.data_dir == tmp_path / "xdg" / "sc-cancel"
     assert default_data_dir(home) == tmp_path / "xdg" / "sc-cancel"
     path = write(tmp_path, "data_dir: state\n")
     from_file, _ = load_settings(path)
     assert from_file.data_dir == tmp_path / "state"  # relative to the settings file
-    assert invocation(from_file, home).data_dir == tmp_path / "state"
+    assert invocation(home, config=path).settings.data_dir == tmp_path / "state"
     env = {**home, "SC_CANCEL_DATA_DIR": str(tmp_path / "env")}
-    assert invocation(from_file, env).data_dir == tmp_path / "env"
-    assert invocation(from_file, env, data_dir=tmp_path / "cli").data_dir == tmp_path / "cli"
+    assert invocation(env, config=path).settings.data_dir == tmp_path / "env"
+    assert invocation(env, config=path, data_dir=tmp_path / "cli").settings.data_dir == tmp_path / "cli"
 
 
 def test_which_settings_file_command_line_then_environment_then_current_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    none, path = _settings(argparse.Namespace(config=None), Environment())
-    assert (none, path) == (Settings(), None)
+    none = resolve_settings({}, CommandLine())
+    assert (none.keep_runs, none.config_file) == (Settings().keep_runs, None)
     write(tmp_path, "keep_runs: 1\n", "sc-cancel.yaml")
-    assert _settings(argparse.Namespace(config=None), Environment())[0].keep_runs == 1
+    assert resolve_settings({}, CommandLine()).keep_runs == 1
     env_file = write(tmp_path, "keep_runs: 2\n", "env.yaml")
-    env = Environment.from_mapping({"SC_CANCEL_CONFIG": str(env_file)})
-    assert _settings(argparse.Namespace(config=None), env)[0].keep_runs == 2
+    env = {"SC_CANCEL_CONFIG": str(env_file)}
+    assert resolve_settings(env, CommandLine()).keep_runs == 2
     cli_file = write(tmp_path, "keep_runs: 3\n", "cli.yaml")
-    assert _settings(argparse.Namespace(config=cli_file), env)[0].keep_runs == 3
+    assert resolve_settings(env, CommandLine(config=cli_file)).keep_runs == 3
 
 
 def test_command_line_browser_options_override_the_file(tmp_path: Path) -> None:
-    settings, _ = load_settings(write(tmp_path, "browser:\n  headless: true\n  slow_mo_ms: 0\n"))
+    path = write(tmp_path, "browser:\n  headless: true\n  slow_mo_ms: 0\n  executable: /from/file\n")
     rt = invocation(
-        settings,
         {"XDG_DATA_HOME": str(tmp_path)},
+        config=path,
         headed=True,
         slow_mo=250,
         trace="on",
@@ -233,6 +238,10 @@ def test_command_line_browser_options_override_the_file(tmp_path: Path) -> None:
     assert rt.browser.headless is False
     assert rt.browser.slow_mo_ms == 250
     assert str(rt.browser.trace) == "on"
+    assert rt.browser.executable == Path("/from/file")
+    from_env = invocation({"XDG_DATA_HOME": str(tmp_path), "SC_CANCEL_CHROMIUM": "/from/env"}, config=path)
+    assert from_env.settings.browser.executable == Path("/from/env")
+    assert from_env.settings.browser.headless is True
 
 
 # ---- secrets: environment and keyring ------------------------------------------------------------
@@ -434,14 +443,14 @@ def test_a_machine_without_a_keyring_is_told_to_use_env_or_file_references() -> 
 def test_a_missing_settings_file_says_where_its_name_came_from_and_what_to_do(tmp_path: Path) -> None:
     missing = tmp_path / "nope.yaml"
     with pytest.raises(BadInputError) as by_option:
-        _settings(argparse.Namespace(config=missing), Environment())
+        resolve_settings({}, CommandLine(config=missing))
     message = str(by_option.value)
     assert str(missing) in message
     assert "--config" in message
     assert "config.example.yaml" in message
-    env = Environment.from_mapping({"SC_CANCEL_CONFIG": str(missing)})
+    env = {"SC_CANCEL_CONFIG": str(missing)}
     with pytest.raises(BadInputError) as by_env:
-        _settings(argparse.Namespace(config=None), env)
+        resolve_settings(env, CommandLine())
     assert "SC_CANCEL_CONFIG" in str(by_env.value)
 
 

@@ -1,0 +1,118 @@
+"""Running it as a service: `schedule`, `login` (a person signs in once, headless runs reuse the
+session) and `report` (recent runs, one run's report)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from automation.commands.invocation import Invocation
+from automation.commands.options import site_options
+from automation.errors import BadInputError, ExitCode
+
+if TYPE_CHECKING:
+    from automation.targets import Target
+
+
+def schedule_options(parser: argparse.ArgumentParser) -> None:
+    site_options(parser)
+    parser.add_argument("--once", action="store_true", help="one round of every account, then exit (cron)")
+    parser.add_argument("--rules", type=Path, help="rules file for every account (default: each account's)")
+    parser.add_argument(
+        "--execute", action="store_true", help="carry out approved actions (default: dry run)"
+    )
+
+
+def cmd_schedule(inv: Invocation) -> int:
+    import threading
+
+    from automation.actions.outcome import RunResult
+    from automation.notify.hooks import RunHooks
+    from automation.rules.loader import load_rules
+    from automation.runner import run_account
+    from automation.scheduler import Scheduler, install_signal_handlers, job_for_target, round_exit_code
+
+    rt = inv.runtime()
+    targets = inv.check_secrets(inv.targets())
+    for target in targets:  # every rules file is validated before the loop starts
+        load_rules(inv.rules_file(target))
+
+    s = inv.settings
+    hooks = RunHooks.build(
+        s, s.environ, data_dir=s.data_dir, runs_dir=rt.runs_dir, clock=rt.clock, source=s.source
+    )
+    started_at = rt.clock()
+
+    def run_target(target: Target) -> RunResult:
+        hooks.round_checks(rt.ledger_path, targets, started_at)
+        rules = load_rules(inv.rules_file(target))  # re-read: edits apply without a restart
+        return run_account(
+            target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled
+        )
+
+    scheduler = Scheduler([job_for_target(t, run_target, clock=rt.clock) for t in targets])
+    stop = threading.Event()
+    restore = install_signal_handlers(stop)
+    try:
+        if inv.args.once:
+            return round_exit_code(scheduler.run_once(stop))
+        scheduler.run_forever(stop)
+    finally:
+        restore()
+    return ExitCode.OK
+
+
+def report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("run_id", nargs="?", help="a run id (or a unique prefix); default: list the runs")
+    parser.add_argument("--latest", action="store_true", help="the most recent run")
+    parser.add_argument("--open", action="store_true", help="open the HTML report in a browser")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--config", type=Path, help="settings file (for runs_dir)")
+    parser.add_argument(
+        "--data-dir", type=Path, help="the data folder whose runs/ to list (env SC_CANCEL_DATA_DIR)"
+    )
+
+
+def cmd_report(inv: Invocation) -> int:
+    """`sc-cancel report`: the recent runs; with a run id (or --latest), that run's report file."""
+    import webbrowser
+
+    from automation.report import list_runs, open_report, print_run_list
+
+    runs_dir = inv.runtime().runs_dir
+    if inv.args.run_id is None and not inv.args.latest:
+        print_run_list(list_runs(runs_dir, inv.args.limit), sys.stdout)
+        return ExitCode.OK
+    path = open_report(runs_dir, inv.args.run_id)
+    print(path)
+    if inv.args.open:
+        webbrowser.open(path.as_uri())
+    return ExitCode.OK
+
+
+def login_options(parser: argparse.ArgumentParser) -> None:
+    site_options(parser)
+    parser.add_argument(
+        "--prompt",
+        action="store_true",
+        help="headless, for servers: ask in this terminal for codes and captcha characters",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        metavar="SECONDS",
+        help="with --headed: how long to wait for a person to finish in the window (default 300)",
+    )
+
+
+def cmd_login(inv: Invocation) -> int:
+    from automation.login import login
+
+    if inv.args.prompt and inv.args.headed:
+        raise BadInputError("choose one: --prompt asks in the terminal, --headed in a browser window")
+    rt = inv.runtime()
+    for target in inv.check_secrets(inv.targets()):
+        login(target, rt, wait_seconds=inv.args.wait, prompt=inv.args.prompt)
+    return ExitCode.OK
