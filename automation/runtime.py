@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from loguru import logger
 
+from automation.ledger import LEDGER_FILE_NAME
 from automation.locators import SelectorFile, load_all_selector_files
 from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
 from automation.settings import BrowserSettings
@@ -48,7 +49,7 @@ class Runtime:
 
     @property
     def ledger_path(self) -> Path:
-        return self.data_dir / "ledger.sqlite3"
+        return self.data_dir / LEDGER_FILE_NAME
 
     def storage_state(self, target: Target) -> Path:
         return self.data_dir / "sessions" / f"{target.key}.json"

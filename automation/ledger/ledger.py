@@ -25,6 +25,9 @@ from automation.ledger.inbox import InboxMixin
 from automation.ledger.requests import RequestsMixin
 from automation.ledger.runs import RunsMixin
 
+LEDGER_FILE_NAME = "ledger.sqlite3"
+"""The ledger's file in the data folder."""
+
 
 class Ledger(RunsMixin, RequestsMixin, InboxMixin, DecisionsMixin, ActionsMixin, AuditMixin):
     @classmethod
