@@ -24,9 +24,9 @@ from automation.parsers.locale_texts import load_all_locale_texts
 from automation.parsers.reasons import ReasonTable
 from automation.rules.engine import evaluate
 from automation.rules.loader import load_rules
-from automation.sandbox.bundled import DEMO_SCENARIO
 from automation.sandbox.generator import expected_requests
 from automation.sandbox.scenario import Scenario, load_scenario
+from automation.targets import DEMO_SCENARIO
 
 EXAMPLE_RULES = DEMO_SCENARIO.parents[3] / "rules.example.yaml"
 REASONS = ReasonTable.of(load_all_locale_texts(DEMO_SCENARIO.parents[3] / "selectors"))

@@ -100,3 +100,16 @@ def test_the_message_is_one_line_without_secrets() -> None:
     assert "\n" not in message
     assert message.startswith('kept failing (Page.goto: net::ERR Call log: - navigating to "x" )')
     assert "hunter2-password" not in message
+
+
+def test_the_sandbox_commands_bad_input_is_exit_code_2_with_its_place(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The sandbox raises its own errors (it shares none with the agent); the command line maps them."""
+    scenario = workdir / "scenario.yaml"
+    scenario.write_text("format: 1\nlocale: en_XX\n", encoding="utf-8")
+    assert run_main(workdir, "sandbox", "serve", "--scenario", str(scenario)) == 2
+    assert f"{scenario}:2:1: locale: expected " in capsys.readouterr().err
+    generate = ("sandbox", "generate", "--orders", "1", "--requests", "5", "--threads", "0", "--seed", "1")
+    assert run_main(workdir, *generate) == 2
+    assert "cannot generate a scenario" in capsys.readouterr().err

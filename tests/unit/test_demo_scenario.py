@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 
-from automation.sandbox.bundled import DEMO_SCENARIO
 from automation.sandbox.generator import expected_requests
 from automation.sandbox.scenario import (
     Faults,
@@ -23,6 +22,7 @@ from automation.sandbox.scenario import (
     Scenario,
     load_scenario,
 )
+from automation.targets import DEMO_SCENARIO
 
 INQUIRY_ORDER_IDS = frozenset(
     {
