@@ -218,7 +218,7 @@ def _table(title: str, header: list[str], rows: list[list[str]], shown: list[int
             "" if name == "new" else name,
             no_wrap=whole,
             overflow="fold",
-            min_width=max(len(name), *(len(row[i]) for row in rows)) if whole else None,
+            min_width=max([len(name), *(len(row[i]) for row in rows)]) if whole else None,
         )
     for row in rows:
         cells = []
