@@ -130,11 +130,7 @@ class ManageOrdersPage(PageObject):
         return read_order_rows(self.page, self.sel.fields)
 
     def total(self) -> int | None:
-        heading = self.el("total_heading")
-        if not heading.count():
-            return None
-        digits = re.sub(r"[^\d]", "", heading.inner_text())
-        return int(digits) if digits else None
+        return self._number_shown("total_heading")
 
     def reload(self) -> str:
         """Reload the view as a person would after an error; the page keeps its state in the URL."""
@@ -161,10 +157,14 @@ class ManageOrdersPage(PageObject):
         return int(value) if value.isdigit() else None
 
     def current_page_number(self) -> int | None:
-        current = self.el("current_page")
-        if not current.count():
+        return self._number_shown("current_page")
+
+    def _number_shown(self, element: str) -> int | None:
+        """The number an element shows ("1,234 orders" -> 1234); None without the element or digits."""
+        located = self.el(element)
+        if not located.count():
             return None
-        digits = re.sub(r"[^\d]", "", current.inner_text())
+        digits = re.sub(r"[^\d]", "", located.inner_text())
         return int(digits) if digits else None
 
     def next_page(self) -> bool:
