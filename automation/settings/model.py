@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Field,
     field_validator,
@@ -118,15 +119,20 @@ class Marketplace(_Strict):
         return value.rstrip("/")
 
 
-class Schedule(_Strict):
-    every: str = Field(default="10m", description="How often to run, e.g. 10m or 1h.")
-    jitter: str = Field(default="1m", description="Random extra delay up to this much, so runs do not align.")
+def _duration_text(value: str) -> str:
+    parse_duration(value)
+    return value
 
-    @field_validator("every", "jitter")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        parse_duration(value)
-        return value
+
+DurationText = Annotated[str, AfterValidator(_duration_text)]
+"""A duration as the settings file writes it (`10m`, `2h`), checked when the file is read."""
+
+
+class Schedule(_Strict):
+    every: DurationText = Field(default="10m", description="How often to run, e.g. 10m or 1h.")
+    jitter: DurationText = Field(
+        default="1m", description="Random extra delay up to this much, so runs do not align."
+    )
 
     @field_validator("every")
     @classmethod
@@ -180,12 +186,6 @@ class Notifications(_Strict):
             raise ValueError(f"'{value}' is not a time of day like 08:00")
         return value
 
-    @field_validator("stale_after", "ship_by_warning")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        parse_duration(value)
-        return value
-
     @field_validator("events")
     @classmethod
     def _events(cls, value: list[str] | None) -> list[str] | None:
@@ -196,8 +196,12 @@ class Notifications(_Strict):
             raise ValueError(f"unknown event(s) {', '.join(unknown)}; known: {', '.join(sorted(ALL_EVENTS))}")
         return value
 
-    stale_after: str = Field(default="1h", description="Alert when no scheduled run finished for this long.")
-    ship_by_warning: str = Field(default="24h", description="Alert for requests this close to ship-by.")
+    stale_after: DurationText = Field(
+        default="1h", description="Alert when no scheduled run finished for this long."
+    )
+    ship_by_warning: DurationText = Field(
+        default="24h", description="Alert for requests this close to ship-by."
+    )
 
 
 class Settings(_Strict):
