@@ -76,6 +76,19 @@ class Executor:
             cancels_last_24h=self.ledger.cancellations_since(self.account, since),
         )
 
+    def _plan(
+        self, request: CancellationRequest, kind: ActionKind, thread_id: str | None = None
+    ) -> ActionRecord:
+        """The request's action of `kind` (on one thread for replies and marks), planned by this run."""
+        return self.ledger.plan_action(
+            self.account,
+            request.order_id,
+            kind,
+            run_id=self.scan.run_id,
+            thread_id=thread_id,
+            marketplace=request.marketplace,
+        )
+
     def _approve(self, action: ActionRecord, approval: Approval, decision: Decision) -> ActionRecord:
         if action.state is Outcome.PLANNED:
             by = f"rule:{decision.rule}" if approval is Approval.AUTO else self._approver(action.order_id)
@@ -216,13 +229,7 @@ class Executor:
         if isinstance(limit, policy.Hold):
             base.outcome, base.outcome_reason = limit.outcome, limit.reason
             return base
-        action = self.ledger.plan_action(
-            self.account,
-            request.order_id,
-            ActionKind.CANCEL,
-            run_id=self.scan.run_id,
-            marketplace=request.marketplace,
-        )
+        action = self._plan(request, ActionKind.CANCEL)
         action = self._approve(action, approval, decision)
         if action.state is not Outcome.APPROVED:
             base.outcome, base.outcome_reason = action.state, action.reason
@@ -241,14 +248,7 @@ class Executor:
         for thread_id in request.thread_ids:
             if self._stop_now():
                 return
-            action = self.ledger.plan_action(
-                self.account,
-                request.order_id,
-                ActionKind.MARK_NO_RESPONSE_NEEDED,
-                run_id=self.scan.run_id,
-                thread_id=thread_id,
-                marketplace=request.marketplace,
-            )
+            action = self._plan(request, ActionKind.MARK_NO_RESPONSE_NEEDED, thread_id)
             if action.state is Outcome.PLANNED:
                 action = self.ledger.transition(action.action_id, Outcome.APPROVED, by="rule:after-cancel")
             if action.state is Outcome.APPROVED:
@@ -263,14 +263,7 @@ class Executor:
         text = self.ctx.texts.messages.reply_request_cancellation
         states = []
         for thread_id in request.thread_ids:
-            action = self.ledger.plan_action(
-                self.account,
-                request.order_id,
-                ActionKind.REPLY,
-                run_id=self.scan.run_id,
-                thread_id=thread_id,
-                marketplace=request.marketplace,
-            )
+            action = self._plan(request, ActionKind.REPLY, thread_id)
             action = self._approve(action, approval, decision)
             if action.state is Outcome.APPROVED:
                 states.append(send_reply(self.ctx, self.ledger, action, text).state)
