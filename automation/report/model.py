@@ -16,7 +16,6 @@ from pydantic import AwareDatetime, Field, model_validator
 from automation.strict_model import StrictModel as _Frozen
 
 REPORT_FORMAT = 1
-FINAL_OUTCOMES = ("done", "skipped", "failed", "unknown")
 
 
 class ReportError(_Frozen):
