@@ -179,7 +179,7 @@ def resolve_settings(
     data_dir = data_dir.expanduser().resolve()
     runs_dir = file.runs_dir or data_dir / "runs"  # in the data folder: `report` finds them from anywhere
     selectors_dir = _first(given.selectors_dir, file.selectors_dir) or REPO_SELECTORS
-    overrides = {
+    overrides = {  # over the file's browser settings: SC_CANCEL_CHROMIUM, then the command line's options
         "executable": env.chromium,
         "headless": False if given.headed else None,
         "slow_mo_ms": given.slow_mo_ms,
