@@ -262,6 +262,11 @@ class Agent:
         )
         return AgentRun(done.returncode, done.stdout, done.stderr)
 
+    def history(self, order_id: str) -> list[dict[str, Any]]:
+        """`history --order ID --json`, oldest event first (the command lists the newest first)."""
+        events = json.loads(self("history", "--order", order_id, "--json").stdout)
+        return sorted(events, key=lambda e: e["event_id"])
+
     def run(self, rules_file: Path, *extra: str) -> AgentRun:
         """`sc-cancel run --json --rules FILE` plus `extra` (e.g. `--execute`)."""
         return self("run", "--json", "--rules", str(rules_file), *extra)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import yaml
+from error_document import error_document
 from test_trace import PASSWORD, run_cli, write_yaml
 
 from automation.runtime import Runtime
@@ -73,7 +74,7 @@ def test_a_request_missing_from_the_recording_is_aborted_never_fetched(tmp_path:
         env={"SC_CANCEL_RETRY_SCALE": "0.05"},  # the same tries, less waiting between them
     )
     assert done.returncode == 5, done.stderr[-3000:]  # the site "kept failing": nothing was fetched
-    assert done.stdout == ""
+    error_document(done.stdout, 5)
 
 
 def test_record_then_scrub_then_replay(tmp_path: Path) -> None:
@@ -169,7 +170,9 @@ def test_replay_refuses_a_bad_recording_naming_the_file(tmp_path: Path) -> None:
     meta.write_text(meta.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
     code, document, stderr = replay(tmp_path / "work", recording)
     assert code == 2
-    assert document is None
+    assert document is not None
+    assert set(document) == {"format", "error"}, "an error, never a result"
+    assert document["error"]["exit_code"] == 2
     assert f"{meta}:" in stderr
     assert "colour" in stderr
     os.remove(recording / "network.har")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from error_document import error_document
 from run_support import Agent, SandboxMaker, make_sandbox, order
 from scenario_kit import scenario
 
@@ -81,7 +82,7 @@ def test_a_broken_rules_file_stops_everything_before_the_browser(
     stopped = Agent(tmp_path, sandbox).run(rules_file, "--execute")
 
     assert stopped.returncode == 2
-    assert stopped.stdout == ""
+    assert str(rules_file) in str(error_document(stopped.stdout, 2)["message"])
     assert re.search(
         rf"{re.escape(str(rules_file))}:{broken.where}: rule '{re.escape(broken.rule)}'", stopped.stderr
     ), stopped.stderr

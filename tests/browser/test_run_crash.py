@@ -9,7 +9,6 @@ answer; the test kills the agent (and its browser) with SIGKILL inside that wind
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def test_killed_right_after_submit_then_run_again_cancels_exactly_once(
     assert returncode == -9, "killed, not finished: the confirmation was still held back"
     assert sandbox.state()["no_response_needed"] == []
 
-    in_flight = json.loads(agent("history", "--order", KILLED, "--json").stdout)
+    in_flight = agent.history(KILLED)
     states = [e["state"] for e in in_flight if e["event"] == "action"]
     assert states[-1] == "in_flight", states
 
@@ -76,7 +75,7 @@ def test_killed_right_after_submit_then_run_again_cancels_exactly_once(
     assert [c["order_id"] for c in state["cancellations"]] == [KILLED]
     assert state["cancellations"][0]["accepted"] is True
     assert state["orders"][KILLED]["status"] == "canceled"
-    events = json.loads(agent("history", "--order", KILLED, "--json").stdout)
+    events = agent.history(KILLED)
     actions = [e for e in events if e["event"] == "action" and e["action"] == "cancel"]
     assert [e["state"] for e in actions] == ["planned", "approved", "in_flight", "done"]
     assert "re-read" in (actions[-1]["reason"] or "")
@@ -105,6 +104,6 @@ def test_killed_while_a_reply_is_on_its_way_then_run_again_replies_once_and_ends
     assert again.returncode == 0, again.stderr
     assert [r["order_id"] for r in sandbox.state()["replies"]] == [KILLED]
     assert again.by_order()[KILLED]["outcome"] == "done"
-    events = json.loads(agent("history", "--order", KILLED, "--json").stdout)
+    events = agent.history(KILLED)
     replies = [e["state"] for e in events if e["event"] == "action" and e["action"] == "reply"]
     assert replies == ["planned", "approved", "in_flight", "done"]

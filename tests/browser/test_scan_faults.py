@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+from error_document import error_document
 from scan_support import (
     MIXED_EXPECTED,
     AgentRun,
@@ -26,9 +27,9 @@ FAST_RETRIES = {"SC_CANCEL_RETRY_SCALE": "0.05"}
 
 
 def _failed(run: AgentRun, code: int) -> str:
-    """The error message of a run that must have failed with `code`; nothing may be on stdout."""
+    """The error message of a run that must have failed with `code`; stdout holds only the error document."""
     assert run.code == code, f"exit code {run.code}, not {code}; stderr:\n{run.stderr[-3000:]}"
-    assert run.stdout == ""
+    error_document(run.stdout, code)
     errors = [line for line in run.stderr.splitlines() if " ERROR " in line]
     assert errors, run.stderr[-3000:]
     return errors[-1]

@@ -6,10 +6,10 @@ These failures all happen before any browser starts, so `cli.main` runs in-proce
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from error_document import error_document
 
 from automation.cli import main
 
@@ -22,16 +22,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run_main(workdir: Path, *argv: str) -> int:
     return main(list(argv), environ={"SC_CANCEL_DATA_DIR": str(workdir / "data"), "HOME": str(workdir)})
-
-
-def error_document(stdout: str) -> dict[str, object]:
-    document = json.loads(stdout)
-    assert set(document) == {"format", "error"}
-    assert document["format"] == 1
-    error = document["error"]
-    assert isinstance(error, dict)
-    assert set(error) == {"exit_code", "message"}
-    return error
 
 
 @pytest.mark.parametrize("command", ["scan", "run"])
