@@ -1,7 +1,7 @@
 """The HTML around every page: document head, Seller Central's top bar, and single-page-app shells.
 
 Pages are Jinja2 templates in `templates/`, autoescaped (`html_templates`): every value from a scenario is
-escaped on the way out. `esc()` stays for the few routes that still build a fragment in Python.
+escaped on the way out. `esc()` stays for the single-page apps' root elements, one line each.
 """
 
 from __future__ import annotations
@@ -39,19 +39,23 @@ def render(ctx: SandboxContext, template: str, **values: Any) -> str:
     return PAGES.get_template(template).render(t=ctx.texts, asset=ctx.assets.url, **values)
 
 
-def document(
-    ctx: SandboxContext, title: str, body: str, *, scripts: tuple[str, ...] = (), body_class: str = ""
-) -> str:
-    """A whole page around `body`, HTML already built (and escaped) by the caller."""
-    return render(ctx, "page.html", title=title, body=Markup(body), scripts=scripts, body_class=body_class)
-
-
-def top_nav(ctx: SandboxContext, session: Session) -> str:
-    return render(ctx, "top_nav.html", store=ctx.store_name(session.store))
-
-
 def html(content: str, status_code: int = 200) -> HTMLResponse:
     return HTMLResponse(content, status_code=status_code, headers=NO_STORE)
+
+
+def screen(
+    ctx: SandboxContext,
+    session: Session,
+    template: str,
+    *,
+    title: str,
+    scripts: tuple[str, ...] = ("sc.js",),
+    **values: Any,
+) -> HTMLResponse:
+    """A signed-in page (`screen.html` or a template extending it): the top bar over its main part."""
+    store = ctx.store_name(session.store)
+    content = render(ctx, template, title=title, store=store, scripts=scripts, body_class="", **values)
+    return html(content)
 
 
 def shell(
@@ -60,15 +64,6 @@ def shell(
     """A single-page screen: top bar, the app's root holding the loading spinner, and its script.
     `root` is the app's HTML with a `{spinner}` placeholder where the spinner goes."""
     spinner = render(ctx, "spinner.html").strip()
-    return html(
-        render(
-            ctx,
-            "shell.html",
-            title=title,
-            top_nav=Markup(top_nav(ctx, session)),
-            root=Markup(root.replace("{spinner}", spinner)),
-            data=data,
-            scripts=("sc.js", "kat.js", script),
-            body_class="",
-        )
-    )
+    root_html = Markup(root.replace("{spinner}", spinner))
+    scripts = ("sc.js", "kat.js", script)
+    return screen(ctx, session, "shell.html", title=title, root=root_html, data=data, scripts=scripts)

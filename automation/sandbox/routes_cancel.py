@@ -9,6 +9,7 @@ browser still waits, which is exactly the case an agent must not answer with a s
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,7 +17,7 @@ from starlette.routing import Route
 
 from automation.sandbox.context import SandboxContext
 from automation.sandbox.guard import protected_page, read_form
-from automation.sandbox.layout import document, esc, html, top_nav
+from automation.sandbox.layout import screen
 from automation.sandbox.orders_index import OrderEntry
 from automation.sandbox.sessions import Session
 from automation.sandbox.state import BUYER_CANCELED, CANCEL_REASONS, cancel_refusal
@@ -26,49 +27,44 @@ CSRF_FIELD = "anti-csrftoken-a2z"
 _FORM_STAYS = {"no_reason", "bad_reason", "locked_reason", "token"}
 
 
-def _form(ctx: SandboxContext, session: Session, entry: OrderEntry) -> str:
-    t = ctx.texts
-    locked = entry.reason_locked
-    options = [
-        f'<option value=""{"" if locked else " selected"}>{esc(t("cancel.reason_placeholder"))}</option>'
-    ]
-    for code in CANCEL_REASONS:
-        selected = " selected" if locked and code == BUYER_CANCELED else ""
-        options.append(f'<option value="{code}"{selected}>{esc(t(f"reasons.{code}"))}</option>')
-    lock = (
-        f'<input type="hidden" name="cancelReason" value="{BUYER_CANCELED}">'
-        f'<div id="cancel-reason-locked" class="a-alert a-alert-info">{esc(t("cancel.locked_note"))}</div>'
-        if locked
-        else ""
+@dataclass(frozen=True)
+class _Form:
+    """The cancel form as `cancel.html` shows it: locked to Buyer Canceled for a request Manage Orders
+    shows, open otherwise."""
+
+    order_id: str
+    csrf_token: str
+    locked: bool
+    csrf_field: str = CSRF_FIELD
+    reasons: tuple[str, ...] = tuple(CANCEL_REASONS)
+    locked_to: str = BUYER_CANCELED
+
+
+def _form(ctx: SandboxContext, session: Session, entry: OrderEntry) -> _Form:
+    return _Form(entry.id, ctx.sessions.csrf_token(session), entry.reason_locked)
+
+
+def _page(
+    ctx: SandboxContext,
+    session: Session,
+    order_id: str,
+    *,
+    refusal: str | None = None,
+    form: _Form | None = None,
+    confirmed: bool = False,
+) -> Response:
+    error = ctx.texts(f"cancel.error_{refusal}") if refusal else None
+    title = ctx.texts("cancel.title")
+    return screen(
+        ctx,
+        session,
+        "cancel.html",
+        title=title,
+        order_id=order_id,
+        error=error,
+        form=form,
+        confirmed=confirmed,
     )
-    return (
-        f'<form id="cancel-order-form" method="post" action="/orders-v3/order/{esc(entry.id)}/cancel">'
-        f'<input type="hidden" name="{CSRF_FIELD}" value="{esc(ctx.sessions.csrf_token(session))}">'
-        f'<label for="cancel-reason">{esc(t("cancel.reason_label"))}</label>'
-        f'<select id="cancel-reason" name="cancelReason"{" disabled" if locked else ""}>'
-        f"{''.join(options)}</select>"
-        f'{lock}<div class="cancel-actions"><button id="cancel-order-submit" class="a-button-primary" '
-        f'type="submit">{esc(t("cancel.submit"))}</button></div></form>'
-    )
-
-
-def _page(ctx: SandboxContext, session: Session, order_id: str, inner: str) -> Response:
-    t = ctx.texts
-    body = (
-        f'{top_nav(ctx, session)}<main id="cancel-order-page" class="sc-main">'
-        f"<h1>{esc(t('cancel.heading'))}</h1>"
-        f'<div class="cancel-order-id">{esc(t("cancel.order_id"))}: '
-        f'<span data-test-id="cancel-order-id">{esc(order_id)}</span></div>{inner}'
-        f'<p class="cancel-links"><a href="/orders-v3/order/{esc(order_id)}">'
-        f"{esc(t('cancel.back_to_order'))}</a>"
-        f' · <a href="/orders-v3">{esc(t("cancel.back_to_orders"))}</a></p></main>'
-    )
-    return html(document(ctx, t("cancel.title"), body, scripts=("sc.js",)))
-
-
-def _error(ctx: SandboxContext, refusal: str) -> str:
-    message = ctx.texts(f"cancel.error_{refusal}")
-    return f'<div id="cancel-error" class="a-alert a-alert-error" role="alert">{esc(message)}</div>'
 
 
 @protected_page
@@ -77,8 +73,8 @@ async def cancel_get(request: Request, ctx: SandboxContext, session: Session) ->
     entry = ctx.state.order(order_id)
     refusal = cancel_refusal(entry, BUYER_CANCELED)
     if entry is None or refusal is not None:
-        return _page(ctx, session, order_id, _error(ctx, refusal or "not_found"))
-    return _page(ctx, session, order_id, _form(ctx, session, entry))
+        return _page(ctx, session, order_id, refusal=refusal or "not_found")
+    return _page(ctx, session, order_id, form=_form(ctx, session, entry))
 
 
 @protected_page
@@ -92,16 +88,12 @@ async def cancel_post(request: Request, ctx: SandboxContext, session: Session) -
     if not record.accepted:
         entry = ctx.state.order(order_id)
         refusal = record.refusal or "not_found"
-        form_html = _form(ctx, session, entry) if entry is not None and refusal in _FORM_STAYS else ""
-        return _page(ctx, session, order_id, _error(ctx, refusal) + form_html)
+        again = _form(ctx, session, entry) if entry is not None and refusal in _FORM_STAYS else None
+        return _page(ctx, session, order_id, refusal=refusal, form=again)
     delay = ctx.scenario.faults.cancel_confirm_delay_s
     if delay:
         await asyncio.sleep(delay)
-    confirmation = (
-        '<div data-test-id="cancel-confirmation" class="a-alert a-alert-success" role="status">'
-        f"{esc(ctx.texts('cancel.confirmation'))}</div>"
-    )
-    return _page(ctx, session, order_id, confirmation)
+    return _page(ctx, session, order_id, confirmed=True)
 
 
 ROUTES = [
