@@ -14,7 +14,7 @@ from automation.parsers.locale_texts import BuyerReasons, LocaleTexts, load_all_
 from automation.parsers.reasons import ReasonKey, ReasonTable, reason_key, reason_texts
 from automation.sandbox.generator import generate_scenario
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SELECTORS = ROOT / "selectors"
 LOCALES = ["de_DE", "en_GB", "en_US", "es_ES", "fr_FR", "it_IT", "ja_JP"]
 REFERENCE_ENGLISH = {

@@ -13,7 +13,7 @@ from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
 from automation.parsers.messages import parse_thread_item, snippet_truncated, thread_text
 from automation.parsers.parse_error import ParseError
 
-SELECTORS = Path(__file__).resolve().parents[2] / "selectors"
+SELECTORS = Path(__file__).resolve().parents[3] / "selectors"
 
 
 @pytest.fixture(scope="module")

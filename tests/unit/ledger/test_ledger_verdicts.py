@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from test_ledger import SHA_A, SHA_B, FakeClock, decision, request
+from ledger_kit import SHA_A, SHA_B, FakeClock, decision, request
 
 from automation.errors import BadInputError
 from automation.ledger import ApprovalVerdict, Ledger

@@ -20,7 +20,7 @@ from automation.recording.scrub import (
     scrub_har,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SESSION = "eyJlbSI6InNlbGxlciJ9.c2lnbmF0dXJlLW9mLXRoZS1zZXNzaW9u"
 CSRF = "hGk2Jd9wQpLm4TzX7aVbN0sR"
 PASSWORD = "planted-pass-word-77"

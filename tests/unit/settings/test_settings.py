@@ -37,7 +37,7 @@ from automation.settings import (
 from automation.targets import Target, check_secrets, resolve_targets
 from automation.yaml_source import YamlError
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO_ROOT / "config.example.yaml"
 TWO_ACCOUNTS = REPO_ROOT / "config.two-accounts.example.yaml"
 

@@ -41,7 +41,7 @@ from automation.scheduler import (
 )
 from automation.settings import Schedule
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 START = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
 
 

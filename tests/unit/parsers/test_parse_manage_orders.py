@@ -15,7 +15,7 @@ from automation.parsers.manage_orders import is_request_banner, parse_manage_ord
 from automation.parsers.order_details import parse_order_details
 from automation.parsers.parse_error import ParseError
 
-SELECTORS = Path(__file__).resolve().parents[2] / "selectors"
+SELECTORS = Path(__file__).resolve().parents[3] / "selectors"
 US_BANNER = (
     "The buyer has requested that this order be canceled. "
     "Canceling this order will not affect your Cancellation Rate metric."

@@ -14,7 +14,7 @@ from automation.parsers import locale_texts
 from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts, load_locale_texts
 from automation.yaml_source import YamlError
 
-SELECTORS = Path(__file__).resolve().parents[2] / "selectors"
+SELECTORS = Path(__file__).resolve().parents[3] / "selectors"
 LOCALES = ["de_DE", "en_GB", "en_US", "es_ES", "fr_FR", "it_IT", "ja_JP"]
 API_REASONS = [
     "NoInventory",

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from ledger_kit import ACCOUNT, SHA_A, SHA_B, START, FakeClock, decision, request
 
 from automation.errors import BadInputError, ExitCode
 from automation.ledger import ApprovalVerdict, Ledger, ThreadKind, ThreadMark
@@ -17,7 +18,6 @@ from automation.models import (
     Approval,
     CancellationRequest,
     Channel,
-    Decision,
     DecisionKind,
     Fulfillment,
     Order,
@@ -26,38 +26,6 @@ from automation.models import (
     RequestKind,
     Sighting,
 )
-
-START = datetime(2026, 11, 26, 12, 0, 3, tzinfo=UTC)
-ACCOUNT = "seller@example.com"
-SHA_A = "a" * 64
-SHA_B = "b" * 64
-
-
-class FakeClock:
-    """A clock the test moves by hand, so times in the ledger are exact."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-def request(
-    order_id: str,
-    *,
-    kind: RequestKind = RequestKind.OFFICIAL,
-    sources: tuple[Channel, ...] = (Channel.MANAGE_ORDERS,),
-    **extra: object,
-) -> CancellationRequest:
-    return CancellationRequest(order_id=order_id, kind=kind, sources=sources, **extra)  # type: ignore[arg-type]
-
-
-def decision(order_id: str, kind: DecisionKind, approve: str | None = "manual", rule: str = "r1") -> Decision:
-    return Decision(order_id=order_id, decision=kind, rule=rule, approve=approve, explanation="why")
 
 
 @pytest.fixture

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_ledger import SHA_A, decision, request
+from ledger_kit import SHA_A, decision, request
 
 from automation.ledger import Ledger
 from automation.models import DecisionKind, RequestKind
 from automation.settings import load_settings
 from automation.targets import resolve_targets
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 EAST_ONLY = "111-0000001-0007919"
 WEST_ONLY = "111-0000002-0015838"
 BOTH = "111-0000003-0023757"

@@ -16,7 +16,7 @@ from scenario_kit import scenario
 
 from automation.errors import ExitCode
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 BANNER = "Sandbox Seller Central:"
 
 

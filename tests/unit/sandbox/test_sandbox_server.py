@@ -97,7 +97,7 @@ def test_serve_prints_the_url_and_account_and_stops_on_ctrl_c(tmp_path: Path) ->
         [sys.executable, "-c", code],
         stderr=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[2],
+        cwd=Path(__file__).resolve().parents[3],
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:

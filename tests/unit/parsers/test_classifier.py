@@ -14,7 +14,7 @@ import pytest
 from automation.parsers.classifier import classify
 from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
 
-SELECTORS = Path(__file__).resolve().parents[2] / "selectors"
+SELECTORS = Path(__file__).resolve().parents[3] / "selectors"
 LOCALE_ORDER = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "ja_JP"]
 THREAD = "111-0000001-0000001"
 

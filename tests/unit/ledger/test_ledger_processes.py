@@ -21,7 +21,7 @@ from automation.ledger import ActionKind, Ledger
 from automation.ledger.schema import SCHEMA_VERSION
 from automation.models import CancellationRequest, Channel, Decision, DecisionKind, Outcome, RequestKind
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 ACCOUNT = "seller@example.com"
 
 

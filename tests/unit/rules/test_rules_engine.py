@@ -27,7 +27,7 @@ from automation.rules.loader import load_rules, parse_rules
 from automation.rules.schema import Conditions, DefaultAction, Rule, RuleSet
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-REASONS = ReasonTable.of(load_all_locale_texts(Path(__file__).resolve().parents[2] / "selectors"))
+REASONS = ReasonTable.of(load_all_locale_texts(Path(__file__).resolve().parents[3] / "selectors"))
 """The shipped locale files' buyer reasons, as the runner builds them."""
 # What a German and a Japanese store show (written here from the locale files' first wording would make
 # the test agree with itself; these are typed: the plain German and Japanese for "ordered by mistake").
