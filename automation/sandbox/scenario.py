@@ -1,4 +1,7 @@
-"""The sandbox scenario file, format 1: what the sandbox Seller Central serves.
+"""The sandbox scenario file, formats 1 and 2: what the sandbox Seller Central serves.
+
+Format 2 adds `layout` (`spa`, today's single-page screens and the default, or `classic`, server-rendered
+list pages); every format 1 file stays valid and means what it meant.
 
 The format is a fixed interface (docs/interfaces.md, from shared/design/sandbox-scenario.md): other tools
 write these files, so every field keeps its name and meaning, unknown fields are errors naming the file,
@@ -16,13 +19,21 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from automation.sandbox.errors import ScenarioError
 from automation.yaml_positions import Loc, YamlDocument, load_yaml, parse_yaml
 from automation.yaml_problems import Voice, field_path, validate
 
-SUPPORTED_FORMAT = 1
+SUPPORTED_FORMAT = 2
 
 ORDER_ID_RE = re.compile(r"^\d{3}-\d{7}-\d{7}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -74,6 +85,13 @@ DEFAULT_MARKETPLACE: dict[Locale, str] = {
     Locale.IT_IT: "APJ6JRA9NG5V4",
     Locale.JA_JP: "A1VC38T7YXB528",
 }
+
+
+class Layout(StrEnum):
+    """How the sandbox draws its list pages: the same state behind two kinds of Seller Central."""
+
+    SPA = "spa"
+    CLASSIC = "classic"
 
 
 class Rollout(StrEnum):
@@ -202,6 +220,7 @@ class Message(_Strict):
 class Scenario(_Strict):
     format: int
     locale: Locale
+    layout: Layout = Layout.SPA
     marketplace: str | None = None
     now: UtcDatetime | None = None
     rollout: Rollout = Rollout.MANAGE_ORDERS
@@ -219,7 +238,15 @@ class Scenario(_Strict):
                 "upgrade sc-cancel"
             )
         if value < 1:
-            raise ValueError("format must be 1")
+            raise ValueError("format must be 1 or 2")
+        return value
+
+    @field_validator("layout")
+    @classmethod
+    def _layout_needs_format_2(cls, value: Layout, info: ValidationInfo) -> Layout:
+        """Runs only when the file writes `layout`: a format 1 file never had it."""
+        if info.data.get("format", SUPPORTED_FORMAT) < 2:
+            raise ValueError("is a format 2 field: write `format: 2` at the top, or leave `layout` out")
         return value
 
     @field_validator("marketplace")

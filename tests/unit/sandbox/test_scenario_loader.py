@@ -14,6 +14,7 @@ from automation.sandbox.errors import SandboxInputError, ScenarioError
 from automation.sandbox.scenario import (
     DEFAULT_MARKETPLACE,
     Fulfillment,
+    Layout,
     Locale,
     OrderStatus,
     Rollout,
@@ -82,7 +83,7 @@ def test_the_base_scenario_loads() -> None:
 
 def test_errors_are_bad_input_with_exit_code_2() -> None:
     with pytest.raises(SandboxInputError) as caught:
-        parse_scenario(edit("format: 1", "format: 2"), FILE)
+        parse_scenario(edit("format: 1", "format: 3"), FILE)
     assert isinstance(caught.value, ScenarioError)
     assert caught.value.exit_code == ExitCode.BAD_INPUT == 2
     assert caught.value.path == FILE
@@ -190,10 +191,37 @@ faults:"""
 
 
 def test_a_newer_format_is_refused_saying_to_upgrade() -> None:
-    problem = problem_of(edit("format: 1", "format: 2"))
-    assert problem.startswith("shop.yaml:1:1: format:")
-    assert "newer" in problem
-    assert "upgrade sc-cancel" in problem
+    problem = problem_of(edit("format: 1", "format: 3"))
+    assert problem == (
+        "shop.yaml:1:1: format: format 3 is newer than this sc-cancel understands (up to 2); upgrade sc-cancel"
+    )
+
+
+def test_a_format_1_file_is_still_valid_and_its_layout_is_spa() -> None:
+    assert parse_scenario(BASE, FILE).layout is Layout.SPA
+
+
+@pytest.mark.parametrize(
+    ("written", "layout"),
+    [("", Layout.SPA), ("layout: spa\n", Layout.SPA), ("layout: classic\n", Layout.CLASSIC)],
+)
+def test_format_2_takes_a_layout_whose_default_is_spa(written: str, layout: Layout) -> None:
+    text = edit("format: 1\n", "format: 2\n" + written)
+    loaded = parse_scenario(text, FILE)
+    assert (loaded.format, loaded.layout) == (2, layout)
+    assert loaded.orders == parse_scenario(BASE, FILE).orders
+
+
+def test_a_layout_in_a_format_1_file_is_refused_at_its_line() -> None:
+    problem = problem_of(edit("format: 1\n", "format: 1\nlayout: classic\n"))
+    assert problem == (
+        "shop.yaml:2:1: layout: is a format 2 field: write `format: 2` at the top, or leave `layout` out"
+    )
+
+
+def test_an_unknown_layout_lists_the_known_ones() -> None:
+    problem = problem_of(edit("format: 1\n", "format: 2\nlayout: modern\n"))
+    assert problem == "shop.yaml:2:1: layout: expected 'spa' or 'classic', got 'modern'"
 
 
 def test_format_0_is_refused() -> None:
