@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field, model_validator
 
 from automation.errors import BadInputError
+from automation.selector_keys import ListSpec, ThreadsSpec
 from automation.strict_model import StrictModel
 from automation.yaml_source import YamlError, load_model
 
@@ -87,6 +88,15 @@ class SelectorFile(StrictModel):
         default_factory=dict,
         description="URL globs of the JSON the page itself fetches, awaited after a click that reloads data",
     )
+    lists: dict[str, ListSpec] = Field(
+        default_factory=dict, description="how each list of rows is found, reloads, grows and names its rows"
+    )
+    threads: ThreadsSpec | None = Field(default=None, description="how threads are told apart and read")
+    signed_in: list[str] | None = Field(
+        default=None,
+        description="common.yaml: elements showing a signed-in page (default: its landmarks); any "
+        "landmark of the page asked for counts too",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> SelectorFile:
@@ -102,7 +112,25 @@ class SelectorFile(StrictModel):
         for name, css in self.fields.items():
             if not css:
                 raise ValueError(f"field '{name}' lists no candidates")
+        for name, spec in self.lists.items():
+            unknown = [e for e in spec.elements() if e not in self.elements]
+            unknown += [f for f in spec.fields() if f not in self.fields]
+            if spec.response is not None and spec.response not in self.responses:
+                unknown.append(spec.response)
+            if unknown:
+                raise ValueError(
+                    f"lists.{name} names unknown elements, fields or responses: {', '.join(unknown)}"
+                )
+        link = self.threads.link if self.threads is not None else None
+        if link is not None and link not in self.fields:
+            raise ValueError(f"threads.link names an unknown field: {link}")
+        missing = [name for name in self.signed_in or [] if name not in self.elements]
+        if missing:
+            raise ValueError(f"signed_in names unknown elements: {', '.join(missing)}")
         return self
+
+    def signed_in_elements(self) -> list[str]:
+        return list(self.signed_in) if self.signed_in is not None else list(self.landmarks)
 
     def candidates(self, element: str) -> list[Candidate]:
         try:
