@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from automation.sandbox import (
+    classic_messages,
+    classic_orders,
     routes_auth,
     routes_cancel,
     routes_home,
@@ -15,11 +17,17 @@ from automation.sandbox import (
     routes_orders,
 )
 from automation.sandbox.context import SandboxContext
-from automation.sandbox.scenario import Scenario
+from automation.sandbox.scenario import Layout, Scenario
 from automation.sandbox.site_date import SiteDateMiddleware
 from automation.sandbox.state import SandboxState
 
 DEFAULT_SESSION_MINUTES = 720.0
+# What differs between layouts: the list pages (and the cancel page's URL). Sign-in, home, order details
+# and the cancel page are the same pages in both; state, faults and /__sandbox/* are shared by all.
+_LAYOUT_ROUTES: dict[Layout, list[BaseRoute]] = {
+    Layout.SPA: [*routes_cancel.ROUTES, *routes_orders.ROUTES, *routes_messages.ROUTES],
+    Layout.CLASSIC: [*routes_cancel.CLASSIC_ROUTES, *classic_orders.ROUTES, *classic_messages.ROUTES],
+}
 
 
 def create_app(
@@ -33,9 +41,7 @@ def create_app(
         Route("/assets/{name}", context.assets.serve, methods=["GET"]),
         *routes_auth.ROUTES,
         *routes_home.ROUTES,
-        *routes_cancel.ROUTES,
-        *routes_orders.ROUTES,
-        *routes_messages.ROUTES,
+        *_LAYOUT_ROUTES[scenario.layout],
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SiteDateMiddleware, clock=context.clock)])
     app.state.sandbox = context

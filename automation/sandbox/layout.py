@@ -16,9 +16,12 @@ from starlette.responses import HTMLResponse
 
 from automation.html_templates import html_environment
 from automation.sandbox.context import SandboxContext
+from automation.sandbox.scenario import Layout
 from automation.sandbox.sessions import Session
 
 NO_STORE = {"Cache-Control": "no-store"}
+# Each layout's top bar: `classic` has its own ids and classes, so only its own selectors recognise it.
+NAV_TEMPLATES = {Layout.SPA: "top_nav.html", Layout.CLASSIC: "classic/top_nav.html"}
 
 
 def page_json(data: dict[str, Any]) -> Markup:
@@ -54,7 +57,10 @@ def screen(
 ) -> HTMLResponse:
     """A signed-in page (`screen.html` or a template extending it): the top bar over its main part."""
     store = ctx.store_name(session.store)
-    content = render(ctx, template, title=title, store=store, scripts=scripts, body_class="", **values)
+    nav = NAV_TEMPLATES[ctx.scenario.layout]
+    content = render(
+        ctx, template, title=title, store=store, scripts=scripts, body_class="", nav=nav, **values
+    )
     return html(content)
 
 

@@ -35,13 +35,16 @@ class _Form:
     order_id: str
     csrf_token: str
     locked: bool
+    path_tail: str = "cancel"
+    """The last part of the page's URL, where the form posts back: `cancel`, or Amazon's `cancel-order`."""
     csrf_field: str = CSRF_FIELD
     reasons: tuple[str, ...] = tuple(CANCEL_REASONS)
     locked_to: str = BUYER_CANCELED
 
 
-def _form(ctx: SandboxContext, session: Session, entry: OrderEntry) -> _Form:
-    return _Form(entry.id, ctx.sessions.csrf_token(session), entry.reason_locked)
+def _form(ctx: SandboxContext, session: Session, entry: OrderEntry, request: Request) -> _Form:
+    tail = request.url.path.rsplit("/", 1)[-1]
+    return _Form(entry.id, ctx.sessions.csrf_token(session), entry.reason_locked, path_tail=tail)
 
 
 def _page(
@@ -74,7 +77,7 @@ async def cancel_get(request: Request, ctx: SandboxContext, session: Session) ->
     refusal = cancel_refusal(entry, BUYER_CANCELED)
     if entry is None or refusal is not None:
         return _page(ctx, session, order_id, refusal=refusal or "not_found")
-    return _page(ctx, session, order_id, form=_form(ctx, session, entry))
+    return _page(ctx, session, order_id, form=_form(ctx, session, entry, request))
 
 
 @protected_page
@@ -88,7 +91,7 @@ async def cancel_post(request: Request, ctx: SandboxContext, session: Session) -
     if not record.accepted:
         entry = ctx.state.order(order_id)
         refusal = record.refusal or "not_found"
-        again = _form(ctx, session, entry) if entry is not None and refusal in _FORM_STAYS else None
+        again = _form(ctx, session, entry, request) if entry is not None and refusal in _FORM_STAYS else None
         return _page(ctx, session, order_id, refusal=refusal, form=again)
     delay = ctx.scenario.faults.cancel_confirm_delay_s
     if delay:
@@ -99,4 +102,10 @@ async def cancel_post(request: Request, ctx: SandboxContext, session: Session) -
 ROUTES = [
     Route("/orders-v3/order/{order_id}/cancel", cancel_get, methods=["GET"]),
     Route("/orders-v3/order/{order_id}/cancel", cancel_post, methods=["POST"]),
+]
+# The classic layout also answers at Amazon's own URL (ref §12.3), where its Manage Orders links go.
+CLASSIC_ROUTES = [
+    *ROUTES,
+    Route("/orders-v3/order/{order_id}/cancel-order", cancel_get, methods=["GET"]),
+    Route("/orders-v3/order/{order_id}/cancel-order", cancel_post, methods=["POST"]),
 ]
