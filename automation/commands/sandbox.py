@@ -15,6 +15,13 @@ def serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default loopback only)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--session-minutes", type=float, default=720.0, help="sessions expire after this")
+    parser.add_argument(
+        "--maildir",
+        type=Path,
+        metavar="DIR",
+        help="write Amazon's e-mails to the seller (one per cancellation request and per buyer message) "
+        "into this Maildir, created if missing",
+    )
 
 
 def cmd_serve(inv: Invocation) -> int:
@@ -23,7 +30,11 @@ def cmd_serve(inv: Invocation) -> int:
 
     args = inv.args
     serve(
-        args.scenario or DEMO_SCENARIO, host=args.host, port=args.port, session_minutes=args.session_minutes
+        args.scenario or DEMO_SCENARIO,
+        host=args.host,
+        port=args.port,
+        session_minutes=args.session_minutes,
+        maildir=args.maildir,
     )
     return ExitCode.OK
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
@@ -9,6 +11,7 @@ from starlette.routing import BaseRoute, Route
 from automation.sandbox import (
     classic_messages,
     classic_orders,
+    mail_routes,
     routes_auth,
     routes_cancel,
     routes_home,
@@ -17,6 +20,7 @@ from automation.sandbox import (
     routes_orders,
 )
 from automation.sandbox.context import SandboxContext
+from automation.sandbox.mail_outbox import SandboxMail, mail_site
 from automation.sandbox.scenario import Layout, Scenario
 from automation.sandbox.site_date import SiteDateMiddleware
 from automation.sandbox.state import SandboxState
@@ -31,13 +35,24 @@ _LAYOUT_ROUTES: dict[Layout, list[BaseRoute]] = {
 
 
 def create_app(
-    scenario: Scenario, *, session_minutes: float = DEFAULT_SESSION_MINUTES, secret: bytes | None = None
+    scenario: Scenario,
+    *,
+    session_minutes: float = DEFAULT_SESSION_MINUTES,
+    secret: bytes | None = None,
+    maildir: Path | None = None,
 ) -> Starlette:
     """Build the app. `secret` signs session cookies; by default it is derived from the scenario's
-    account, so a sandbox restarted on the same scenario accepts the cookies it gave out."""
+    account, so a sandbox restarted on the same scenario accepts the cookies it gave out. With
+    `maildir`, the scenario's e-mails are written there now (mail_outbox.py), and later ones as they
+    happen."""
     context = SandboxContext.build(scenario, session_minutes=session_minutes, secret=secret)
+    if maildir is not None:
+        context.mail = SandboxMail(maildir, mail_site(scenario, context.texts, context.marketplace))
+        state = context.state
+        context.mail.write_scenario(state.orders.entries.values(), state.threads.threads.values())
     routes = [
         *routes_inspect.ROUTES,
+        *mail_routes.ROUTES,
         Route("/assets/{name}", context.assets.serve, methods=["GET"]),
         *routes_auth.ROUTES,
         *routes_home.ROUTES,

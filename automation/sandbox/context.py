@@ -11,6 +11,7 @@ from automation.sandbox.clock import SandboxClock
 from automation.sandbox.faults import FaultPlan
 from automation.sandbox.i18n import Texts
 from automation.sandbox.localfmt import LocalFormat
+from automation.sandbox.mail_outbox import SandboxMail
 from automation.sandbox.marketplaces import Marketplace, marketplace_for
 from automation.sandbox.scenario import Scenario
 from automation.sandbox.sessions import SessionBook, Signer, default_secret
@@ -33,6 +34,8 @@ class SandboxContext:
     assets: Assets
     verification: VerificationMail = field(default_factory=VerificationMail)
     """The sandbox-only e-mailed code step, switched on through `/__sandbox/verification`."""
+    mail: SandboxMail | None = None
+    """Amazon's e-mails to the seller, written into a Maildir when the sandbox was given one."""
 
     @classmethod
     def build(cls, scenario: Scenario, *, session_minutes: float, secret: bytes | None) -> SandboxContext:

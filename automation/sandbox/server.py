@@ -82,9 +82,14 @@ class SandboxServer:
         session_minutes: float = DEFAULT_SESSION_MINUTES,
         secret: bytes | None = None,
         log_level: str = "warning",
+        maildir: Path | None = None,
     ) -> None:
+        """With `maildir`, Amazon's e-mails to the seller go there (written at once, then as they
+        happen): see mail_outbox.py."""
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        self.app = create_app(self.scenario, session_minutes=session_minutes, secret=secret)
+        self.app = create_app(
+            self.scenario, session_minutes=session_minutes, secret=secret, maildir=maildir
+        )
         self._host = host
         self._port = port
         self._log_level = log_level
@@ -156,20 +161,27 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8765,
     session_minutes: float = DEFAULT_SESSION_MINUTES,
+    maildir: Path | None = None,
 ) -> None:
-    """Serve a scenario in the foreground until Ctrl-C; bad scenario files and ports that cannot be
-    used raise `SandboxInputError` before anything is printed."""
+    """Serve a scenario in the foreground until Ctrl-C; bad scenario files, ports and Maildirs that
+    cannot be used raise `SandboxInputError` before anything is printed."""
     if not 1 <= port <= 65535:
         raise SandboxInputError(f"--port {port}: port must be 1-65535")
     scenario = load_scenario(scenario_path)
-    app = create_app(scenario, session_minutes=session_minutes)
     sock = listen(host, port)
+    try:
+        app = create_app(scenario, session_minutes=session_minutes, maildir=maildir)
+    except BaseException:
+        sock.close()
+        raise
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Sandbox Seller Central: http://{shown_host}:{port}/home", file=sys.stderr)
     print(
         f"Sign in as {scenario.account.email} (password and one-time code secret: see {scenario_path})",
         file=sys.stderr,
     )
+    if maildir is not None:
+        print(f"Amazon's e-mails to the seller: the Maildir {maildir}", file=sys.stderr)
     print("Press Ctrl-C to stop.", file=sys.stderr)
     # uvicorn shuts down gracefully on Ctrl-C, then re-raises it; stopping is what was asked for.
     with contextlib.suppress(KeyboardInterrupt), contextlib.closing(sock):

@@ -18,8 +18,15 @@ from automation.sandbox.clock import SandboxClock, iso_utc, real_utc_now
 from automation.sandbox.i18n import Texts
 from automation.sandbox.localfmt import LocalFormat
 from automation.sandbox.orders_index import OrderEntry, OrderIndex
-from automation.sandbox.scenario import OrderStatus, Scenario
-from automation.sandbox.threads import Thread, ThreadIndex, ThreadMessage, ThreadStatus, build_threads
+from automation.sandbox.scenario import CancelRequest, OrderStatus, Rollout, Scenario
+from automation.sandbox.threads import (
+    Thread,
+    ThreadIndex,
+    ThreadMessage,
+    ThreadStatus,
+    build_threads,
+    legacy_request,
+)
 
 # The API codes in the order the internal order JSON lists them (ref §2.2).
 CANCEL_REASONS = (
@@ -86,6 +93,8 @@ class SandboxState:
     ) -> None:
         self.scenario = scenario
         self.clock = clock
+        self._texts = texts
+        self._fmt = fmt
         self._real_clock = real_clock
         self._lock = threading.RLock()
         self.orders = OrderIndex(scenario)
@@ -124,6 +133,33 @@ class SandboxState:
                 entry.status = status
                 self.orders.changed()
             return entry
+
+    def raise_request(
+        self, order_id: str, reason: str, channel: Rollout | None
+    ) -> tuple[OrderEntry, Thread | None] | None:
+        """A buyer asks to cancel now (scenario clock): the order gets the request a scenario would
+        have given it, shown where `channel` (default: the scenario's rollout) says; in the messages
+        channel it also gets its legacy template thread. None for an unknown order; `ValueError` when
+        the order already has a request."""
+        with self._lock:
+            entry = self.order(order_id)
+            if entry is None:
+                return None
+            if entry.request is not None:
+                raise ValueError(f"order {order_id} already has a cancellation request")
+            request = CancelRequest(reason=reason, requested_at=self.clock.now(), channel=channel)
+            entry.order = entry.order.model_copy(update={"cancel_request": request})
+            entry.channel = channel or self.scenario.rollout
+            self.orders.changed()
+            thread = None
+            if entry.request_in_messages:
+                subject, body = legacy_request(entry, self._texts, self._fmt)
+                number = len(self.threads.threads) + 1
+                message = ThreadMessage("buyer", entry.order.buyer_name, body, request.requested_at)
+                thread = Thread(f"t-{number}", number, subject, entry.order.buyer_name, entry.id, [message])
+                self.threads.threads[thread.id] = thread
+                self.threads.changed()
+            return entry, thread
 
     def reply(self, thread: Thread, text: str, seller_name: str) -> ReplyRecord:
         """The seller's reply joins the thread (at the sandbox clock's time) and leaves "Response needed"."""
