@@ -21,8 +21,10 @@ def sign_in(
     password: str = PASSWORD,
     remember: bool = False,
     totp_secret: str | None = None,
+    top_bar: str = "#sc-top-nav",
 ) -> None:
-    """Sign in the way a person does: open a protected page, fill the form, type the code if asked."""
+    """Sign in the way a person does: open a protected page, fill the form, type the code if asked;
+    signed in once the layout's top bar (`top_bar`; classic's is `#sc-navbar-container`) shows."""
     page.goto(base_url + path)
     page.locator("#ap_email").fill(email)
     page.locator("#ap_password").fill(password)
@@ -33,7 +35,7 @@ def sign_in(
         expect(page.locator("#auth-mfa-otpcode")).to_be_visible()
         page.locator("#auth-mfa-otpcode").fill(totp.current_code(totp_secret))
         page.locator("#auth-signin-button").click()
-    expect(page.locator("#sc-top-nav")).to_be_visible()
+    expect(page.locator(top_bar)).to_be_visible()
 
 
 def wait_rendered(page: Page) -> None:
