@@ -7,6 +7,11 @@ import json
 import mailbox
 import os
 import pwd
+import signal
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -18,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from sandbox_scenarios import build, message, order
 from scenario_kit import NOW, order_id
+from scenario_kit import scenario as kit_scenario
 
 from automation.sandbox.errors import SandboxInputError
 from automation.sandbox.scenario import DEFAULT_MARKETPLACE, Locale
@@ -27,6 +34,7 @@ from automation.sandbox.server import SandboxServer
 
 NOTICE = "BRC_SELLER_NOTIFICATION"
 FORWARDED = "BBC_MESSAGE_SENT_TO_MERCHANT"
+REPO = Path(__file__).resolve().parents[3]
 
 # What a seller reads, per language: Italian and Spanish verbatim from real e-mails
 # (seller-central.md §12.1), the others the sandbox's own wording.
@@ -323,3 +331,48 @@ def test_a_maildir_that_cannot_be_made_is_bad_input_naming_it(tmp_path: Path) ->
     blocker.write_text("not a folder")
     with pytest.raises(SandboxInputError, match=r"--maildir .*a-file"):
         SandboxServer(build([order(1)]), maildir=blocker)
+
+
+def test_sandbox_serve_with_maildir_writes_at_start_and_as_requests_are_raised(tmp_path: Path) -> None:
+    """The command people and other tools run: `sc-cancel sandbox serve --maildir DIR`."""
+    scenario_file = tmp_path / "scenario.yaml"
+    scenario_file.write_text(
+        yaml.safe_dump(
+            kit_scenario([order(1, request="Late"), order(2)], messages=[message(1, minutes_ago=5)])
+        )
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    root = tmp_path / "md"
+    command = [sys.executable, "-m", "automation", "sandbox", "serve", "--scenario", str(scenario_file)]
+    serving = subprocess.Popen(
+        [*command, "--port", str(port), "--maildir", str(root)],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(base + "/__sandbox/health", timeout=1).close()
+                break
+            except OSError:
+                assert serving.poll() is None, serving.communicate()[1]
+                assert time.monotonic() < deadline, "the sandbox did not answer"
+                time.sleep(0.1)
+        assert len(_of_type(root, NOTICE)) == 1
+        assert len(_of_type(root, FORWARDED)) == 1
+        status, answer = _post(
+            f"{base}/__sandbox/orders/{order_id(2)}", {"cancel_request": {"reason": "Late"}}
+        )
+        assert status == 200, answer
+        subjects = sorted(str(m["Subject"]) for m in _of_type(root, NOTICE))
+        assert subjects == sorted(SUBJECTS[Locale.EN_US].format(id=order_id(n)) for n in (1, 2))
+    finally:
+        serving.send_signal(signal.SIGINT)
+        _, stderr = serving.communicate(timeout=15)
+    assert f"Maildir {root}" in stderr

@@ -53,3 +53,16 @@ def test_a_port_in_use_is_bad_input_before_any_banner(tmp_path: Path) -> None:
     assert f"port {port} is in use" in done.stderr
     assert BANNER not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_maildir_that_cannot_be_made_is_bad_input_before_any_banner(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the Maildir should go")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    done = _serve(tmp_path, "--port", str(port), "--maildir", str(blocker))
+    assert done.returncode == ExitCode.BAD_INPUT, done.stderr
+    assert f"--maildir {blocker}: cannot use it as a Maildir" in done.stderr
+    assert BANNER not in done.stderr
+    assert "Traceback" not in done.stderr
