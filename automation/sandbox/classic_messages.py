@@ -22,16 +22,11 @@ from starlette.routing import Route
 from automation.sandbox.context import SandboxContext
 from automation.sandbox.guard import protected_page, read_form, redirect
 from automation.sandbox.layout import screen
-from automation.sandbox.routes_messages import MAX_REPLY_CHARS, snippet
+from automation.sandbox.routes_messages import MAX_REPLY_CHARS, STATUS_TEXT, snippet
 from automation.sandbox.sessions import Session
-from automation.sandbox.threads import FOLDERS, Thread, ThreadStatus
+from automation.sandbox.threads import FOLDERS, Thread
 
 PAGE_SIZE = 25
-_STATUS_TEXT = {
-    ThreadStatus.RESPONSE_NEEDED: "messages.status_response_needed",
-    ThreadStatus.REPLIED: "messages.status_replied",
-    ThreadStatus.NO_RESPONSE_NEEDED: "messages.status_no_response_needed",
-}
 _FOLDER_TEXT = {
     "all": "messages.folder_all",
     "responseNeeded": "messages.folder_response_needed",
@@ -131,7 +126,7 @@ def _thread_page(
         title=thread.subject if thread else ctx.texts("messages.title"),
         scripts=(),
         thread=thread,
-        status=ctx.texts(_STATUS_TEXT[thread.status]) if thread else "",
+        status=ctx.texts(STATUS_TEXT[thread.status]) if thread else "",
         messages=messages,
         case=case,
         problem=problem,

@@ -24,7 +24,7 @@ PAGE_SIZE = 50
 MAX_LIMIT = 100
 SNIPPET_CHARS = 120
 MAX_REPLY_CHARS = 4000
-_STATUS_TEXT = {
+STATUS_TEXT = {
     ThreadStatus.RESPONSE_NEEDED: "messages.status_response_needed",
     ThreadStatus.REPLIED: "messages.status_replied",
     ThreadStatus.NO_RESPONSE_NEEDED: "messages.status_no_response_needed",
@@ -57,7 +57,7 @@ def _summary(thread: Thread, fmt: LocalFormat) -> dict[str, Any]:
 
 def _detail(ctx: SandboxContext, thread: Thread) -> dict[str, Any]:
     data = _summary(thread, ctx.fmt)
-    data["statusLabel"] = ctx.texts(_STATUS_TEXT[thread.status])
+    data["statusLabel"] = ctx.texts(STATUS_TEXT[thread.status])
     data["messages"] = [
         {
             "sender": m.sender,
