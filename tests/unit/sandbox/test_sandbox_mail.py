@@ -9,6 +9,7 @@ import os
 import pwd
 import signal
 import socket
+import string
 import subprocess
 import sys
 import time
@@ -29,6 +30,7 @@ from scenario_kit import NOW, order_id
 from scenario_kit import scenario as kit_scenario
 
 from automation.sandbox.errors import SandboxInputError
+from automation.sandbox.mail_compose import mail_texts
 from automation.sandbox.scenario import DEFAULT_MARKETPLACE, Locale
 from automation.sandbox.server import SandboxServer
 
@@ -376,3 +378,24 @@ def test_sandbox_serve_with_maildir_writes_at_start_and_as_requests_are_raised(t
         serving.send_signal(signal.SIGINT)
         _, stderr = serving.communicate(timeout=15)
     assert f"Maildir {root}" in stderr
+
+
+def test_every_mail_text_table_has_the_same_keys_and_placeholders() -> None:
+    def leaves(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in table.items():
+            out |= leaves(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": value}
+        return out
+
+    def fields(value: Any) -> set[str]:
+        texts = value if isinstance(value, list) else [value]
+        return {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    english = leaves(mail_texts(Locale.EN_US.value))
+    assert {"notice.subject", "notice.request_line", "message.begin", "message.end"} <= english.keys()
+    for locale in Locale:
+        table = leaves(mail_texts(locale.value))
+        assert table.keys() == english.keys(), locale
+        for key, value in table.items():
+            assert fields(value) == fields(english[key]), (locale, key)
+            assert value, (locale, key)
