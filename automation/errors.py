@@ -52,10 +52,14 @@ class PageChangedError(ScCancelError):
 
     exit_code = ExitCode.PAGE_CHANGED
 
-    def __init__(self, message: str, *, page_key: str, screenshot: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, page_key: str, screenshot: str | None = None, element: str | None = None
+    ) -> None:
         super().__init__(message)
         self.page_key = page_key
         self.screenshot = screenshot
+        self.element = element
+        """The element or field of the page's selector file that no longer fits, where one is known."""
 
 
 class SiteFailingError(ScCancelError):

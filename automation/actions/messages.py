@@ -45,13 +45,7 @@ def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: s
     ledger.transition(action.action_id, Outcome.IN_FLIGHT)
     try:
         page.reply(text)
-        ctx.page.wait_for_function(
-            "([sels, want]) => { for (const s of sels) { const all = document.querySelectorAll(s);"
-            " for (const el of all) {"
-            " if (el.innerText.replace(/\\s+/g, ' ').trim() === want) return true; } }"
-            " return false; }",
-            arg=[page.sel.field("message_body"), _normalized(text)],
-        )
+        page.wait_for_message(_normalized(text))
         result = ThreadActionResult(Outcome.DONE, "reply sent")
     except (ScCancelError, Exception) as exc:
         logger.warning("reply in {} not confirmed: {}", action.thread_id, exc)

@@ -102,7 +102,10 @@ class AccountBrowser:
         self.prepared = prepared
         self.rt = rt
         self.pages = PageContext(
-            selectors=prepared.selectors, texts=prepared.lookup(market.locale), base_url=base_url
+            selectors=prepared.selectors,
+            texts=prepared.lookup(market.locale),
+            base_url=base_url,
+            selectors_dir=rt.selectors_dir,
         )
         self.sign_ins = 0
 

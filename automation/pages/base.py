@@ -7,17 +7,26 @@ objects raise those as errors and return plain data otherwise; they hold no busi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.browser.navigation import open_url, reason
-from automation.errors import PageChangedError, PersonNeededError, SessionExpiredError, SiteFailingError
-from automation.locators import SelectorFile, TextLookup, resolve
+from automation.errors import (
+    BadInputError,
+    PageChangedError,
+    PersonNeededError,
+    SessionExpiredError,
+    SiteFailingError,
+)
+from automation.locators import SelectorFile, TextLookup, locate, resolve
+from automation.pages.list_check import candidates_tried, check_hint
 from automation.pages.quick_dom import INTERSTITIALS, css_candidates, present
+from automation.selector_keys import ListSpec
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -34,6 +43,8 @@ class PageContext:
     selectors: dict[str, SelectorFile]
     texts: TextLookup
     base_url: str
+    selectors_dir: Path | None = None
+    """Where the selector files came from: named in a changed page's advice."""
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path
@@ -75,11 +86,24 @@ class PageObject:
         )
 
     def _changed(self) -> PageChangedError:
+        """What the operator edits: each landmark's candidates with how many elements each matched."""
+        tried = []
+        for name in self.sel.landmarks:
+            counts = []
+            for candidate in self.sel.candidates(name):
+                try:
+                    n = locate(self.page, candidate, self.ctx.texts).count()
+                except (BadInputError, PlaywrightError):
+                    n = -1
+                counts.append((candidate.describe(), n))
+            tried.append(f"{name}: {candidates_tried(counts)}")
         return PageChangedError(
-            f"{self.page_key}: the page at {self.page.url} loaded without any of its landmarks "
-            f"({', '.join(self.sel.landmarks)}); Seller Central may have changed it. Update "
-            f"selectors/{self.page_key}.yaml (see `sc-cancel selectors check`)",
+            f"{self.page_key}: the page at {self.page.url} loaded without any of its landmarks; Seller "
+            f"Central may have changed it. Edit elements {', '.join(self.sel.landmarks)} in "
+            f"selectors/{self.page_key}.yaml; candidates tried: {'; '.join(tried)}. Check the edit with "
+            f"`{check_hint(self.ctx.selectors_dir)}`",
             page_key=self.page_key,
+            element=self.sel.landmarks[0] if self.sel.landmarks else None,
         )
 
     def wait_ready(self, extra: Locator | None = None) -> str:
@@ -127,7 +151,22 @@ class PageObject:
                 raise TransientPageError(f"{self.page_key}: Seller Central showed an error alert for {what}")
             raise TransientPageError(f"{self.page_key}: {what} did not appear")
 
-    def _presence(self) -> Callable[[str], bool]:
+    def list_spec(self, name: str) -> ListSpec:
+        """The selector file's `lists.<name>`, or the page's own description of today's page."""
+        spec = self.sel.lists.get(name) or self.default_lists.get(name)
+        if spec is None:
+            raise BadInputError(f"selectors/{self.page_key}.yaml has no lists.{name} (the agent needs it)")
+        return spec
+
+    default_lists: ClassVar[Mapping[str, ListSpec]] = {}
+    """Used for a selector file written before `lists` existed."""
+
+    def presence(self, names: Sequence[str]) -> Callable[[str], bool]:
+        """Whether elements of this page's file are on the page, from one in-page query where their
+        candidates allow it (see `_presence`)."""
+        return self._presence(names)
+
+    def _presence(self, extra: Sequence[str] = ()) -> Callable[[str], bool]:
         """Whether an element (common ones prefixed `common:`) is on the page, from one in-page query.
 
         A locator count per element walks the whole page each time: 50-100 ms apiece on a 3,000-entry
@@ -136,7 +175,7 @@ class PageObject:
         kinds of candidates (roles, labels, texts), is then counted with all its candidates.
         """
         names = {f"common:{n}": (self.common, n) for n in INTERSTITIALS}
-        names |= {n: (self.sel, n) for n in self.sel.landmarks}
+        names |= {n: (self.sel, n) for n in [*self.sel.landmarks, *extra]}
         try:
             quick = present(self.page, {key: css_candidates(file, n) for key, (file, n) in names.items()})
         except PlaywrightError:  # a navigation under way: count with locators, which wait it out

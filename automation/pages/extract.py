@@ -1,9 +1,11 @@
 """Reading many rows in one round trip: small in-page scripts that return raw strings.
 
 Reading a 100-row table element by element costs a round trip per cell; one `evaluate` per page reads
-them all. The scripts only copy text (no parsing, no decisions): the CSS they use comes from the
-selector files' `fields`, each a list of candidates tried in order, and parsing happens in Python
-(`automation/parsers/`).
+them all. Every query enters open shadow roots, as Playwright's locators do: a selector is tried in the
+light DOM first and then in each shadow root (matched within one root), so a list rendered inside web
+components is read, never taken for an empty one. The scripts only copy text (no parsing, no
+decisions): the CSS they use comes from the selector files' `fields`, each a list of candidates tried
+in order, and parsing happens in Python (`automation/parsers/`).
 """
 
 from __future__ import annotations
@@ -14,16 +16,52 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 DOM_HELPERS = r"""
+let documentRoots = null;
+const shadowRootsUnder = (root) => {
+  if (root === document && documentRoots) return documentRoots;
+  const out = [];
+  if (root === document) documentRoots = out;
+  const walk = (r) => {
+    if (r.shadowRoot) { out.push(r.shadowRoot); walk(r.shadowRoot); }
+    const it = document.createTreeWalker(r, NodeFilter.SHOW_ELEMENT);
+    for (let n = it.nextNode(); n; n = it.nextNode()) {
+      if (n.shadowRoot) { out.push(n.shadowRoot); walk(n.shadowRoot); }
+    }
+  };
+  walk(root);
+  return out;
+};
 const first = (root, sels) => {
-  for (const s of sels) { try { const el = root.querySelector(s); if (el) return el; } catch (e) {} }
+  let inner = null;
+  for (const s of sels) {
+    try {
+      const el = root.querySelector(s);
+      if (el) return el;
+      inner = inner || shadowRootsUnder(root);
+      for (const r of inner) { const found = r.querySelector(s); if (found) return found; }
+    } catch (e) {}
+  }
   return null;
 };
 const all = (root, sels) => {
+  let inner = null;
   for (const s of sels) {
-    try { const els = root.querySelectorAll(s); if (els.length) return Array.from(els); } catch (e) {}
+    try {
+      const els = root.querySelectorAll(s);
+      if (els.length) return Array.from(els);
+      inner = inner || shadowRootsUnder(root);
+      const found = inner.flatMap((r) => Array.from(r.querySelectorAll(s)));
+      if (found.length) return found;
+    } catch (e) {}
   }
   return [];
 };
+const countEach = (root, sels) => sels.map((s) => {
+  try {
+    return root.querySelectorAll(s).length
+      + shadowRootsUnder(root).reduce((n, r) => n + r.querySelectorAll(s).length, 0);
+  } catch (e) { return -1; }
+});
 const matches = (el, sels) => sels.some((s) => { try { return el.matches(s); } catch (e) { return false; } });
 const clean = (t) => (t || "").replace(/[ \t\u00a0]+/g, " ").trim();
 const text = (el) => (el ? clean(el.innerText) : null);
@@ -85,12 +123,12 @@ _ORDER_ROWS_JS = (
 )
 
 _THREAD_ITEMS_JS = (
-    "([f, start]) => {"
+    "([f, start, rows, idAttr, idField]) => {"
     + DOM_HELPERS
     + r"""
-  const items = all(document, f.items).slice(start);
+  const items = all(document, rows).slice(start);
   return items.map((li) => ({
-    thread_id: li.getAttribute(f.thread_id_attr[0]) || "",
+    thread_id: (idAttr ? li.getAttribute(idAttr) : text(first(li, f[idField] || []))) || "",
     subject: text(first(li, f.subject)) || "",
     buyer_name: text(first(li, f.buyer_name)) || "",
     order_id: text(first(li, f.order_id)) || "",
@@ -139,10 +177,41 @@ def read_order_rows(page: Page, fields: dict[str, list[str]]) -> list[dict[str, 
     return result
 
 
-def read_thread_items(page: Page, fields: dict[str, list[str]], start: int = 0) -> list[dict[str, str]]:
-    """Thread list entries from position `start` on (earlier ones were read before "Load more")."""
-    result: list[dict[str, str]] = page.evaluate(_THREAD_ITEMS_JS, [fields, start])
+def read_thread_items(
+    page: Page,
+    fields: dict[str, list[str]],
+    start: int = 0,
+    *,
+    rows: str = "items",
+    id_attribute: str | None = None,
+    id_field: str | None = None,
+) -> list[dict[str, str]]:
+    """Thread list entries from position `start` on (earlier ones were read before "Load more"): the
+    rows are field `rows`, a row's id its attribute `id_attribute` or the text of field `id_field`."""
+    args = [fields, start, fields[rows], id_attribute, id_field]
+    result: list[dict[str, str]] = page.evaluate(_THREAD_ITEMS_JS, args)
     return result
+
+
+_COUNT_EACH_JS = "(sels) => {" + DOM_HELPERS + " return countEach(document, sels); }"
+
+
+def count_each(page: Page, css: list[str]) -> list[int]:
+    """How many elements each CSS candidate matches, open shadow roots included (-1: not valid CSS)."""
+    result: list[int] = page.evaluate(_COUNT_EACH_JS, css)
+    return result
+
+
+_MESSAGE_SHOWN_JS = (
+    "([sels, want]) => {"
+    + DOM_HELPERS
+    + r""" return all(document, sels).some((el) => el.innerText.replace(/\s+/g, " ").trim() === want); }"""
+)
+
+
+def wait_for_message_body(page: Page, css: list[str], body: str) -> None:
+    """Wait until a message body equal to `body` (spacing ignored) is shown (Playwright's timeout)."""
+    page.wait_for_function(_MESSAGE_SHOWN_JS, arg=[css, body]).dispose()
 
 
 def count_matches(page: Page, css: list[str]) -> int:

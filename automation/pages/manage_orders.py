@@ -6,7 +6,8 @@ Returns raw rows (strings); `automation/parsers/manage_orders.py` turns them int
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 from playwright.sync_api import Error as PlaywrightError
@@ -14,6 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.pages.base import PageObject, TransientPageError
 from automation.pages.extract import read_order_rows
+from automation.pages.list_check import verify_rows
 from automation.pages.quick_dom import (
     click_matching,
     css_candidates,
@@ -22,6 +24,7 @@ from automation.pages.quick_dom import (
     present,
     wait_until_settled,
 )
+from automation.selector_keys import Growth, ListSpec
 
 TABS = {
     "pending": "/orders-v3/mfn/pending",
@@ -33,6 +36,16 @@ TABS = {
 
 class ManageOrdersPage(PageObject):
     page_key = "manage_orders"
+    default_lists: ClassVar[Mapping[str, ListSpec]] = {
+        "orders": ListSpec(
+            landmark="orders_table",
+            rows="rows",
+            empty_state="empty_state",
+            growth=Growth.NEXT,
+            more="next_page",
+            current_page="current_page",
+        )
+    }
 
     def open(self, tab: str) -> str:
         """Open a tab; returns the landmark shown (`orders_table` or `empty_state`)."""
@@ -126,8 +139,15 @@ class ManageOrdersPage(PageObject):
         return options[-1]
 
     def read_rows(self) -> list[dict[str, Any]]:
-        """The rows on screen; none without a table (the script finds no rows then)."""
-        return read_order_rows(self.page, self.sel.fields)
+        """The order rows on screen; none when the page shows its empty state.
+
+        Checked against the page (`list_check`): a table shown with no rows read, or fewer than its
+        count says, is a changed page.
+        """
+        rows = read_order_rows(self.page, self.sel.fields)
+        spec = self.list_spec("orders")
+        verify_rows(self, "orders", spec, len(rows), only_page=spec.growth is Growth.SINGLE)
+        return rows
 
     def total(self) -> int | None:
         return self._number_shown("total_heading")

@@ -3,13 +3,20 @@ reply and "No response needed". Returns raw strings; `parsers.messages` and the 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.pages.base import PageObject, TransientPageError
-from automation.pages.extract import count_matches, read_thread_items, read_thread_view
+from automation.pages.extract import (
+    count_matches,
+    read_thread_items,
+    read_thread_view,
+    wait_for_message_body,
+)
+from automation.pages.list_check import verify_rows
 from automation.pages.quick_dom import (
     BLOCKED,
     click_counting,
@@ -19,10 +26,21 @@ from automation.pages.quick_dom import (
     wait_for_more,
     wait_for_thread_view,
 )
+from automation.selector_keys import Growth, ListSpec, RowId
 
 
 class MessagesPage(PageObject):
     page_key = "messages"
+    default_lists: ClassVar[Mapping[str, ListSpec]] = {
+        "threads": ListSpec(
+            landmark="thread_list",
+            rows="items",
+            empty_state="empty_state",
+            growth=Growth.LOAD_MORE,
+            more="load_more",
+            row_id=RowId(attribute="data-thread-id"),
+        )
+    }
 
     def open(self, folder: str = "all") -> str:
         self.goto(f"/messaging/inbox?fi={folder}")
@@ -33,11 +51,27 @@ class MessagesPage(PageObject):
         return self.wait_ready()
 
     def item_count(self) -> int:
-        return count_matches(self.page, self.sel.field("items"))
+        return count_matches(self.page, self.sel.field(self.list_spec("threads").rows))
 
     def read_items(self, start: int = 0) -> list[dict[str, str]]:
-        """List entries from position `start` on; none when the folder is empty (no list)."""
-        return read_thread_items(self.page, self.sel.fields, start)
+        """List entries from position `start` on; none when the folder shows its empty state.
+
+        The first read of a page is checked against the page (`list_check`): a list shown with no rows
+        read, or fewer than its count says, is a changed page.
+        """
+        spec = self.list_spec("threads")
+        row_id = spec.row_id
+        items = read_thread_items(
+            self.page,
+            self.sel.fields,
+            start,
+            rows=spec.rows,
+            id_attribute=row_id.attribute if row_id else None,
+            id_field=row_id.field if row_id else None,
+        )
+        if start == 0:
+            verify_rows(self, "threads", spec, len(items), only_page=spec.growth is Growth.SINGLE)
+        return items
 
     def _stops(self) -> list[str]:
         return interstitial_css(self.common)
@@ -48,7 +82,7 @@ class MessagesPage(PageObject):
         In-page steps (`quick_dom`): on a list of thousands each locator call costs 50-100 ms. Only when
         no CSS candidate finds a shown button are all candidates tried (the end of the list, once).
         """
-        items = self.sel.field("items")
+        items = self.sel.field(self.list_spec("threads").rows)
         before = click_counting(self.page, css_candidates(self.sel, "load_more"), items)
         if before is None:
             button = self.el("load_more")
@@ -79,7 +113,8 @@ class MessagesPage(PageObject):
         """
         attr = self.sel.field("thread_id_attr")[0]
         view = css_candidates(self.sel, "thread_view")
-        if not view or not click_matching(self.page, self.sel.field("items"), attr, thread_id):
+        rows = self.sel.field(self.list_spec("threads").rows)
+        if not view or not click_matching(self.page, rows, attr, thread_id):
             return self.open_thread_by_url(thread_id)
         wanted = " ".join(subject.split()) if subject else None
         try:
@@ -104,6 +139,10 @@ class MessagesPage(PageObject):
     def reply(self, text: str) -> None:
         self.el("reply_text").fill(text)
         self.el("reply_send").click()
+
+    def wait_for_message(self, body: str) -> None:
+        """Wait until the open thread shows a message with this body (spacing ignored)."""
+        wait_for_message_body(self.page, self.sel.field("message_body"), body)
 
     def mark_no_response_needed(self) -> None:
         self.el("no_response_needed").click()

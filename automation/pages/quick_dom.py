@@ -30,24 +30,15 @@ BLOCKED = "blocked"
 """What a wait returns when the page shows something in the way (sign-in form, captcha, error alert)."""
 
 _FIND = r"""
-const findIn = (sels, attr, value) => {
-  for (const s of sels) {
-    try {
-      const el = value == null ? document.querySelector(s)
-        : document.querySelector(s + "[" + attr + "=\"" + CSS.escape(value) + "\"]");
-      if (el) return el;
-    } catch (e) {}
-  }
-  return null;
-};
-const anyPresent = (sels) => sels.some((s) => {
-  try { return !!document.querySelector(s); } catch (e) { return false; }
-});
+const findIn = (sels, attr, value) => first(document, value == null ? sels
+  : sels.map((s) => s + "[" + attr + "=\"" + CSS.escape(value) + "\"]"));
+const anyPresent = (sels) => !!first(document, sels);
 const same = (a, b) => (a || "").replace(/\s+/g, " ").trim() === (b || "").replace(/\s+/g, " ").trim();
 """
 
 _CLICK_JS = (
     "([sels, attr, value]) => {"
+    + DOM_HELPERS
     + _FIND
     + r"""
   const el = findIn(sels, attr, value);
@@ -94,30 +85,23 @@ _VIEW_SHOWN_JS = (
 )
 
 
-_PRESENT_JS = r"""(groups) => {
-  let roots = null;
-  const shadowRoots = () => {
-    if (roots) return roots;
-    roots = [];
-    const walk = (root) => {
-      for (const el of root.querySelectorAll("*")) {
-        if (el.shadowRoot) { roots.push(el.shadowRoot); walk(el.shadowRoot); }
-      }
-    };
-    walk(document);
-    return roots;
-  };
-  const found = (css) => !!document.querySelector(css) || shadowRoots().some((r) => !!r.querySelector(css));
+_PRESENT_JS = (
+    "(groups) => {"
+    + DOM_HELPERS
+    + r"""
   const out = {};
   for (const [name, sels] of Object.entries(groups)) {
-    try { out[name] = sels.some(found); } catch (e) { out[name] = null; }
+    try { sels.forEach((s) => document.querySelector(s)); out[name] = !!first(document, sels); }
+    catch (e) { out[name] = null; }
   }
   return out;
 }"""
+)
 
 
 _SETTLED_JS = (
     "([loading, ready, stops]) => {"
+    + DOM_HELPERS
     + _FIND
     + " return anyPresent(stops) || (!anyPresent(loading) && anyPresent(ready)); }"
 )
