@@ -31,9 +31,11 @@ _TEMPLATES = html_environment(Path(__file__).resolve().parent / "templates")
 NOTICE_SENDER = "donotreply@amazon.com"
 NOTICE_TYPE = "BRC_SELLER_NOTIFICATION"
 MESSAGE_TYPE = "BBC_MESSAGE_SENT_TO_MERCHANT"
-# Maildir files end lines with LF; the default policy encodes non-ASCII headers (RFC 2047). Bodies are
-# encoded with 76-character lines as they are set (BODY_POLICY); headers are written unfolded up to
-# RFC 5322's limit (FILE_POLICY), as Amazon's are.
+# Maildir files end lines with LF. Bodies are encoded in 76-character lines as they are set (BODY_POLICY);
+# headers are written unfolded up to RFC 5322's 998 characters (FILE_POLICY), as Amazon's are: with the
+# default 78, Python folds an encoded display name such that it reads back with a space added. The price
+# is that a long non-ASCII header is one encoded word longer than RFC 2047's 75 characters, which
+# Dovecot and Python's parser read as meant.
 BODY_POLICY = policy.default.clone(linesep="\n")
 FILE_POLICY = BODY_POLICY.clone(max_line_length=998)
 
