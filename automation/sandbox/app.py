@@ -30,7 +30,7 @@ DEFAULT_SESSION_MINUTES = 720.0
 # and the cancel page are the same pages in both; state, faults and /__sandbox/* are shared by all.
 _LAYOUT_ROUTES: dict[Layout, list[BaseRoute]] = {
     Layout.SPA: [*routes_cancel.ROUTES, *routes_orders.ROUTES, *routes_messages.ROUTES],
-    Layout.CLASSIC: [*routes_cancel.CLASSIC_ROUTES, *classic_orders.ROUTES, *classic_messages.ROUTES],
+    Layout.CLASSIC: [*routes_cancel.ROUTES, *classic_orders.ROUTES, *classic_messages.ROUTES],
 }
 
 

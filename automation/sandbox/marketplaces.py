@@ -1,4 +1,5 @@
-"""What a marketplace fixes regardless of the UI language: time zone, currency, storefront name.
+"""What a marketplace fixes regardless of the UI language: time zone, currency, storefront name, and
+whether its cancel page lets the seller cancel single items.
 
 Times on the pages are shown in the marketplace's zone (docs/sandbox-pages.md, Common); money in its
 currency. The language of the surrounding text comes from the locale, which may differ (an en_US
@@ -20,6 +21,9 @@ class Marketplace:
     currency_code: str
     decimals: int
     storefront: str
+    partial_cancel: bool = False
+    """The cancel page offers "Cancel entire order" or "Cancel items" (ref §12.3: the NL and JP help
+    pages say so; the US page says partial cancellation is not supported)."""
 
 
 _BY_COUNTRY: dict[str, Marketplace] = {
@@ -34,7 +38,7 @@ _BY_COUNTRY: dict[str, Marketplace] = {
         Marketplace("UK", "Europe/London", "£", "GBP", 2, "Amazon.co.uk"),
         Marketplace("FR", "Europe/Paris", "€", "EUR", 2, "Amazon.fr"),
         Marketplace("BE", "Europe/Brussels", "€", "EUR", 2, "Amazon.com.be"),
-        Marketplace("NL", "Europe/Amsterdam", "€", "EUR", 2, "Amazon.nl"),
+        Marketplace("NL", "Europe/Amsterdam", "€", "EUR", 2, "Amazon.nl", partial_cancel=True),
         Marketplace("DE", "Europe/Berlin", "€", "EUR", 2, "Amazon.de"),
         Marketplace("IT", "Europe/Rome", "€", "EUR", 2, "Amazon.it"),
         Marketplace("SE", "Europe/Stockholm", "kr", "SEK", 2, "Amazon.se"),
@@ -47,7 +51,7 @@ _BY_COUNTRY: dict[str, Marketplace] = {
         Marketplace("IN", "Asia/Kolkata", "₹", "INR", 2, "Amazon.in"),
         Marketplace("SG", "Asia/Singapore", "S$", "SGD", 2, "Amazon.sg"),
         Marketplace("AU", "Australia/Sydney", "$", "AUD", 2, "Amazon.com.au"),
-        Marketplace("JP", "Asia/Tokyo", "￥", "JPY", 0, "Amazon.co.jp"),
+        Marketplace("JP", "Asia/Tokyo", "￥", "JPY", 0, "Amazon.co.jp", partial_cancel=True),
     )
 }
 

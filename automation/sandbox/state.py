@@ -9,9 +9,10 @@ Everything the agent does through the pages lands here and is reported by `GET /
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from automation.sandbox.clock import SandboxClock, iso_utc, real_utc_now
@@ -40,6 +41,14 @@ CANCEL_REASONS = (
 BUYER_CANCELED = "BuyerCanceled"
 
 
+class CancelScope(StrEnum):
+    """What a cancel form submission covers. Pages without the choice cancel the entire order; where the
+    marketplace's page offers "Cancel entire order" or "Cancel items" (ref §12.3), the form says."""
+
+    ENTIRE_ORDER = "entire_order"
+    ITEMS = "items"
+
+
 @dataclass(frozen=True)
 class CancellationRecord:
     order_id: str
@@ -47,6 +56,8 @@ class CancellationRecord:
     accepted: bool
     at: datetime
     refusal: str | None = None
+    scope: CancelScope | None = CancelScope.ENTIRE_ORDER
+    """None: the page offered the choice and the submission made none."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,18 @@ def cancel_refusal(entry: OrderEntry | None, reason: str) -> str | None:
     return next((key for failed, key in checks if failed), None)
 
 
+def scope_refusal(entry: OrderEntry, scope: CancelScope | None, items: Sequence[str]) -> str | None:
+    """Why a submission's choice of what to cancel is refused: none made, or items that are not the
+    order's (an item is named by its ASIN, or its SKU when it has none)."""
+    if scope is None:
+        return "no_scope"
+    if scope is CancelScope.ITEMS:
+        own = {item.asin or item.sku for item in entry.order.items}
+        if not items or not set(items) <= own:
+            return "no_items"
+    return None
+
+
 class SandboxState:
     def __init__(
         self,
@@ -112,17 +135,29 @@ class SandboxState:
         return self.threads.threads.get(thread_id)
 
     def submit_cancellation(
-        self, order_id: str, reason: str, *, refusal: str | None = None
+        self,
+        order_id: str,
+        reason: str,
+        *,
+        refusal: str | None = None,
+        scope: CancelScope | None = CancelScope.ENTIRE_ORDER,
+        items: Sequence[str] = (),
     ) -> CancellationRecord:
-        """Record one submission of the cancel form; accept it (the order is canceled at once) unless
-        the order or reason forbids it, or the caller already refused it (`refusal`, e.g. a bad token)."""
+        """Record one submission of the cancel form; accept it unless the order, reason or choice of
+        what to cancel forbids it, or the caller already refused it (`refusal`, e.g. a bad token).
+
+        An accepted entire-order submission cancels the order at once. An accepted partial one (`scope`
+        items: the ASINs or SKUs in `items`) is recorded and leaves the order as it was: the sandbox does
+        not model cancelled items, and an order with items cancelled is not a canceled order."""
         with self._lock:
             entry = self.order(order_id)
             why = refusal or cancel_refusal(entry, reason)
             if why is None and entry is not None:
+                why = scope_refusal(entry, scope, items)
+            if why is None and entry is not None and scope is CancelScope.ENTIRE_ORDER:
                 entry.status = OrderStatus.CANCELED
                 self.orders.changed()
-            record = CancellationRecord(order_id, reason, why is None, self._real_clock(), why)
+            record = CancellationRecord(order_id, reason, why is None, self._real_clock(), why, scope)
             self.cancellations.append(record)
             return record
 
@@ -186,7 +221,13 @@ class SandboxState:
             return {
                 "orders": {e.id: {"status": e.status.value} for e in self.orders.entries.values()},
                 "cancellations": [
-                    {"order_id": c.order_id, "reason": c.reason, "accepted": c.accepted, "at": iso_utc(c.at)}
+                    {
+                        "order_id": c.order_id,
+                        "reason": c.reason,
+                        "accepted": c.accepted,
+                        "at": iso_utc(c.at),
+                        "scope": c.scope.value if c.scope is not None else None,
+                    }
                     for c in self.cancellations
                 ],
                 "replies": [

@@ -30,7 +30,7 @@ def test_ctrl_c_mid_run_exits_130_and_the_report_says_failed(
     reached_cancel_form = threading.Event()
 
     def hold_cancel_form(method: str, path: str) -> float | None:
-        if method == "GET" and path.endswith("/cancel"):
+        if method == "GET" and path.endswith(("/cancel", "/cancel-order")):
             reached_cancel_form.set()
             return 60.0
         return None

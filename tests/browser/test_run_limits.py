@@ -90,7 +90,7 @@ def test_stop_file_created_during_a_run_halts_the_next_action(
     stop_file = tmp_path / "data" / "STOP"
 
     def hook(method: str, path: str) -> None:
-        if method == "POST" and path.endswith("/cancel"):
+        if method == "POST" and path.endswith(("/cancel", "/cancel-order")):
             stop_file.write_text("stop now\n")
 
     sandbox = make_sandbox(
@@ -120,7 +120,7 @@ def test_a_thread_mark_missed_because_of_stop_is_made_up_by_the_next_run(
     stop_file = tmp_path / "data" / "STOP"
 
     def hook(method: str, path: str) -> None:
-        if method == "POST" and path.endswith("/cancel"):
+        if method == "POST" and path.endswith(("/cancel", "/cancel-order")):
             stop_file.write_text("stop now\n")
 
     sandbox = make_sandbox(

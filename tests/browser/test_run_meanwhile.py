@@ -32,7 +32,7 @@ SHIPPED_AT_SUBMIT = order_id(3)  # ships while the agent is on the cancel form, 
 UNTOUCHED = order_id(4)  # nothing happens to it: cancelled as usual
 
 DETAILS = re.compile(r"^/orders-api/order/(?P<id>[\d-]+)$")
-CANCEL_FORM = re.compile(r"^/orders-v3/order/(?P<id>[\d-]+)/cancel$")
+CANCEL_FORM = re.compile(r"^/orders-v3/order/(?P<id>[\d-]+)/cancel(?:-order)?$")
 
 
 @dataclass

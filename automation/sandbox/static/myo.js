@@ -303,7 +303,7 @@
   app.addEventListener("kat-action", (event) => {
     const id = event.target.dataset.orderId;
     const base = "/orders-v3/order/" + encodeURIComponent(id);
-    if (event.detail.action === "cancelOrder") location.assign(base + "/cancel");
+    if (event.detail.action === "cancelOrder") location.assign(base + "/cancel-order");
     else if (event.detail.action === "buyShipping") location.assign(base);
   });
 

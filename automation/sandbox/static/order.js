@@ -14,7 +14,7 @@
 
   function render(order) {
     const d = order.display;
-    const cancelUrl = "/orders-v3/order/" + encodeURIComponent(order.amazonOrderId) + "/cancel";
+    const cancelUrl = "/orders-v3/order/" + encodeURIComponent(order.amazonOrderId) + "/cancel-order";
     const banner = order.showBanner ? h("div", { class: "buyer-requested-cancel a-alert a-alert-warning",
       "data-test-id": "buyer-requested-cancel-banner" },
       h("span", { class: "a-alert-content" }, T.banner.text),

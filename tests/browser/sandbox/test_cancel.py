@@ -33,6 +33,7 @@ def server(module_sandbox_factory) -> SandboxServer:
         order(6, fulfillment="afn"),
         order(7),
         order(8),
+        order(9),
     ]
     return module_sandbox_factory(scenario(orders))
 
@@ -57,6 +58,7 @@ def test_official_request_locks_the_reason_to_buyer_canceled_and_cancels(
     page = signed_in
     _open(page, server, 1)
     expect(page.locator("h1")).to_have_text("Cancel order")
+    expect(page.locator("#cancel-scope")).to_have_count(0)  # the US page offers no partial cancellation
     select = page.locator("select#cancel-reason[name=cancelReason]")
     expect(select).to_be_disabled()
     expect(select).to_have_value("BuyerCanceled")
@@ -75,6 +77,7 @@ def test_official_request_locks_the_reason_to_buyer_canceled_and_cancels(
             "reason": "BuyerCanceled",
             "accepted": True,
             "at": _cancellations(server, 1)[0]["at"],
+            "scope": "entire_order",
         }
     ]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", _cancellations(server, 1)[0]["at"])
@@ -180,3 +183,70 @@ def test_a_forged_submission_is_refused_and_recorded(signed_in: Page, server: Sa
     assert "This form has expired" in response.text()
     assert [(c["reason"], c["accepted"]) for c in _cancellations(server, 8)] == [("BuyerCanceled", False)]
     assert server.state.document()["orders"][order_id(8)] == {"status": "unshipped"}
+
+
+# --- "Cancel entire order" or "Cancel items" (ref §12.3: the JP and NL pages) ---------------------------
+
+
+@pytest.fixture(scope="module")
+def jp_server(module_sandbox_factory) -> SandboxServer:
+    two_items = [
+        {"sku": "MUG-1", "asin": "B0MUG00001", "title": "Mug", "quantity": 2, "price": 1200},
+        {"sku": "CUP-1", "asin": "B0CUP00001", "title": "Cup", "quantity": 1, "price": 800},
+    ]
+    orders = [order(n, request="Order Created by Mistake", items=two_items) for n in (1, 2, 3)]
+    return module_sandbox_factory(scenario(orders, locale="ja_JP"))
+
+
+def test_amazons_cancel_order_url_is_served_and_the_form_posts_back_to_it(
+    signed_in: Page, server: SandboxServer
+) -> None:
+    page = signed_in
+    page.goto(f"{server.base_url}/orders-v3/order/{order_id(9)}/cancel-order")
+    form = page.locator("#cancel-order-form")
+    expect(form).to_have_attribute("action", f"/orders-v3/order/{order_id(9)}/cancel-order")
+    page.locator("#cancel-reason").select_option("NoInventory")
+    page.locator("#cancel-order-submit").click()
+    expect(page.locator('div[data-test-id="cancel-confirmation"]')).to_be_visible()
+    assert [(c["reason"], c["accepted"]) for c in _cancellations(server, 9)] == [("NoInventory", True)]
+
+
+def test_the_jp_page_asks_entire_order_or_items_and_records_which(
+    page: Page, jp_server: SandboxServer
+) -> None:
+    sign_in(page, jp_server.base_url)
+    base = f"{jp_server.base_url}/orders-v3/order"
+    page.goto(f"{base}/{order_id(1)}/cancel-order")
+    expect(page.locator("#cancel-scope legend")).to_have_text("キャンセルする対象")
+    entire = page.get_by_label("注文全体をキャンセル")
+    items = page.get_by_label("商品をキャンセル", exact=True)
+    expect(entire).not_to_be_checked()  # nothing is chosen for the seller
+    expect(items).not_to_be_checked()
+    expect(page.locator("#cancel-items .cancel-item-asin")).to_have_text(["B0MUG00001", "B0CUP00001"])
+    expect(page.locator("#cancel-reason")).to_have_value("BuyerCanceled")
+    page.locator("#cancel-order-submit").click()  # no choice made: refused, the form stays
+    expect(page.locator("#cancel-error")).to_have_text(
+        "注文全体をキャンセルするか、商品をキャンセルするかを選択してください。"
+    )
+    items.check()
+    page.get_by_label("Mug").check()
+    page.locator("#cancel-order-submit").click()
+    expect(page.locator('div[data-test-id="cancel-confirmation"]')).to_be_visible()
+    document = jp_server.state.document()
+    assert document["orders"][order_id(1)] == {"status": "unshipped"}, "items cancelled, not the order"
+    assert [(c["accepted"], c["scope"]) for c in _cancellations(jp_server, 1)] == [
+        (False, None),
+        (True, "items"),
+    ]
+    page.goto(f"{base}/{order_id(2)}/cancel-order")
+    page.get_by_label("商品をキャンセル", exact=True).check()
+    page.locator("#cancel-order-submit").click()  # "Cancel items" with no item ticked
+    expect(page.locator("#cancel-error")).to_have_text("キャンセルする商品を選択してください。")
+    page.get_by_label("注文全体をキャンセル").check()
+    page.locator("#cancel-order-submit").click()
+    expect(page.locator('div[data-test-id="cancel-confirmation"]')).to_be_visible()
+    assert [(c["accepted"], c["scope"]) for c in _cancellations(jp_server, 2)] == [
+        (False, "items"),
+        (True, "entire_order"),
+    ]
+    assert jp_server.state.document()["orders"][order_id(2)] == {"status": "canceled"}

@@ -223,7 +223,7 @@ def test_row_menu_lives_in_an_open_shadow_root_and_opens_the_cancel_page(orders_
     menu.locator("button.indicator").click()
     expect(menu.locator(".options .option")).to_have_text(["Print packing slip", "Cancel order"])
     cancel.click()
-    expect(page).to_have_url(re.compile(rf"/orders-v3/order/{order_id(2)}/cancel$"))
+    expect(page).to_have_url(re.compile(rf"/orders-v3/order/{order_id(2)}/cancel-order$"))
     expect(page.locator('span[data-test-id="cancel-order-id"]')).to_have_text(order_id(2))
 
 
@@ -300,7 +300,7 @@ def test_order_details_page_and_its_cancel_button(orders_page: Page, server: San
         ["Product 14", "SKU-14", "B000000014", "1", "$10.00"]
     )
     page.locator('button[data-test-id="cancel-order-button"]').click()
-    expect(page).to_have_url(re.compile(rf"/orders-v3/order/{order_id(14)}/cancel$"))
+    expect(page).to_have_url(re.compile(rf"/orders-v3/order/{order_id(14)}/cancel-order$"))
     page.goto(f"{server.base_url}/orders-v3/order/{order_id(401)}")
     wait_rendered(page)
     expect(page.locator('span[data-test-id="order-status-value"]')).to_have_text("Shipped")

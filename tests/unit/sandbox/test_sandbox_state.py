@@ -19,7 +19,7 @@ from automation.sandbox.marketplaces import marketplace_for
 from automation.sandbox.orders_index import OrderQuery
 from automation.sandbox.routes_messages import snippet
 from automation.sandbox.scenario import Fulfillment, OrderStatus, Scenario
-from automation.sandbox.state import SandboxState
+from automation.sandbox.state import CancelScope, SandboxState
 from automation.sandbox.threads import ThreadMessage, ThreadStatus
 
 
@@ -129,6 +129,7 @@ def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None
         "reason": "BuyerCanceled",
         "accepted": True,
         "at": "2026-11-26T18:00:00Z",
+        "scope": "entire_order",
     }
     # The tab counts and filters follow the new statuses.
     assert state.orders.tab_counts()["canceled"] == 4
@@ -196,3 +197,38 @@ def test_snippet_is_the_first_line_cut_at_120_with_an_ellipsis_when_it_goes_on()
     assert snippet(make("x" * 120)) == "x" * 120
     assert snippet(make("\n\n  Hello\n\n")) == "Hello"
     assert snippet(None) == ""
+
+
+def test_a_partial_cancellation_is_recorded_as_such_and_leaves_the_order_open(state: SandboxState) -> None:
+    """Where the cancel page offers "Cancel entire order" or "Cancel items" (ref §12.3), the state says
+    which was submitted; cancelling items never makes the whole order canceled."""
+    partial = state.submit_cancellation(
+        order_id(1), "BuyerCanceled", scope=CancelScope.ITEMS, items=(f"B0{1:08d}",)
+    )
+    assert (partial.accepted, partial.scope) == (True, CancelScope.ITEMS)
+    assert state.order(order_id(1)).status is OrderStatus.UNSHIPPED
+    no_items = state.submit_cancellation(order_id(1), "BuyerCanceled", scope=CancelScope.ITEMS)
+    not_its_item = state.submit_cancellation(
+        order_id(1), "BuyerCanceled", scope=CancelScope.ITEMS, items=("B0NOTITSOWN",)
+    )
+    no_scope = state.submit_cancellation(order_id(1), "BuyerCanceled", scope=None)
+    assert [(r.accepted, r.refusal) for r in (no_items, not_its_item, no_scope)] == [
+        (False, "no_items"),
+        (False, "no_items"),
+        (False, "no_scope"),
+    ]
+    whole = state.submit_cancellation(order_id(1), "BuyerCanceled", scope=CancelScope.ENTIRE_ORDER)
+    assert whole.accepted
+    assert state.order(order_id(1)).status is OrderStatus.CANCELED
+    plain = state.submit_cancellation(order_id(8), "NoInventory")  # a page without the choice
+    assert plain.accepted
+    document = state.document()
+    assert [c["scope"] for c in document["cancellations"]] == [
+        "items",
+        "items",
+        "items",
+        None,
+        "entire_order",
+        "entire_order",
+    ]
+    assert document["orders"][order_id(1)] == {"status": "canceled"}
