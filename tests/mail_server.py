@@ -1,0 +1,231 @@
+"""A real IMAP server for the e-mail channel's tests: Dovecot on a free loopback port, in a folder of its
+own, serving one Maildir to one user with a password.
+
+Dovecot is Debian's `dovecot-imapd` (installed by scripts/setup.sh); the package's own service is never
+used. As root, Dovecot's mail processes run as the `dovecot` user, so the Maildir (its folders and every
+message file) must be readable, and its folders writable, by that user: `deliver` takes care of it for
+the messages the tests write, and `prepare_maildir` for a Maildir another writer (the sandbox) fills.
+The settings are the ones measured on this machine (shared/reference/environment.md, "Dovecot").
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from pathlib import Path
+
+DOVECOT = Path("/usr/sbin/dovecot")
+START_TIMEOUT_S = 15.0
+STOP_TIMEOUT_S = 10.0
+USERNAME = "seller@example.test"
+PASSWORD = "mailbox-pass-7x"
+
+
+def _mail_user() -> pwd.struct_passwd:
+    """Whom Dovecot's mail processes run as: `dovecot` when started by root, else the caller."""
+    return pwd.getpwnam("dovecot") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
+
+
+def _give(path: Path) -> None:
+    """Let the mail user read (and, for a folder, write) `path`."""
+    user = _mail_user()
+    if os.geteuid() == 0:
+        os.chown(path, user.pw_uid, user.pw_gid)
+    path.chmod(0o700 if path.is_dir() else 0o600)
+
+
+def prepare_maildir(maildir: Path, folders: tuple[str, ...] = ()) -> Path:
+    """Create a Maildir (and Maildir++ sub-folders such as `Amazon`) the mail user can serve."""
+    for box in (maildir, *(maildir / f".{name}" for name in folders)):
+        for part in ("", "new", "cur", "tmp"):
+            (box / part).mkdir(parents=True, exist_ok=True)
+            _give(box / part)
+    return maildir
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _config(root: Path, maildir: Path, port: int) -> str:
+    user = _mail_user()
+    if os.geteuid() == 0:
+        users = (
+            "default_login_user = dovenull\ndefault_internal_user = dovecot\n"
+            "default_internal_group = dovecot\n"
+        )
+    else:
+        users = (
+            f"default_login_user = {user.pw_name}\ndefault_internal_user = {user.pw_name}\n"
+            f"default_internal_group = {user.pw_name}\n"
+        )
+    return f"""\
+protocols = imap
+listen = 127.0.0.1
+base_dir = {root}/run
+state_dir = {root}/state
+log_path = {root}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+{users}first_valid_uid = 1
+mail_location = maildir:{maildir}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={user.pw_uid} gid={user.pw_gid} home={root}/home mail=maildir:{maildir}
+}}
+service imap-login {{
+  chroot =
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  chroot =
+}}
+service pop3-login {{
+  inet_listener pop3 {{
+    port = 0
+  }}
+  inet_listener pop3s {{
+    port = 0
+  }}
+}}
+"""
+
+
+@dataclass
+class MailServer:
+    """One Dovecot instance: `host`/`port`/`username`/`password` for the reader under test."""
+
+    root: Path
+    maildir: Path
+    port: int
+    username: str = USERNAME
+    password: str = PASSWORD
+    host: str = "127.0.0.1"
+    _counter: int = field(default=0, repr=False)
+
+    @property
+    def config(self) -> Path:
+        return self.root / "dovecot.conf"
+
+    def start(self) -> None:
+        """Start Dovecot and wait for its greeting; a failure says what the log says."""
+        if not DOVECOT.exists():
+            raise RuntimeError(f"{DOVECOT} not found: run scripts/setup.sh (it installs dovecot-imapd)")
+        # Dovecot daemonizes and its children inherit standard output: a pipe would never close.
+        with (self.root / "start.err").open("w") as err:
+            started = subprocess.run(
+                [str(DOVECOT), "-c", str(self.config)],
+                check=False,
+                stdin=subprocess.DEVNULL,
+                stdout=err,
+                stderr=err,
+            )
+        if started.returncode != 0:
+            raise RuntimeError(f"Dovecot did not start: {(self.root / 'start.err').read_text()}")
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((self.host, self.port), timeout=1) as sock:
+                    if sock.recv(64).startswith(b"* OK"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        log = (self.root / "dovecot.log").read_text(errors="replace") if self.running else ""
+        raise RuntimeError(f"Dovecot did not greet on {self.host}:{self.port} in {START_TIMEOUT_S} s:\n{log}")
+
+    @property
+    def _pid_file(self) -> Path:
+        return self.root / "run" / "master.pid"
+
+    @property
+    def running(self) -> bool:
+        return self._pid_file.exists()
+
+    def stop(self) -> None:
+        """Stop Dovecot and wait until its master is gone (the port refuses connections then)."""
+        if not self._pid_file.exists():
+            return
+        pid = int(self._pid_file.read_text().split()[0])
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        self._pid_file.unlink(missing_ok=True)
+
+    def deliver(self, message: EmailMessage | bytes, folder: str | None = None) -> Path:
+        """Put one message into the Maildir's `new/` (of a Maildir++ sub-folder when given), the way a
+        delivery agent does: written in `tmp/`, then renamed. Visible to the next IMAP command."""
+        box = self.maildir if folder is None else self.maildir / f".{folder}"
+        if not (box / "new").is_dir():
+            prepare_maildir(self.maildir, (folder,) if folder else ())
+        self._counter += 1
+        name = f"{time.time_ns()}.M{self._counter}P{os.getpid()}.sc-cancel-test"
+        data = message if isinstance(message, bytes) else message.as_bytes()
+        tmp = box / "tmp" / name
+        tmp.write_bytes(data)
+        _give(tmp)
+        final = box / "new" / name
+        tmp.rename(final)
+        return final
+
+    def reset_uidvalidity(self) -> None:
+        """Make Dovecot give every folder a new UIDVALIDITY, as a server rebuilt from backup does: stop,
+        drop its UID lists and indexes (keeping the messages), start again."""
+        self.stop()
+        for path in self.maildir.rglob("dovecot*"):
+            if path.name != "dovecot-uidvalidity" and not path.name.startswith("dovecot-uidvalidity."):
+                path.unlink()
+        self.start()
+
+
+@contextmanager
+def running_mail_server(root: Path, maildir: Path | None = None) -> Iterator[MailServer]:
+    """Dovecot serving `maildir` (default: `root/Maildir`), stopped afterwards whatever happens."""
+    root.mkdir(parents=True, exist_ok=True)
+    root.chmod(0o755)  # the mail user must reach the files below it
+    for part in ("run", "state"):
+        (root / part).mkdir(exist_ok=True)
+    (root / "home").mkdir(exist_ok=True)
+    _give(root / "home")
+    maildir = prepare_maildir(maildir or root / "Maildir")
+    server = MailServer(root=root, maildir=maildir, port=free_port())
+    (root / "passwd").write_text(f"{server.username}:{{PLAIN}}{server.password}\n")
+    server.config.write_text(_config(root, maildir, server.port))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root / "run", ignore_errors=True)
