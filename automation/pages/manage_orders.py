@@ -5,7 +5,6 @@ Returns raw rows (strings); `automation/parsers/manage_orders.py` turns them int
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlparse
@@ -14,16 +13,18 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.pages.base import PageObject, TransientPageError
-from automation.pages.extract import read_order_rows
+from automation.pages.extract import count_matches, read_order_rows
 from automation.pages.list_check import verify_rows
+from automation.pages.list_growth import more_click, number_shown
 from automation.pages.quick_dom import (
-    click_matching,
+    BLOCKED,
     css_candidates,
     interstitial_css,
     only_css,
-    present,
+    wait_for_more,
     wait_until_settled,
 )
+from automation.pages.reload import wait_for_reload
 from automation.selector_keys import Growth, ListSpec
 
 TABS = {
@@ -41,6 +42,7 @@ class ManageOrdersPage(PageObject):
             landmark="orders_table",
             rows="rows",
             empty_state="empty_state",
+            response="orders_search",
             growth=Growth.NEXT,
             more="next_page",
             current_page="current_page",
@@ -60,14 +62,12 @@ class ManageOrdersPage(PageObject):
         return self.wait_ready()
 
     def _reloading(self, action: Any) -> str:
-        """Run a click that makes the table fetch new rows; wait for that answer and the new render."""
-        pattern = self.sel.responses.get("orders_search")
+        """Run a click that reloads the table (new rows fetched in place, or a new document, as
+        `lists.orders.reload` says); wait for them and the new render."""
+        spec = self.list_spec("orders")
+        pattern = self.sel.responses.get(spec.response) if spec.response else None
         try:
-            if pattern:
-                with self.page.expect_response(pattern):
-                    action()
-            else:
-                action()
+            wait_for_reload(self.page, spec, pattern, action)
         except PlaywrightTimeoutError:
             self.classify_visible()  # the sign-in form or a captcha in its place says more than a timeout
             raise TransientPageError("manage_orders: the table did not reload") from None
@@ -121,21 +121,42 @@ class ManageOrdersPage(PageObject):
         return self._reloading(checkbox.click)
 
     def page_size_options(self) -> list[int]:
-        select = self.el("results_per_page")
-        if not select.count():
+        """The sizes offered: a select's options, or the numbers of page-size links."""
+        control = self.el("results_per_page")
+        if not control.count():
             return []
-        values = select.locator("option").evaluate_all("opts => opts.map(o => o.value)")
-        return sorted(int(v) for v in values if str(v).isdigit())
+        if self._is_select(control):
+            values = control.first.locator("option").evaluate_all("opts => opts.map(o => o.value)")
+        else:
+            values = [t.strip() for t in control.all_inner_texts()]
+        return sorted({int(v) for v in values if str(v).isdigit()})
+
+    @staticmethod
+    def _is_select(control: Any) -> bool:
+        return bool(control.first.evaluate("el => el.tagName === 'SELECT'"))
 
     def set_largest_page_size(self) -> int | None:
-        """Choose the largest "results per page" offered: fewer pages to load."""
+        """Choose the largest "results per page" offered: fewer pages to load.
+
+        A select is set to it; page-size links are followed (the current size is often shown as plain
+        text, not a link, and then there is nothing to do). A page without the control keeps its size.
+        """
         options = self.page_size_options()
         if not options:
             return None
-        select = self.el("results_per_page")
-        if select.input_value() == str(options[-1]):
+        largest = str(options[-1])
+        control = self.el("results_per_page")
+        if self._is_select(control):
+            if control.first.input_value() == largest:
+                return options[-1]
+            self._reloading(lambda: control.first.select_option(largest))
             return options[-1]
-        self._reloading(lambda: select.select_option(str(options[-1])))
+        for i in range(control.count()):
+            choice = control.nth(i)
+            if choice.inner_text().strip() == largest:
+                if choice.evaluate("el => !!el.closest('a[href]')"):
+                    self._reloading(choice.click)
+                return options[-1]
         return options[-1]
 
     def read_rows(self) -> list[dict[str, Any]]:
@@ -150,7 +171,7 @@ class ManageOrdersPage(PageObject):
         return rows
 
     def total(self) -> int | None:
-        return self._number_shown("total_heading")
+        return number_shown(self, "total_heading")
 
     def reload(self) -> str:
         """Reload the view as a person would after an error; the page keeps its state in the URL."""
@@ -173,35 +194,36 @@ class ManageOrdersPage(PageObject):
 
     def page_size(self) -> int | None:
         select = self.el("results_per_page")
-        value = select.input_value() if select.count() else ""
+        value = select.first.input_value() if select.count() and self._is_select(select) else ""
         return int(value) if value.isdigit() else None
 
     def current_page_number(self) -> int | None:
-        return self._number_shown("current_page")
-
-    def _number_shown(self, element: str) -> int | None:
-        """The number an element shows ("1,234 orders" -> 1234); None without the element or digits."""
-        located = self.el(element)
-        if not located.count():
-            return None
-        digits = re.sub(r"[^\d]", "", located.inner_text())
-        return int(digits) if digits else None
+        spec = self.list_spec("orders")
+        return number_shown(self, spec.current_page) if spec.current_page else None
 
     def next_page(self) -> bool:
-        """Go to the next page of results; False on the last one.
+        """Go to the next page of results (or load more rows, as `lists.orders.growth` says); False
+        when there is none.
 
         The disabled "Next" is rendered without a link (environment.md, gotcha 10), so the check is
-        whether an enabled "Next" link exists, not a role query that would wait for it.
+        whether an enabled control exists, not a query that would wait for it.
         """
-        if not only_css(self.sel, ["next_page"]):
-            link = self.el("next_page")
-            if not link.count():
-                return False
-            self._reloading(link.click)
-            return True
-        # In the page, one round trip each: locator calls cost 20-90 ms apiece on a page of 100 rows.
-        css = css_candidates(self.sel, "next_page")
-        if not present(self.page, {"next": css}).get("next"):
+        spec = self.list_spec("orders")
+        click = more_click(self, spec)
+        if click is None:
             return False
-        self._reloading(lambda: click_matching(self.page, css))
+        if spec.growth is not Growth.LOAD_MORE:
+            self._reloading(click)
+            return True
+        rows = self.sel.field(spec.rows)
+        before = count_matches(self.page, rows)
+        click()
+        try:
+            outcome = wait_for_more(self.page, rows, before, interstitial_css(self.common))
+        except PlaywrightTimeoutError:
+            self.classify_visible()
+            raise TransientPageError("manage_orders: 'more' brought no rows") from None
+        if outcome == BLOCKED:
+            self.classify_visible()
+            raise TransientPageError("manage_orders: loading more rows failed (the site showed an error)")
         return True
