@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -26,6 +27,7 @@ from automation.settings import (
     Settings,
     describe_ref,
     normalize_totp_secret,
+    parse_duration,
     resolve_secret,
 )
 from automation.yaml_source import YamlDocument, YamlError
@@ -48,6 +50,23 @@ class MarketplaceTarget:
 
 
 @dataclass(frozen=True)
+class MailboxTarget:
+    """An account's mailbox (`accounts[i].mailbox`), its password fetched when needed."""
+
+    host: str
+    port: int
+    security: str
+    username: str
+    password: Callable[[], SecretStr] = field(repr=False)
+    folders: tuple[str, ...]
+    since_days: int
+    senders: tuple[str, ...]
+    notice_grace: timedelta
+    setting: str = "mailbox"
+    """How messages name it: `accounts[0].mailbox`; `setting + ".password"` names the password."""
+
+
+@dataclass(frozen=True)
 class Target:
     name: str
     key: str
@@ -62,6 +81,8 @@ class Target:
     password_setting: str = "the password"
     """Which setting the password comes from, and where that points (for sign-in messages)."""
     totp_setting: str = "the TOTP secret"
+    mailbox: MailboxTarget | None = None
+    """The e-mail channel, when the account has one."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -70,7 +91,8 @@ class Target:
     def secret_problems(self) -> list[str]:
         """Every secret fetched once, before any browser starts: each problem names its setting."""
         problems = []
-        for fetch in (self.password, self.totp_secret):
+        mailbox = () if self.mailbox is None else (self.mailbox.password,)
+        for fetch in (self.password, self.totp_secret, *mailbox):
             try:
                 fetch()
             except BadInputError as exc:
@@ -170,6 +192,7 @@ def _from_account(
 
     return Target(
         name=account.name,
+        mailbox=_mailbox(account, index, env, source),
         key=state_key(origin, account.email),
         email=account.email,
         password=password,
@@ -179,6 +202,37 @@ def _from_account(
         schedule=account.schedule,
         password_setting=password_setting,
         totp_setting=totp_setting,
+    )
+
+
+def _mailbox(
+    account: Account, index: int, env: Mapping[str, str], source: YamlDocument | None
+) -> MailboxTarget | None:
+    box = account.mailbox
+    if box is None:
+        return None
+    ref = box.password
+    name = f"accounts[{index}].mailbox"
+    where = (
+        f"{name}.password"
+        if source is None
+        else f"{source.where(('accounts', index, 'mailbox', 'password'))}: {name}.password"
+    )
+
+    def password() -> SecretStr:
+        return resolve_secret(ref, env, where)
+
+    return MailboxTarget(
+        host=box.host,
+        port=box.effective_port,
+        security=box.security,
+        username=box.username,
+        password=password,
+        folders=tuple(box.folders),
+        since_days=box.since_days,
+        senders=tuple(box.senders),
+        notice_grace=parse_duration(box.notice_grace),
+        setting=name,
     )
 
 

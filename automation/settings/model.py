@@ -7,6 +7,7 @@ when it is needed.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import timedelta
 from enum import StrEnum
@@ -22,6 +23,7 @@ from pydantic import (
 )
 
 from automation.errors import BadInputError
+from automation.parsers.email_senders import DEFAULT_SENDERS, check_sender_pattern
 from automation.strict_model import StrictModel as _Strict
 
 SETTINGS_FORMAT = 1
@@ -151,6 +153,84 @@ class Schedule(_Strict):
         return parse_duration(self.jitter)
 
 
+# ---- accounts[].mailbox: the seller's mailbox, read over IMAP for Amazon's cancellation e-mails ----
+# Without it an account has no e-mail channel. Plain IMAP (`security: none`) is refused for anything but
+# a loopback host: the password and the buyers' mail would cross the network in the clear.
+
+Security = Literal["ssl", "starttls", "none"]
+DEFAULT_PORTS: dict[str, int] = {"ssl": 993, "starttls": 143, "none": 143}
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost`, 127.0.0.0/8 or ::1."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+class Mailbox(_Strict):
+    host: str = Field(min_length=1, description="The IMAP server, e.g. imap.gmail.com.")
+    port: int | None = Field(
+        default=None, ge=1, le=65535, description="Default: 993 for ssl, 143 for starttls and none."
+    )
+    security: Security = Field(
+        default="ssl", description="ssl | starttls | none (none only for a loopback host)"
+    )
+    username: str = Field(min_length=1)
+    password: SecretRef = Field(
+        description="Where the mailbox password comes from (an app password for Gmail)."
+    )
+    folders: list[str] = Field(
+        default_factory=lambda: ["INBOX"],
+        min_length=1,
+        description="Searched read-only (EXAMINE); nothing is moved, flagged or deleted.",
+    )
+    since_days: int = Field(default=14, ge=1, le=365, description="How far back the first read goes.")
+    senders: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_SENDERS), min_length=1, description="Only these senders count."
+    )
+    notice_grace: DurationText = Field(
+        default="2h", description="How long after a page shows a request its e-mail may be missing."
+    )
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _no_plain_secret(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
+        return reference_shape(value)
+
+    @field_validator("senders")
+    @classmethod
+    def _sender_patterns(cls, values: list[str]) -> list[str]:
+        return [check_sender_pattern(v) for v in values]
+
+    @field_validator("folders")
+    @classmethod
+    def _folder_names(cls, values: list[str]) -> list[str]:
+        for value in values:
+            if not value.strip():
+                raise ValueError("a folder name may not be empty (INBOX, or a folder such as Amazon)")
+        return values
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> Mailbox:
+        if self.security == "none" and not is_loopback(self.host):
+            raise ValueError(
+                f"security: none sends the password in the clear; it is allowed only for a loopback host "
+                f"(127.0.0.1, localhost), not '{self.host}': use ssl (port 993) or starttls (port 143)"
+            )
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port if self.port is not None else DEFAULT_PORTS[self.security]
+
+
 class Account(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", description="Short name used by --account.")
     email: str
@@ -163,6 +243,7 @@ class Account(_Strict):
     marketplaces: list[Marketplace] = Field(min_length=1)
     rules: Path | None = Field(default=None, description="Rules file for this account.")
     schedule: Schedule = Field(default_factory=Schedule)
+    mailbox: Mailbox | None = Field(default=None, description="The e-mail channel; none without it.")
 
     @field_validator("password", "totp_secret", mode="before")
     @classmethod

@@ -107,6 +107,9 @@ def load_settings(path: Path, *, given_by: str | None = None) -> tuple[Settings,
                 "rules": rel(a.rules),
                 "password": ref(a.password),
                 "totp_secret": None if a.totp_secret is None else ref(a.totp_secret),
+                "mailbox": None
+                if a.mailbox is None
+                else a.mailbox.model_copy(update={"password": ref(a.mailbox.password)}),
             }
         )
         for a in settings.accounts
