@@ -210,8 +210,9 @@ class PageObject:
         return ""
 
     def goto(self, path: str) -> None:
+        """Open a path of the site (or a whole URL the site linked to, such as a thread's page)."""
         try:
-            open_url(self.page, self.ctx.url(path))
+            open_url(self.page, path if "://" in path else self.ctx.url(path))
         except PlaywrightTimeoutError:
             raise TransientPageError(f"{self.page_key}: {path} timed out") from None
         except PlaywrightError as exc:

@@ -123,10 +123,11 @@ _ORDER_ROWS_JS = (
 )
 
 _THREAD_ITEMS_JS = (
-    "([f, start, rows, idAttr, idField]) => {"
+    "([f, start, rows, idAttr, idField, linkField]) => {"
     + DOM_HELPERS
     + r"""
   const items = all(document, rows).slice(start);
+  const linkOf = (el) => (el ? el.href || (el.querySelector("a[href]") || {}).href || "" : "");
   return items.map((li) => ({
     thread_id: (idAttr ? li.getAttribute(idAttr) : text(first(li, f[idField] || []))) || "",
     subject: text(first(li, f.subject)) || "",
@@ -134,6 +135,7 @@ _THREAD_ITEMS_JS = (
     order_id: text(first(li, f.order_id)) || "",
     date: text(first(li, f.date)) || "",
     snippet: text(first(li, f.snippet)) || "",
+    link: linkOf(linkField ? first(li, f[linkField] || []) : null),
   }));
 }"""
 )
@@ -185,10 +187,12 @@ def read_thread_items(
     rows: str = "items",
     id_attribute: str | None = None,
     id_field: str | None = None,
+    link_field: str | None = None,
 ) -> list[dict[str, str]]:
     """Thread list entries from position `start` on (earlier ones were read before "Load more"): the
-    rows are field `rows`, a row's id its attribute `id_attribute` or the text of field `id_field`."""
-    args = [fields, start, fields[rows], id_attribute, id_field]
+    rows are field `rows`, a row's id its attribute `id_attribute` or the text of field `id_field`, its
+    link to the thread's own page the address in field `link_field`."""
+    args = [fields, start, fields[rows], id_attribute, id_field, link_field]
     result: list[dict[str, str]] = page.evaluate(_THREAD_ITEMS_JS, args)
     return result
 

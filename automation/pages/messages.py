@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from automation.errors import PageChangedError
 from automation.pages.base import PageObject, TransientPageError
 from automation.pages.extract import (
     count_matches,
@@ -16,7 +17,8 @@ from automation.pages.extract import (
     read_thread_view,
     wait_for_message_body,
 )
-from automation.pages.list_check import verify_rows
+from automation.pages.list_check import check_hint, verify_rows
+from automation.pages.list_growth import more_click
 from automation.pages.quick_dom import (
     BLOCKED,
     click_counting,
@@ -26,7 +28,8 @@ from automation.pages.quick_dom import (
     wait_for_more,
     wait_for_thread_view,
 )
-from automation.selector_keys import Growth, ListSpec, RowId
+from automation.pages.reload import wait_for_reload
+from automation.selector_keys import Growth, ListSpec, RowId, ThreadsSpec
 
 
 class MessagesPage(PageObject):
@@ -36,6 +39,7 @@ class MessagesPage(PageObject):
             landmark="thread_list",
             rows="items",
             empty_state="empty_state",
+            response="threads_list",
             growth=Growth.LOAD_MORE,
             more="load_more",
             row_id=RowId(attribute="data-thread-id"),
@@ -49,6 +53,17 @@ class MessagesPage(PageObject):
     def search(self, text: str) -> str:
         self.goto(f"/messaging/inbox?fi=search&ss={quote(text)}")
         return self.wait_ready()
+
+    @property
+    def threads(self) -> ThreadsSpec:
+        """How threads are told apart and read (`threads` of the selector file; defaults: ids, a pane)."""
+        return self.sel.threads or ThreadsSpec()
+
+    @property
+    def appends(self) -> bool:
+        """Whether growing the list adds rows under those shown ("Load more") rather than replacing them
+        with the next page's."""
+        return self.list_spec("threads").growth is Growth.LOAD_MORE
 
     def item_count(self) -> int:
         return count_matches(self.page, self.sel.field(self.list_spec("threads").rows))
@@ -68,13 +83,54 @@ class MessagesPage(PageObject):
             rows=spec.rows,
             id_attribute=row_id.attribute if row_id else None,
             id_field=row_id.field if row_id else None,
+            link_field=self.threads.link,
         )
+        for item in items:
+            item["identity"] = str(self.threads.identity)
         if start == 0:
             verify_rows(self, "threads", spec, len(items), only_page=spec.growth is Growth.SINGLE)
         return items
 
     def _stops(self) -> list[str]:
         return interstitial_css(self.common)
+
+    def grow(self) -> bool:
+        """The next threads, as `lists.threads.growth` says: appended by "Load more", or the next page
+        in place of this one (`next`, `numbered`); False when everything was shown."""
+        if self.appends:
+            return self.load_more()
+        spec = self.list_spec("threads")
+        click = more_click(self, spec)
+        if click is None:
+            return False
+        pattern = self.sel.responses.get(spec.response) if spec.response else None
+        try:
+            wait_for_reload(self.page, spec, pattern, click)
+        except PlaywrightTimeoutError:
+            self.classify_visible()
+            raise TransientPageError("messages: the next page of threads did not load") from None
+        self.wait_ready()
+        return True
+
+    def back_to_list(self, url: str) -> None:
+        """Back to the page of the list at `url` (after reading a thread on its own page)."""
+        if self.page.url != url:
+            self.goto(url)
+            self.wait_ready()
+
+    def open_thread_page(self, link: str, thread_id: str) -> dict[str, Any]:
+        """Read a thread on its own page, following its row's link (`threads.body: page`)."""
+        if not link:
+            raise PageChangedError(
+                f"messages: thread {thread_id} is listed without a link to its page at {self.page.url}; "
+                f"edit field `{self.threads.link}` (threads.link) in selectors/messages.yaml. Check the "
+                f"edit with `{check_hint(self.ctx.selectors_dir)}`",
+                page_key=self.page_key,
+                element=self.threads.link,
+            )
+        self.goto(link)
+        self.wait_for_part(self.el("thread_view"), f"thread {thread_id}")
+        return read_thread_view(self.page, self.sel.fields)
 
     def load_more(self) -> bool:
         """Append the next threads; False when everything is shown.

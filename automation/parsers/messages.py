@@ -8,6 +8,7 @@ what the buyer (or Amazon) wrote in it is read whole.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -33,13 +34,35 @@ def _when(text: str, texts: LocaleTexts, zone: str | tzinfo, field: str) -> date
     return parse_local_datetime(text, None, texts, zone, field=field) if text else None
 
 
+def thread_hash(order_id: str | None, subject: str) -> str:
+    """A thread's identity on an inbox without thread ids: a hash of its order id and subject.
+
+    Both stay as they are for the thread's life, while the date a list shows is its latest message's
+    and changes with every reply (ours included); a hash with it would make a known thread new again.
+    """
+    key = f"{order_id or ''}\n{' '.join(subject.split())}"
+    return "h-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
 def parse_thread_item(raw: Mapping[str, Any], texts: LocaleTexts, zone: str | tzinfo) -> MessageThread:
-    """One inbox list entry; the order id comes from its own field, else from the subject."""
-    thread_id = text_of(raw, "thread_id")
-    if not thread_id:
-        raise ParseError("thread id", raw.get("thread_id"), "the list item has no thread id")
+    """One inbox list entry; the order id comes from its own field, else from the subject.
+
+    Its identity (`raw["identity"]`, the selector file's `threads.identity`): `row_id` is the row's
+    own id; `hash` the `thread_hash` of its order id and subject; `auto` (the default) the row id
+    where the row has one, else the hash.
+    """
     subject = text_of(raw, "subject")
     ids = find_order_ids(text_of(raw, "order_id")) or find_order_ids(subject)
+    row_id = text_of(raw, "thread_id")
+    mode = str(raw.get("identity") or "auto")
+    if mode == "hash" or (mode == "auto" and not row_id):
+        thread_id = thread_hash(ids[0] if ids else None, subject) if (ids or subject) else ""
+    else:
+        thread_id = row_id
+    if not thread_id:
+        raise ParseError(
+            "thread id", raw.get("thread_id"), "the list item has no thread id, order id or subject"
+        )
     return MessageThread(
         thread_id=thread_id,
         subject=subject,

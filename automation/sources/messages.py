@@ -1,10 +1,11 @@
 """The Buyer-Seller Messages channel: legacy official requests and buyers' own cancellation inquiries.
 
-Reads the "All" view newest first with "Load more", and stops at the first thread it already classified
-with the same last activity (everything below it is older and was read before). A thread is opened only
-when its list entry cannot decide (a cut-off preview without a decisive phrase), or when it is an
-official request whose reason and time no other channel showed. Threads read earlier still count: their
-verdicts come from the ledger's marks.
+Reads the "All" view newest first, grown as the selector file says ("Load more" or page after page),
+and stops at the first thread it already classified with the same last activity (everything below it is
+older and was read before). A thread is opened only when its list entry cannot decide (a cut-off preview
+without a decisive phrase), or when it is an official request whose reason and time no other channel
+showed; where (`threads.body`): a pane beside the list, its own page, or nowhere (the preview is all).
+Threads read earlier still count: their verdicts come from the ledger's marks.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from automation.models import Channel, MessageThread, RequestKind, Sighting
 from automation.pages.messages import MessagesPage
 from automation.parsers.classifier import Verdict, classify
 from automation.parsers.messages import parse_thread_item, snippet_truncated, thread_text
+from automation.selector_keys import ThreadBody
 from automation.sources.context import SourceContext
 
 
@@ -37,7 +39,7 @@ def _list_new_threads(
     ctx: SourceContext,
     mp: MessagesPage,
     marks: Mapping[str, ThreadMark],
-    judge: Callable[[MessageThread], None],
+    judge: Callable[[MessageThread, str], None],
 ) -> tuple[int, int, bool]:
     """List threads newer than the last scan, newest first, and `judge` each as soon as it is listed.
 
@@ -45,21 +47,40 @@ def _list_new_threads(
     as short as it will be: the inbox re-renders its whole list on each open, so on 3,000 entries an open
     costs twice what it costs on the first few hundred. Returns how many entries were listed, how many
     were new, and whether the listing stopped at a thread already seen.
+
+    A list shown page by page is read from its top each page; the page's address is kept, so after
+    threads read on their own pages (or a failure) the listing goes back to it before the next page.
+    Two rows with one identity in a listing (same order and subject, on an inbox without thread ids)
+    are told apart by their order in it.
     """
     ctx.retrying("messages", lambda _a: mp.open("all"))
     listed = fresh = 0
+    named: dict[str, int] = {}
     while True:
-        items = mp.read_items(listed)
+        items = mp.read_items(listed if mp.appends else 0)
+        list_url = mp.page.url
         listed += len(items)
         for raw in items:
             thread = ctx.parse(parse_thread_item, raw)
+            named[thread.thread_id] = named.get(thread.thread_id, 0) + 1
+            if named[thread.thread_id] > 1:
+                thread = thread.model_copy(
+                    update={"thread_id": f"{thread.thread_id}#{named[thread.thread_id]}"}
+                )
             mark = marks.get(thread.thread_id)
             if mark is not None and mark.last_activity == thread.received_at:
                 return listed, fresh, True
             fresh += 1
-            judge(thread)
+            judge(thread, str(raw.get("link") or ""))
 
-        def more(attempt: int, shown: int = listed) -> bool:
+        def more(attempt: int, shown: int = listed, url: str = list_url) -> bool:
+            if not mp.appends:
+                if attempt > 0:
+                    mp.goto(url)
+                    mp.wait_ready()
+                else:
+                    mp.back_to_list(url)
+                return mp.grow()
             # After an error alert, a new sign-in, or a thread opened by its URL, the list may have
             # started over: load it back to where it was first.
             if attempt > 0 and not mp.has("thread_list"):
@@ -88,7 +109,9 @@ def read_requests(
     mp = MessagesPage(ctx.page, ctx.pages)
     reading = MessagesReading()
 
-    def judge(thread: MessageThread) -> None:
+    body = mp.threads.body
+
+    def judge(thread: MessageThread, link: str) -> None:
         verdict = classify(
             thread.subject,
             thread.snippet,
@@ -102,9 +125,16 @@ def read_requests(
             and (verdict.reason is None or verdict.requested_at is None)
             and not (order_id and knows_details(order_id))
         )
-        if must_open:
+        if must_open and body is ThreadBody.PREVIEW:
+            # Nothing to open: a cut-off preview stays undecided (listed as another kind of thread).
+            logger.warning(
+                "thread {}: its preview cannot decide and threads are not opened", thread.thread_id
+            )
+        elif must_open:
 
             def open_view(attempt: int, t: MessageThread = thread) -> dict[str, Any]:
+                if body is ThreadBody.PAGE:
+                    return mp.open_thread_page(link, t.thread_id)
                 if attempt == 0:
                     return mp.open_thread(t.thread_id, t.subject)
                 return mp.open_thread_by_url(t.thread_id)

@@ -53,10 +53,30 @@ def test_thread_item_without_order(texts: dict[str, LocaleTexts]) -> None:
     assert thread.received_at == datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 
 
+def test_thread_identity_without_thread_ids(texts: dict[str, LocaleTexts]) -> None:
+    """An inbox without ids names a thread by its order id and subject: the same after a new message
+    (the list's date is the latest message's), distinct for another subject or order."""
+    subject = "Inquiry from Amazon customer Jane Doe (Order: 111-1234567-1234567)"
+    listed = {"thread_id": "", "subject": subject, "date": "Nov 25, 2026 2:05 AM PST"}
+    replied = {**listed, "subject": f"  {subject} ", "date": "Nov 26, 2026 9:00 AM PST", "snippet": "ok"}
+
+    def identity(raw: dict[str, Any]) -> str:
+        return parse_thread_item(raw, texts["en_US"], "America/Los_Angeles").thread_id
+
+    first = identity(listed)
+    assert first.startswith("h-")
+    assert identity(replied) == first
+    assert identity({**listed, "identity": "hash", "thread_id": "t-9"}) == first
+    assert identity({**listed, "identity": "auto", "thread_id": "t-9"}) == "t-9"
+    assert identity({**listed, "subject": subject.replace("Inquiry", "Question")}) != first
+    assert identity({**listed, "subject": subject.replace("111-1234567", "111-7654321")}) != first
+
+
 @pytest.mark.parametrize(
     ("raw", "field"),
     [
-        ({"thread_id": "", "subject": "x"}, "thread id"),
+        ({"thread_id": "", "subject": "x", "identity": "row_id"}, "thread id"),
+        ({"thread_id": "", "subject": "", "order_id": ""}, "thread id"),
         ({"thread_id": "t-1", "subject": "x", "date": "a while ago"}, "message date"),
     ],
 )
