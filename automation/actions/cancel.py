@@ -5,7 +5,10 @@ a trace the next run resolves by reading the order, never by submitting again; t
 proof of an official request the cancellation rests on (`automation/actions/proof.py`). Every check that
 fails skips the order with the reason recorded; no other reason than Buyer Canceled is ever chosen, and
 it is chosen by the agent only for a request proven by its template thread, where Amazon's form
-preselects nothing.
+preselects nothing. The cancel page is opened at Amazon's own URL where the selector file names it
+(`/orders-v3/order/<id>/cancel-order`, seller-central.md §12.3), else from the order details page's
+"Cancel order". Where the page asks "Cancel entire order" or "Cancel items" (JP, NL), the entire order
+is selected and seen selected before Submit; a partial cancellation is never submitted.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from automation.actions.proof import Proof, ProofKind
 from automation.errors import ScCancelError
 from automation.ledger import ActionRecord, Ledger
 from automation.models import Fulfillment, Order, OrderStatus, Outcome
-from automation.pages.cancel_order import CancelOrderPage, ReasonControl
+from automation.pages.cancel_order import CancelOrderPage, ReasonControl, ScopeControl
 from automation.pages.order_details import OrderDetailsPage
 from automation.parsers.order_details import parse_order_details
 from automation.sources.context import SourceContext
@@ -109,6 +112,63 @@ def reason_step(control: ReasonControl, proof: Proof | None) -> str | CancelResu
     return CHOOSE
 
 
+def scope_step(control: ScopeControl) -> str | CancelResult:
+    """What to do with the page's choice of what to cancel: `submit` (no choice offered, as on US pages,
+    or "Cancel entire order" already the only one selected), `choose` the entire order, or why the order
+    is skipped: a page offering only "Cancel items" would cancel part of the order, which leaves the
+    buyer's request open and is not what the buyer asked for. Pure."""
+    if control.entire_offered:
+        return SUBMIT if control.entire_selected and not control.items_selected else CHOOSE
+    if control.items_offered:
+        return CancelResult(
+            Outcome.SKIPPED,
+            'the cancel page offers only "Cancel items" (a partial cancellation) and no "Cancel entire '
+            'order": nothing submitted; cancel the whole order by hand',
+        )
+    return SUBMIT
+
+
+def entire_order_selected(control: ScopeControl) -> CancelResult | None:
+    """None when the page now shows "Cancel entire order" selected and "Cancel items" not; otherwise
+    why nothing is submitted. Pure."""
+    if control.entire_selected and not control.items_selected:
+        return None
+    return CancelResult(
+        Outcome.SKIPPED,
+        'selecting "Cancel entire order" did not leave it selected (alone): nothing submitted, since '
+        "the page could cancel only some items",
+    )
+
+
+def _choose_entire_order(form: CancelOrderPage) -> CancelResult | None:
+    """Select "Cancel entire order" where the page offers the choice and check it took; None to go on."""
+    step = scope_step(form.scope())
+    if isinstance(step, CancelResult):
+        return step
+    if step == CHOOSE:
+        try:
+            form.choose_entire_order()
+        except PlaywrightError as exc:
+            logger.warning("could not select the entire order: {}", exc)
+        return entire_order_selected(form.scope())
+    return None
+
+
+def _open_form(ctx: SourceContext, form: CancelOrderPage, order_id: str) -> str:
+    """Open the cancel page, at its own URL where the selectors name it (opened again on a retry), else
+    by clicking the order details page's "Cancel order"; return what it shows (`form`, `error`...)."""
+    direct = bool(form.sel.url_path)
+    if not direct:
+        OrderDetailsPage(ctx.page, ctx.pages).start_cancel()
+
+    def step(_attempt: int) -> str:
+        if direct:
+            form.open(order_id)
+        return form.wait()
+
+    return ctx.retrying(f"cancel page {order_id}", step)
+
+
 def _verify_canceled(ctx: SourceContext, order_id: str) -> bool:
     """Re-read the order until it shows canceled (the confirmation toast is not trusted)."""
     for _ in range(VERIFY_READS):
@@ -135,9 +195,8 @@ def cancel_order(
         _finish(ledger, action, verdict)
         return verdict
 
-    OrderDetailsPage(ctx.page, ctx.pages).start_cancel()
     form = CancelOrderPage(ctx.page, ctx.pages)
-    shown = ctx.retrying(f"cancel page {order_id}", lambda _a: form.wait())
+    shown = _open_form(ctx, form, order_id)
     if shown == "error":
         result = CancelResult(Outcome.SKIPPED, f"Seller Central refuses: {form.error_text()}")
         _finish(ledger, action, result)
@@ -149,6 +208,8 @@ def cancel_order(
         if chosen.value != BUYER_CANCELED:
             left = chosen.label or chosen.value or "nothing"
             step = CancelResult(Outcome.SKIPPED, f"choosing Buyer Canceled left the reason at '{left}'")
+    if not isinstance(step, CancelResult):
+        step = _choose_entire_order(form) or step
     if isinstance(step, CancelResult):
         _finish(ledger, action, step)
         return step

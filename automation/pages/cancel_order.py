@@ -1,7 +1,8 @@
-"""The cancel page: reason drop-down, Submit, and what the site answers.
+"""The cancel page: what to cancel (where offered), reason drop-down, Submit, and what the site answers.
 
-The page object reports what it sees (the selected reason, whether it is locked) and clicks what it is
-told; the decision to submit belongs to `automation/actions/cancel.py`.
+The page object reports what it sees (the selected reason, whether it is locked; whether the page offers
+"Cancel entire order" or "Cancel items" and which is selected) and clicks what it is told; the decision
+to submit belongs to `automation/actions/cancel.py`.
 """
 
 from __future__ import annotations
@@ -20,8 +21,28 @@ class ReasonControl:
     options: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ScopeControl:
+    """The choice some marketplaces' cancel pages offer between cancelling the entire order and
+    cancelling items (seller-central.md §12.3); a page without it offers neither."""
+
+    entire_offered: bool
+    items_offered: bool
+    entire_selected: bool = False
+    items_selected: bool = False
+
+
 class CancelOrderPage(PageObject):
     page_key = "cancel_order"
+
+    def open(self, order_id: str) -> bool:
+        """Open the cancel page at its own URL where the selector file names one (`url_path`, Amazon's
+        `/orders-v3/order/{order_id}/cancel-order`); False when it names none, for the caller to click
+        the order details page's "Cancel order" instead."""
+        if not self.sel.url_path:
+            return False
+        self.goto(self.sel.url_path.format(order_id=order_id))
+        return True
 
     def wait(self) -> str:
         """`form`, `error` (the site refuses) or `confirmation`."""
@@ -42,6 +63,19 @@ class CancelOrderPage(PageObject):
 
     def choose_reason(self, code: str) -> None:
         self.el("reason_select").select_option(code)
+
+    def scope(self) -> ScopeControl:
+        entire, items = self.el("scope_entire_order"), self.el("scope_items")
+        entire_offered, items_offered = entire.count() > 0, items.count() > 0
+        return ScopeControl(
+            entire_offered=entire_offered,
+            items_offered=items_offered,
+            entire_selected=entire_offered and entire.is_checked(),
+            items_selected=items_offered and items.is_checked(),
+        )
+
+    def choose_entire_order(self) -> None:
+        self.el("scope_entire_order").check()
 
     def submit(self) -> None:
         """Click Submit. The caller records the attempt as in flight *before* calling this."""

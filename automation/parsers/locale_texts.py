@@ -143,6 +143,8 @@ class UiTexts(_Strict):
     cancel_order: Variants
     reason_for_cancellation: Variants
     select_a_reason: Variants
+    cancel_entire_order: Variants
+    cancel_items: Variants
     submit: Variants
     next: Variants
     load_more: Variants
