@@ -19,15 +19,14 @@ from typing import TextIO
 from loguru import logger
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from automation.browser.account import credentials, serve_sandbox_if_needed, session_options
 from automation.browser.display import no_display, virtual_display
 from automation.browser.interstitials import InterstitialError
 from automation.browser.navigation import open_url
 from automation.browser.session import BrowserSession
 from automation.browser.signin import SignIn
 from automation.errors import BadInputError, PersonNeededError, ScCancelError
-from automation.locators import resolve
 from automation.login_prompt import TerminalPerson
-from automation.browser.account import credentials, serve_sandbox_if_needed, session_options
 from automation.runtime import Prepared, Runtime
 from automation.targets import Target
 
@@ -78,7 +77,7 @@ def login(
                 pages = PageContext(prepared.selectors, prepared.lookup(market.locale), base_url)
                 page = session.page
                 open_url(page, pages.url("/home"))
-                top_nav = resolve(page, prepared.selectors["common"].candidates("top_nav"), pages.texts)
+                signed_in = SignIn(page, pages).signed_in()
                 try:
                     with session.untraced():  # the password and the codes are typed here
                         SignIn(page, pages, person).sign_in(credentials(target, market))
@@ -91,7 +90,7 @@ def login(
                         raise
                     _announce_wait(rt, "the sign-in needs a person", wait)
                 try:
-                    top_nav.wait_for(state="visible", timeout=wait * 1000)
+                    signed_in.first.wait_for(state="visible", timeout=wait * 1000)
                 except PlaywrightTimeoutError:
                     raise PersonNeededError(
                         f"nobody finished the sign-in in the browser window within {wait:g} s; the "

@@ -95,10 +95,24 @@ class SignIn:
     def _common(self, name: str) -> Locator:
         return resolve(self.page, self.common.candidates(name), self.ctx.texts)
 
+    def signed_in(self) -> Locator:
+        """A signed-in page: an element of common.yaml's `signed_in` (default: its landmarks, the top
+        bar), or any landmark of the agent's pages, among them the page it asked for. A site whose top
+        bar differs from the selectors is then still recognised as signed in by the page itself."""
+        names = [(self.common, n) for n in self.common.signed_in_elements()]
+        for key, selector_file in sorted(self.ctx.selectors.items()):
+            if key not in ("common", "signin"):
+                names += [(selector_file, n) for n in selector_file.landmarks]
+        found = [resolve(self.page, f.candidates(n), self.ctx.texts) for f, n in names]
+        combined = found[0]
+        for locator in found[1:]:
+            combined = combined.or_(locator)
+        return combined
+
     def _next_step(self) -> str:
         """Wait for whatever the site shows after a submit and name it."""
         steps = {
-            "signed_in": self._common("top_nav"),
+            "signed_in": self.signed_in(),
             "error": self._el("error_box"),
             "otp": self._el("otp_code"),
             "picker": self._el("picker"),

@@ -9,6 +9,11 @@ kinds, sources, reasons, times and statuses right. The buyers' messages are writ
 language, not taken from the sandbox's generator, so the classifier is tested on words it was not built
 from.
 
+The scan runs on both sandbox layouts: `spa` with the bundled selectors, and the server-rendered
+`classic` (scenario format 2) with only `--selectors selectors/variants/classic` changed, where lists
+reload by navigation and grow by "Next", the inbox has no thread ids and threads are read on their own
+pages: the same exact answer, from YAML alone.
+
 A second test reads the same pages field by field with the agent's page objects and parsers, because a
 misread text does not always change the scan's result (a ship-by date, a price, a banner the filter
 made unnecessary) and would otherwise go unnoticed.
@@ -211,12 +216,21 @@ def locale_scenario(locale: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     return data, sorted(expected, key=lambda e: e["order_id"])
 
 
+LAYOUTS = {"spa": (), "classic": ("--selectors", str(REPO_SELECTORS / "variants" / "classic"))}
+"""Each sandbox layout and the command-line arguments that point the agent at its selectors."""
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
 @pytest.mark.parametrize("locale", list(CASES))
-def test_scan_lists_exactly_the_pending_requests_in_each_locale(locale: str, tmp_path: Path) -> None:
+def test_scan_lists_exactly_the_pending_requests_in_each_locale(
+    locale: str, layout: str, tmp_path: Path
+) -> None:
     data, expected = locale_scenario(locale)
+    if layout != "spa":
+        data.update(format=2, layout=layout)
     path = write_scenario(tmp_path, data)
 
-    document = run_agent(tmp_path, scenario=path).document()
+    document = run_agent(tmp_path, *LAYOUTS[layout], scenario=path).document()
 
     assert document["requests"] == expected
     # The filter shows only the four orders with a request on Manage Orders; the inbox holds the five
