@@ -22,8 +22,7 @@ def mail_server() -> Iterator[MailServer]:
     """A real IMAP server (Dovecot on a free loopback port) serving an empty Maildir with one user, in a
     folder of its own that Dovecot's users can reach (pytest's tmp_path sits below a folder only root may
     enter); stopped and removed afterwards."""
-    with (
-        tempfile.TemporaryDirectory(prefix="sc-cancel-dovecot-") as name,
-        running_mail_server(Path(name) / "imap") as server,
-    ):
-        yield server
+    with tempfile.TemporaryDirectory(prefix="sc-cancel-dovecot-") as name:
+        Path(name).chmod(0o755)  # created 0700: Dovecot's users could not reach what is below it
+        with running_mail_server(Path(name) / "imap") as server:
+            yield server

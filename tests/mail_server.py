@@ -20,6 +20,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -52,6 +53,18 @@ def prepare_maildir(maildir: Path, folders: tuple[str, ...] = ()) -> Path:
     return maildir
 
 
+def _group_alive(group: int) -> bool:
+    """Whether a process of the group still runs (a zombie no parent has reaped yet does not count)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            return True
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -80,6 +93,7 @@ log_path = {root}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+auth_failure_delay = 0
 {users}first_valid_uid = 1
 mail_location = maildir:{maildir}
 passdb {{
@@ -165,28 +179,34 @@ class MailServer:
         return self._pid_file.exists()
 
     def stop(self) -> None:
-        """Stop Dovecot and wait until its master is gone (the port refuses connections then)."""
+        """Stop Dovecot at once: its whole process group (the master daemonizes into a session of its
+        own, so the group holds exactly this instance's processes), killed, since a graceful shutdown
+        takes seconds and a test's server has nothing to save; then wait until none is left."""
         if not self._pid_file.exists():
             return
         pid = int(self._pid_file.read_text().split()[0])
         try:
-            os.kill(pid, signal.SIGTERM)
+            group = os.getpgid(pid)
+            os.killpg(group, signal.SIGKILL)
         except ProcessLookupError:
-            return
+            group = None
         deadline = time.monotonic() + STOP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.05)
-        else:
-            os.kill(pid, signal.SIGKILL)
+        while group is not None and _group_alive(group) and time.monotonic() < deadline:
+            time.sleep(0.02)
         self._pid_file.unlink(missing_ok=True)
 
-    def deliver(self, message: EmailMessage | bytes, folder: str | None = None) -> Path:
-        """Put one message into the Maildir's `new/` (of a Maildir++ sub-folder when given), the way a
-        delivery agent does: written in `tmp/`, then renamed. Visible to the next IMAP command."""
+    def deliver(
+        self,
+        message: EmailMessage | bytes,
+        folder: str | None = None,
+        *,
+        received_at: datetime | None = None,
+        seen: bool = False,
+    ) -> Path:
+        """Put one message into the Maildir the way a delivery agent does: written in `tmp/`, then
+        renamed into `new/` (or, already read by a person, into `cur/` with the `S` flag), in a
+        Maildir++ sub-folder when given. Dovecot dates it (INTERNALDATE) by the file's time,
+        `received_at` when given. Visible to the next IMAP command."""
         box = self.maildir if folder is None else self.maildir / f".{folder}"
         if not (box / "new").is_dir():
             prepare_maildir(self.maildir, (folder,) if folder else ())
@@ -196,7 +216,10 @@ class MailServer:
         tmp = box / "tmp" / name
         tmp.write_bytes(data)
         _give(tmp)
-        final = box / "new" / name
+        if received_at is not None:
+            stamp = received_at.timestamp()
+            os.utime(tmp, (stamp, stamp))
+        final = box / "cur" / f"{name}:2,S" if seen else box / "new" / name
         tmp.rename(final)
         return final
 

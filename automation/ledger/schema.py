@@ -165,7 +165,21 @@ _V3 = (
     "ALTER TABLE approvals ADD COLUMN dismissed INTEGER NOT NULL DEFAULT 0",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+_V4 = (
+    # Where the e-mail channel stopped reading, per mailbox folder: the folder's UIDVALIDITY and the last
+    # UID read. Advanced only when a scan finishes; a changed UIDVALIDITY means reading the window again.
+    """CREATE TABLE mailbox_state (
+        account TEXT NOT NULL,
+        mailbox TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL,
+        last_uid INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (account, mailbox, folder)
+    )""",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 """MIGRATIONS[i] brings a file from version i to i + 1. Append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
