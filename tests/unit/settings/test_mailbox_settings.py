@@ -10,7 +10,7 @@ import pytest
 
 from automation.errors import BadInputError, ExitCode
 from automation.settings import EnvSecret, FileSecret, load_settings
-from automation.targets import check_secrets, resolve_targets
+from automation.targets import Target, check_secrets, resolve_targets
 from automation.yaml_source import YamlError
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -30,6 +30,13 @@ def settings_file(tmp_path: Path, mailbox: str) -> Path:
     path = tmp_path / "settings.yaml"
     path.write_text(ACCOUNT + "    mailbox:\n" + "".join(f"      {line}\n" for line in mailbox.splitlines()))
     return path
+
+
+def targets_of(path: Path, env: dict[str, str]) -> list[Target]:
+    settings, source = load_settings(path)
+    return resolve_targets(
+        scenario=None, base_url=None, settings=settings, account=None, env=env, source=source
+    )
 
 
 def problems(path: Path) -> str:
@@ -55,15 +62,7 @@ def test_a_mailbox_gets_its_defaults(tmp_path: Path) -> None:
 def test_without_a_mailbox_there_is_no_email_channel(tmp_path: Path) -> None:
     path = tmp_path / "settings.yaml"
     path.write_text(ACCOUNT)
-    settings, source = load_settings(path)
-    (target,) = resolve_targets(
-        scenario=None,
-        base_url=None,
-        settings=settings,
-        account=None,
-        env={"SHOP_PASSWORD": "x"},
-        source=source,
-    )
+    (target,) = targets_of(path, {"SHOP_PASSWORD": "x"})
     assert target.mailbox is None
 
 
@@ -112,26 +111,15 @@ def test_the_mailbox_password_is_checked_before_any_browser(tmp_path: Path) -> N
     path = settings_file(
         tmp_path, "host: imap.example.com\nusername: u\npassword: {env: SHOP_MAILBOX_PASSWORD}"
     )
-    settings, source = load_settings(path)
-    targets = resolve_targets(
-        scenario=None,
-        base_url=None,
-        settings=settings,
-        account=None,
-        env={"SHOP_PASSWORD": "x"},
-        source=source,
-    )
     with pytest.raises(BadInputError) as caught:
-        check_secrets(targets)
+        check_secrets(targets_of(path, {"SHOP_PASSWORD": "x"}))
     message = str(caught.value)
     assert "settings.yaml:11:" in message
     assert "accounts[0].mailbox.password" in message
     assert "SHOP_MAILBOX_PASSWORD is not set" in message
 
     env = {"SHOP_PASSWORD": "x", "SHOP_MAILBOX_PASSWORD": "app-pass"}
-    (target,) = resolve_targets(
-        scenario=None, base_url=None, settings=settings, account=None, env=env, source=source
-    )
+    (target,) = targets_of(path, env)
     check_secrets([target])
     assert target.mailbox is not None
     assert target.mailbox.password().get_secret_value() == "app-pass"
