@@ -24,9 +24,11 @@ class ThreadActionResult:
     reason: str
 
 
-def _open(ctx: SourceContext, thread_id: str) -> tuple[MessagesPage, dict[str, Any]]:
+def _open(ctx: SourceContext, action: ActionRecord) -> tuple[MessagesPage, dict[str, Any]]:
+    assert action.thread_id is not None
+    thread_id, order_id = action.thread_id, action.order_id
     page = MessagesPage(ctx.page, ctx.pages)
-    view = ctx.retrying(f"thread {thread_id}", lambda _a: page.open_thread_by_url(thread_id))
+    view = ctx.retrying(f"thread {thread_id}", lambda _a: page.open_known_thread(thread_id, order_id))
     return page, view
 
 
@@ -37,7 +39,7 @@ def _normalized(text: str) -> str:
 def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: str) -> ThreadActionResult:
     """Post `text` in the action's thread once, then check it shows in the thread."""
     assert action.thread_id is not None
-    page, view = _open(ctx, action.thread_id)
+    page, view = _open(ctx, action)
     if any(_normalized(text) == _normalized(m.get("body", "")) for m in view.get("messages", [])):
         result = ThreadActionResult(Outcome.DONE, "the reply was already in the thread")
         ledger.transition(action.action_id, Outcome.DONE, reason=result.reason)
@@ -59,7 +61,7 @@ def mark_no_response_needed(
 ) -> ThreadActionResult:
     """Mark the thread "No response needed" once; `done_label` is the status text that proves it."""
     assert action.thread_id is not None
-    page, _view = _open(ctx, action.thread_id)
+    page, _view = _open(ctx, action)
     if done_label and _normalized(page.status()).casefold() == _normalized(done_label).casefold():
         result = ThreadActionResult(Outcome.DONE, "already marked")
         ledger.transition(action.action_id, Outcome.DONE, reason=result.reason)
@@ -85,7 +87,7 @@ def settle_thread_action(
     on its way would leave the action failed (and every later run reporting it) although the reply
     reached the buyer."""
     assert action.thread_id is not None
-    page, view = _open(ctx, action.thread_id)
+    page, view = _open(ctx, action)
     if action.kind is ActionKind.REPLY:
         happened = any(
             _normalized(reply_text) == _normalized(m.get("body", "")) for m in view.get("messages", [])

@@ -29,6 +29,7 @@ from automation.pages.quick_dom import (
     wait_for_thread_view,
 )
 from automation.pages.reload import wait_for_reload
+from automation.parsers.messages import HASHED, thread_identity
 from automation.selector_keys import Growth, ListSpec, RowId, ThreadsSpec
 
 
@@ -182,6 +183,23 @@ class MessagesPage(PageObject):
             self.classify_visible()
             raise TransientPageError(f"messages: Seller Central showed an error alert for thread {thread_id}")
         return shown
+
+    def open_known_thread(self, thread_id: str, order_id: str | None) -> dict[str, Any]:
+        """Open a thread a scan named: by its URL where the site names threads by id; a thread named
+        by a hash (an inbox without ids) is found again among the threads listed for its order and
+        read on its own page."""
+        if not thread_id.startswith(HASHED):
+            return self.open_thread_by_url(thread_id)
+        base, _, nth = thread_id.partition("#")
+        if order_id:
+            self.search(order_id)
+        else:
+            self.open("all")
+        rows = [r for r in self.read_items() if thread_identity(r) == base]
+        index = int(nth) - 1 if nth.isdigit() else 0
+        if index >= len(rows):
+            raise TransientPageError(f"messages: thread {thread_id} is not listed for order {order_id}")
+        return self.open_thread_page(str(rows[index].get("link") or ""), thread_id)
 
     def open_thread_by_url(self, thread_id: str) -> dict[str, Any]:
         self.goto(f"/messaging/inbox?fi=all&cc={quote(thread_id)}")

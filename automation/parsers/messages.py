@@ -34,6 +34,10 @@ def _when(text: str, texts: LocaleTexts, zone: str | tzinfo, field: str) -> date
     return parse_local_datetime(text, None, texts, zone, field=field) if text else None
 
 
+HASHED = "h-"
+"""How a thread identity made by `thread_hash` starts (a row id from the site is used as it is)."""
+
+
 def thread_hash(order_id: str | None, subject: str) -> str:
     """A thread's identity on an inbox without thread ids: a hash of its order id and subject.
 
@@ -41,7 +45,18 @@ def thread_hash(order_id: str | None, subject: str) -> str:
     and changes with every reply (ours included); a hash with it would make a known thread new again.
     """
     key = f"{order_id or ''}\n{' '.join(subject.split())}"
-    return "h-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    return HASHED + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def thread_identity(raw: Mapping[str, Any]) -> str:
+    """A listed thread's identity as `parse_thread_item` names it ("" when the row gives none)."""
+    subject = text_of(raw, "subject")
+    ids = find_order_ids(text_of(raw, "order_id")) or find_order_ids(subject)
+    row_id = text_of(raw, "thread_id")
+    mode = str(raw.get("identity") or "auto")
+    if mode == "hash" or (mode == "auto" and not row_id):
+        return thread_hash(ids[0] if ids else None, subject) if (ids or subject) else ""
+    return row_id
 
 
 def parse_thread_item(raw: Mapping[str, Any], texts: LocaleTexts, zone: str | tzinfo) -> MessageThread:
@@ -53,12 +68,7 @@ def parse_thread_item(raw: Mapping[str, Any], texts: LocaleTexts, zone: str | tz
     """
     subject = text_of(raw, "subject")
     ids = find_order_ids(text_of(raw, "order_id")) or find_order_ids(subject)
-    row_id = text_of(raw, "thread_id")
-    mode = str(raw.get("identity") or "auto")
-    if mode == "hash" or (mode == "auto" and not row_id):
-        thread_id = thread_hash(ids[0] if ids else None, subject) if (ids or subject) else ""
-    else:
-        thread_id = row_id
+    thread_id = thread_identity(raw)
     if not thread_id:
         raise ParseError(
             "thread id", raw.get("thread_id"), "the list item has no thread id, order id or subject"

@@ -2,7 +2,9 @@
 `--execute`, then the same again; what the sandbox recorded is the proof (`/__sandbox/state`).
 
 One agent run costs seconds, so the runs happen once for the module (in order, as an operator would
-make them) and each test checks one promise of `run` on what they left.
+make them) and each test checks one promise of `run` on what they left. They happen once per sandbox
+layout: `spa` with the bundled selectors, and the server-rendered `classic` with only `--selectors
+selectors/variants/classic` (threads without ids, read and answered on their own pages).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from run_support import (
     write_yaml,
 )
 from scenario_kit import order_id, scenario
+
+from automation.settings import REPO_SELECTORS
 
 OFFICIAL_MO = order_id(1)  # official request on Manage Orders (banner)
 OFFICIAL_MSG = order_id(2)  # official request in Messages only (legacy template thread)
@@ -55,9 +59,14 @@ class Flow:
     after_second: dict[str, Any]
 
 
-@pytest.fixture(scope="module")
-def flow(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    workdir = tmp_path_factory.mktemp("run-flow")
+LAYOUTS = {"spa": (), "classic": ("--selectors", str(REPO_SELECTORS / "variants" / "classic"))}
+
+
+@pytest.fixture(scope="module", params=list(LAYOUTS))
+def flow(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    layout: str = request.param
+    selectors = LAYOUTS[layout]
+    workdir = tmp_path_factory.mktemp(f"run-flow-{layout}")
     data = scenario(
         [
             order(1, request="Order Created by Mistake"),
@@ -69,18 +78,19 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Any:
             order(7, request="Need to Change Payment Method", channel="both"),
         ],
         messages=[inquiry(3, INQUIRY_BODY), inquiry(4, "pls cancle my order, I dont need it anymore")],
+        **({} if layout == "spa" else {"format": 2, "layout": layout}),
     )
     sandbox = start_sandbox(write_yaml(workdir / "scenario.yaml", data))
     try:
         rules_file = write_yaml(workdir / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL, AUTO_REPLY_INQUIRY))
         agent = Agent(workdir, sandbox)
         initial = sandbox.state()
-        dry = agent.run(rules_file)
+        dry = agent.run(rules_file, *selectors)
         after_dry = sandbox.state()
         explain = agent("rules", "explain", str(rules_file))
-        first = agent.run(rules_file, "--execute")
+        first = agent.run(rules_file, "--execute", *selectors)
         after_first = sandbox.state()
-        second = agent.run(rules_file, "--execute")
+        second = agent.run(rules_file, "--execute", *selectors)
         after_second = sandbox.state()
         yield Flow(
             sandbox,
@@ -241,11 +251,19 @@ def test_the_audit_trail_names_the_proof_each_cancellation_rested_on(flow: Flow)
     Amazon's template: the reason was then chosen by the agent, since the form preselects nothing."""
     assert "Manage Orders" in _in_flight_reason(flow, OFFICIAL_MO)
     assert "Manage Orders" in _in_flight_reason(flow, BOTH)
-    thread = next(
-        m["thread_id"] for m in flow.after_first["no_response_needed"] if m["order_id"] == OFFICIAL_MSG
-    )
+    # The thread the agent marked "No response needed" for that order: the site's id where it has
+    # one (spa), the agent's own name for it on an inbox without ids (classic).
+    events = json.loads(flow.agent("history", "--order", OFFICIAL_MSG, "--json").stdout)
+    marked = {
+        e["thread_id"] for e in events if e["action"] == "mark_no_response_needed" and e.get("thread_id")
+    }
+    assert len(marked) == 1, events
+    if not next(iter(marked)).startswith("h-"):
+        assert marked == {
+            m["thread_id"] for m in flow.after_first["no_response_needed"] if m["order_id"] == OFFICIAL_MSG
+        }
     by_thread = _in_flight_reason(flow, OFFICIAL_MSG)
-    assert f"thread {thread}" in by_thread
+    assert f"thread {next(iter(marked))}" in by_thread
     assert "template" in by_thread
     assert "Manage Orders" not in by_thread
 
