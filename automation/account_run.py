@@ -17,6 +17,7 @@ from datetime import datetime
 
 from loguru import logger
 
+from automation.actions.cancel import read_order
 from automation.actions.outcome import RunState
 from automation.artifacts import RunFolder
 from automation.browser.account import AccountBrowser, serve_sandbox_if_needed, session_options
@@ -24,11 +25,13 @@ from automation.browser.session import BrowserSession
 from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
 from automation.ledger import Ledger
 from automation.locks import account_lock
-from automation.models import ScanStats
+from automation.models import Order, ScanStats
+from automation.parsers.email_texts import load_email_texts
 from automation.redact import REDACTOR, RunValues
 from automation.report import PhaseTimer, build_report, write_reports
 from automation.runtime import Prepared, Runtime
 from automation.scan import MarketScan, ScanResult, merge_markets, scan_market
+from automation.scan_email import EmailCheck, check_emails, missing_notices, missing_warning, read_emails
 from automation.site_clock import SiteClock
 from automation.targets import Target
 
@@ -92,6 +95,8 @@ class RunBook:
                 rules_sha256=run.rules_sha256 if run else None,
                 execute=run.execute if run else None,
                 stopped=bool(run and run.stopped),
+                unconfirmed=[u.as_json() for u in result.unconfirmed] if result else (),
+                warnings=[w.as_json() for w in result.warnings] if result else (),
             )
             write_reports(self.folder, report)
         except Exception as exc:  # the report must never hide the run's own outcome
@@ -131,13 +136,17 @@ class OpenAccount:
             with book.timer.phase(f"scan {browser.label}"):
                 browser.ensure_store(several=len(self.browsers) > 1)
                 self.markets.append(scan_market(browser, book.ledger, target, self.hidden))
+        emails = self._check_emails()
         self.session.save_storage_state()
         requests = merge_markets(self.markets)
+        late = missing_notices(requests, book.ledger, target, now=book.rt.clock())
+        warnings = [*emails.warnings, *filter(None, [missing_warning(late, target)])]
         stats = ScanStats(
             orders_seen=sum(s.orders_seen for s in self.markets),
             threads_seen=sum(s.threads_seen for s in self.markets),
             pages_visited=self.session.pages_visited,
             seconds=book.seconds(),
+            emails_seen=emails.emails_seen,
         )
         markets = {m.marketplace for m in target.marketplaces if m.marketplace}
         only_market = next(iter(markets)) if len(markets) == 1 else None
@@ -152,8 +161,43 @@ class OpenAccount:
             new=set(diff.new) | set(diff.reopened),
             stats=stats,
             run_folder=book.folder.path,
+            unconfirmed=emails.unconfirmed,
+            warnings=warnings,
         )
+        if emails.read is not None:
+            emails.read.commit(book.ledger)  # the reading position moves only once the scan is done
+        for warning in warnings:
+            logger.warning("{}: {}", warning.channel, warning.message)
         return self.found
+
+    def _check_emails(self) -> EmailCheck:
+        """Read the mailbox (when the account has one) and check its e-mails against the pages."""
+        book, target = self.book, self.book.target
+        if target.mailbox is None:
+            return EmailCheck(None)
+        with book.timer.phase("e-mail"):
+            texts = self.browsers[0].prepared.texts
+            read = read_emails(target, book.ledger, book.rt.selectors_dir, texts, book.rt.clock())
+            return check_emails(
+                [m.requests for m in self.markets],
+                [m.browser.market.marketplace for m in self.markets],
+                ledger=book.ledger,
+                target=target,
+                read=read,
+                lookup=self._look_up,
+                now=book.rt.clock(),
+                run_id=book.run_id,
+            )
+
+    def _look_up(self, order_id: str) -> tuple[int, Order] | None:
+        """An order's details page, in each marketplace in turn until one knows the order."""
+        for index, scan in enumerate(self.markets):
+            if len(self.markets) > 1:
+                scan.browser.ensure_store(several=True)
+            order = read_order(scan.browser.source_context(), order_id)
+            if order is not None:
+                return index, order
+        return None
 
     def shares(self) -> list[tuple[AccountBrowser, ScanResult]]:
         """Each marketplace's browser with its part of the scan (after `scan()`)."""
@@ -169,6 +213,8 @@ def open_account(
 
     Selector files and texts are validated before the lock is taken or any browser starts."""
     prepared = Prepared.load(rt.selectors_dir)
+    if target.mailbox is not None:
+        load_email_texts(rt.selectors_dir)  # its errors too come before any browser
     started_at = rt.clock()
     with (
         account_lock(rt.data_dir, target.key, name=target.name),

@@ -20,7 +20,7 @@ class Record(StrictModel):
 
 
 class Channel(StrEnum):
-    """Where a request was seen. `email` and `sp_api` are reserved for later sources."""
+    """Where a request was seen. `email`: an e-mail named it and a Seller Central page confirmed it."""
 
     MANAGE_ORDERS = "manage_orders"
     MESSAGES = "messages"
@@ -147,6 +147,8 @@ class ScanStats(Record):
     threads_seen: int = 0
     pages_visited: int = 0
     seconds: float = 0.0
+    emails_seen: int | None = None
+    """E-mails read from the mailbox in this scan; None without a mailbox or when it could not be read."""
 
 
 class DecisionKind(StrEnum):

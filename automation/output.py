@@ -17,6 +17,8 @@ from automation.models import CancellationRequest, ScanStats
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from automation.scan import ScanResult
+
 SCAN_FORMAT = 1
 
 
@@ -45,8 +47,13 @@ def scan_document(
     requests: Sequence[CancellationRequest],
     stats: ScanStats,
     extra: Mapping[str, Mapping[str, Any]] | None = None,
+    unconfirmed: Sequence[Mapping[str, Any]] = (),
+    warnings: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The document of `sc-cancel scan --json`; `extra` adds per-order fields (the `run` command's)."""
+    """The document of `sc-cancel scan --json`; `extra` adds per-order fields (the `run` command's).
+
+    `unconfirmed` (e-mails naming a request no page confirmed, sorted by order id) and `warnings`
+    (`{channel, message}`) are the e-mail channel's; both are always present, empty without it."""
     entries = []
     for request in sorted(requests, key=lambda r: r.order_id):
         entry = request_entry(request)
@@ -63,8 +70,24 @@ def scan_document(
             "threads_seen": stats.threads_seen,
             "pages_visited": stats.pages_visited,
             "seconds": round(stats.seconds, 3),
+            "emails_seen": stats.emails_seen,
         },
+        "unconfirmed": [dict(u) for u in unconfirmed],
+        "warnings": [dict(w) for w in warnings],
     }
+
+
+def scan_result_document(result: ScanResult, *, account: str, **extra: Any) -> dict[str, Any]:
+    """`scan_document` of one account's scan, with its e-mail findings."""
+    return scan_document(
+        account=account,
+        scanned_at=result.scanned_at,
+        requests=result.requests,
+        stats=result.stats,
+        unconfirmed=[u.as_json() for u in result.unconfirmed],
+        warnings=[w.as_json() for w in result.warnings],
+        **extra,
+    )
 
 
 def error_document(exit_code: int, message: str) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Reading one account's requests: both channels of each marketplace, merged into one request per order.
+"""Reading one account's requests: both page channels of each marketplace, merged into one request per
+order (the e-mail channel checks its e-mails against them: `automation.scan_email`).
 
 `scan_market` reads Manage Orders and Messages through an account's browser and merges what they show;
 `merge_markets` joins the marketplaces of an account. Recording in the ledger and the run's bookkeeping
@@ -7,7 +8,7 @@ belong to `automation.account_run`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -17,8 +18,10 @@ from automation.browser.account import AccountBrowser
 from automation.ledger import Ledger, ThreadMark
 from automation.models import CancellationRequest, Order, ScanStats
 from automation.redact import RunValues
+from automation.scan_email import Unconfirmed
 from automation.sources import manage_orders as mo_source
 from automation.sources import messages as msg_source
+from automation.sources.email import MailboxWarning
 from automation.sources.merge import merge_requests
 from automation.targets import Target
 
@@ -34,6 +37,10 @@ class ScanResult:
     new: set[str]
     stats: ScanStats
     run_folder: Path
+    unconfirmed: list[Unconfirmed] = field(default_factory=list)
+    """E-mails naming a request no Seller Central page confirmed (never acted on)."""
+    warnings: list[MailboxWarning] = field(default_factory=list)
+    """Top-level `{channel, message}` warnings: a mailbox that could not be read, notices missing."""
 
 
 @dataclass

@@ -38,7 +38,7 @@ def run_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_scan(inv: Invocation) -> int:
     from automation.commands.recording import replaying
-    from automation.output import print_json, print_requests_table, scan_document
+    from automation.output import print_json, print_requests_table, scan_result_document
     from automation.run_summary import summary_line
     from automation.runner import scan_account
 
@@ -50,14 +50,7 @@ def cmd_scan(inv: Invocation) -> int:
         with live_status(f"scanning {target.name}", enabled=not inv.args.quiet):
             result = scan_account(target, rt)
         if inv.args.json:
-            documents.append(
-                scan_document(
-                    account=target.email,
-                    scanned_at=result.scanned_at,
-                    requests=result.requests,
-                    stats=result.stats,
-                )
-            )
+            documents.append(scan_result_document(result, account=target.email))
         else:
             print_requests_table(
                 result.requests,
@@ -73,7 +66,7 @@ def cmd_scan(inv: Invocation) -> int:
 def cmd_run(inv: Invocation) -> int:
     from loguru import logger
 
-    from automation.output import error_document, print_json, print_requests_table, scan_document
+    from automation.output import error_document, print_json, print_requests_table, scan_result_document
     from automation.rules.loader import load_rules
     from automation.run_summary import outcome_word, run_notes, summary_line
     from automation.runner import run_account
@@ -97,13 +90,7 @@ def cmd_run(inv: Invocation) -> int:
         scan = result.scan
         if inv.args.json:
             extra = {oid: o.as_json() for oid, o in result.outcomes.items()}
-            document = scan_document(
-                account=target.email,
-                scanned_at=scan.scanned_at,
-                requests=scan.requests,
-                stats=scan.stats,
-                extra=extra,
-            )
+            document = scan_result_document(scan, account=target.email, extra=extra)
             account_error = run_error(bool(result.failed), result.stopped)
             if account_error is not None:
                 document["error"] = error_document(account_error.exit_code, str(account_error))["error"]

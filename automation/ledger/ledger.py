@@ -22,7 +22,7 @@ from automation.ledger.actions import ActionsMixin
 from automation.ledger.audit import AuditMixin
 from automation.ledger.decisions import DecisionsMixin
 from automation.ledger.inbox import InboxMixin
-from automation.ledger.mailbox import MailboxMixin
+from automation.ledger.mailbox import EmailSightingsMixin, MailboxMixin
 from automation.ledger.requests import RequestsMixin
 from automation.ledger.runs import RunsMixin
 
@@ -30,7 +30,16 @@ LEDGER_FILE_NAME = "ledger.sqlite3"
 """The ledger's file in the data folder."""
 
 
-class Ledger(RunsMixin, RequestsMixin, InboxMixin, MailboxMixin, DecisionsMixin, ActionsMixin, AuditMixin):
+class Ledger(
+    RunsMixin,
+    RequestsMixin,
+    InboxMixin,
+    MailboxMixin,
+    EmailSightingsMixin,
+    DecisionsMixin,
+    ActionsMixin,
+    AuditMixin,
+):
     @classmethod
     def open(cls, path: Path, *, clock: Callable[[], datetime] = utc_now) -> Ledger:
         """Open (creating it and its folders if needed) the ledger at `path`, readable by its owner

@@ -1,4 +1,4 @@
-"""Where the e-mail channel stopped reading each mailbox folder.
+"""Where the e-mail channel stopped reading each mailbox folder, and the e-mails it read.
 
 IMAP numbers a folder's messages with UIDs that only grow while the folder's UIDVALIDITY stays the same,
 so remembering (UIDVALIDITY, last UID) per folder lets the next scan fetch only newer messages. The
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from automation.ledger.store import LedgerBase
 
@@ -46,4 +48,105 @@ class MailboxMixin(LedgerBase):
                            uidvalidity = excluded.uidvalidity, last_uid = excluded.last_uid,
                            updated_at = excluded.updated_at""",
                     (account, mailbox, state.folder, state.uidvalidity, state.last_uid, now),
+                )
+
+
+EmailState = Literal["pending", "confirmed", "closed"]
+
+
+@dataclass(frozen=True)
+class EmailSighting:
+    """An e-mail that named a request, as remembered: `key` is its Message-ID (or folder and UID), so
+    a folder read again after a UIDVALIDITY change does not count it twice."""
+
+    key: str
+    order_id: str | None
+    received_at: datetime
+    subject: str
+    kind: str
+    """`request` (Amazon's notice) or `inquiry` (a forwarded buyer message asking to cancel)."""
+    sender_allowed: bool
+    state: EmailState = "pending"
+    why: str | None = None
+
+
+def _sighting(row: Any) -> EmailSighting:
+    return EmailSighting(
+        key=row["email_key"],
+        order_id=row["order_id"],
+        received_at=datetime.fromisoformat(row["received_at"]),
+        subject=row["subject"],
+        kind=row["kind"],
+        sender_allowed=bool(row["sender_allowed"]),
+        state=row["state"],
+        why=row["why"],
+    )
+
+
+class EmailSightingsMixin(LedgerBase):
+    def remember_emails(
+        self, account: str, sightings: Iterable[EmailSighting], *, run_id: str | None
+    ) -> set[str]:
+        """Keep the e-mails a scan read; one already known keeps its state. Returns the keys of those
+        not known before. Not audited: what was read, not a decision."""
+        now = self._now()
+        added: set[str] = set()
+        with self._write():
+            for s in sightings:
+                cursor = self._conn.execute(
+                    """INSERT INTO email_sightings (account, email_key, order_id, received_at, subject, kind,
+                           sender_allowed, state, why, first_run_id, updated_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (account, email_key) DO NOTHING""",
+                    (
+                        account,
+                        s.key,
+                        s.order_id,
+                        s.received_at.astimezone(UTC).isoformat(),
+                        s.subject,
+                        s.kind,
+                        int(s.sender_allowed),
+                        s.state,
+                        s.why,
+                        run_id,
+                        now,
+                    ),
+                )
+                if cursor.rowcount:
+                    added.add(s.key)
+        return added
+
+    def open_emails(self, account: str, *, since: datetime) -> list[EmailSighting]:
+        """The e-mails still waiting for a page to confirm them (spoofs included), received since `since`."""
+        rows = self._conn.execute(
+            """SELECT * FROM email_sightings WHERE account = ? AND state = 'pending' AND received_at >= ?
+               ORDER BY received_at, email_key""",
+            (account, since.astimezone(UTC).isoformat()),
+        )
+        return [_sighting(row) for row in rows]
+
+    def emails_naming(self, account: str, order_ids: Iterable[str]) -> list[EmailSighting]:
+        """Every remembered e-mail from an allowed sender that names one of `order_ids`."""
+        wanted = sorted(set(order_ids))
+        found: list[EmailSighting] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"""SELECT * FROM email_sightings WHERE account = ? AND sender_allowed = 1
+                    AND order_id IN ({marks})""",
+                (account, *chunk),
+            )
+            found.extend(_sighting(row) for row in rows)
+        return found
+
+    def settle_emails(self, account: str, settled: Iterable[EmailSighting]) -> None:
+        """Store what a scan concluded about each e-mail (its state and why)."""
+        now = self._now()
+        with self._write():
+            for s in settled:
+                self._conn.execute(
+                    "UPDATE email_sightings SET state = ?, why = ?, updated_at = ? WHERE account = ? "
+                    "AND email_key = ?",
+                    (s.state, s.why, now, account, s.key),
                 )

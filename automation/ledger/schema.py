@@ -179,7 +179,29 @@ _V4 = (
     )""",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
+_V5 = (
+    # Every e-mail that named a request, remembered past the reading position: `email` stays among a
+    # request's sources on later scans, and an unconfirmed one is looked up again while within
+    # since_days. `state`: pending (not confirmed yet), confirmed (a page showed the request), closed
+    # (the order is canceled or fulfilled by Amazon: nothing to check any more).
+    """CREATE TABLE email_sightings (
+        account TEXT NOT NULL,
+        email_key TEXT NOT NULL,
+        order_id TEXT,
+        received_at TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sender_allowed INTEGER NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending',
+        why TEXT,
+        first_run_id TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (account, email_key)
+    )""",
+    "CREATE INDEX email_sightings_order ON email_sightings (account, order_id)",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
 """MIGRATIONS[i] brings a file from version i to i + 1. Append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

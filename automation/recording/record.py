@@ -117,7 +117,7 @@ def record_scan(target: Any, rt: Any, *, name: str | None = None) -> Capture:
     """Sign in (not captured), then scan and walk every page key with capture and tracing on."""
     from automation.account_run import open_account
     from automation.login import login
-    from automation.output import scan_document
+    from automation.output import scan_result_document
     from automation.selectors_check import PageWalk
     from automation.settings import TraceMode
 
@@ -141,9 +141,7 @@ def record_scan(target: Any, rt: Any, *, name: str | None = None) -> Capture:
         if trace.is_file():
             trace = trace.replace(capture / "trace.zip")
         _check_har(capture / "network.har", manual=False)
-        document = scan_document(
-            account=served.email, scanned_at=result.scanned_at, requests=result.requests, stats=result.stats
-        )
+        document = scan_result_document(result, account=served.email)
         _write_private(capture / "expected.json", json.dumps(document, indent=2) + "\n")
         _write_private(capture / "selectors-check.json", json.dumps(walked["report"].as_json(), indent=2))
         base_url = served.marketplaces[0].base_url or ""

@@ -9,12 +9,20 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from automation.errors import exit_code_for
 from automation.models import CancellationRequest, RequestKind, ScanStats
 from automation.redact import REDACTOR, Redactor
-from automation.report.model import ReportError, ReportRequest, ReportStats, RulesRef, RunReport
+from automation.report.model import (
+    ReportError,
+    ReportRequest,
+    ReportStats,
+    ReportUnconfirmed,
+    ReportWarning,
+    RulesRef,
+    RunReport,
+)
 
 EVIDENCE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".html")
 REPORT_FILES = ("report.json", "report.html")
@@ -128,6 +136,8 @@ def build_report(
     rules_sha256: str | None = None,
     execute: bool | None = None,
     stopped: bool = False,
+    unconfirmed: Sequence[Mapping[str, Any]] = (),
+    warnings: Sequence[Mapping[str, Any]] = (),
     redactor: Redactor = REDACTOR,
 ) -> RunReport:
     """The report of a finished (or failed) run; evidence and trace are found in `folder`."""
@@ -161,6 +171,8 @@ def build_report(
         timings={name: round(seconds, 3) for name, seconds in (timings or {}).items()},
         rules=rules,
         requests=rows,
+        unconfirmed=tuple(ReportUnconfirmed.model_validate(u) for u in unconfirmed),
+        warnings=tuple(ReportWarning(channel=w["channel"], message=redactor(w["message"])) for w in warnings),
         evidence=folder_evidence(folder),
         trace=folder_trace(folder),
     )

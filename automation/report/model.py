@@ -92,6 +92,24 @@ class ReportStats(_Frozen):
     threads_seen: int = 0
     pages_visited: int = 0
     seconds: float = 0.0
+    emails_seen: int | None = None
+    """E-mails read from the mailbox; None without a mailbox or when it could not be read."""
+
+
+class ReportWarning(_Frozen):
+    """A run's warning about a channel (a mailbox that could not be read, notices missing)."""
+
+    channel: str
+    message: str
+
+
+class ReportUnconfirmed(_Frozen):
+    """An e-mail that named a request no Seller Central page confirmed: never acted on."""
+
+    order_id: str | None
+    received_at: AwareDatetime
+    subject: str
+    why: str
 
 
 class RulesRef(_Frozen):
@@ -129,6 +147,8 @@ class RunReport(_Frozen):
     """Seconds spent in each phase (sign_in, manage_orders, messages, actions...), in order."""
     rules: RulesRef | None = None
     requests: tuple[ReportRequest, ...] = ()
+    unconfirmed: tuple[ReportUnconfirmed, ...] = ()
+    warnings: tuple[ReportWarning, ...] = ()
     evidence: tuple[str, ...] = ()
     """Screenshots and page HTML inside the run folder (relative paths), errors' evidence included."""
     trace: str | None = None

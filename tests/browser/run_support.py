@@ -182,9 +182,10 @@ class Sandbox:
         assert self.server.state.set_status(oid, OrderStatus(status)) is not None
 
 
-def start_sandbox(path: Path, hook: Hook | None = None) -> Sandbox:
-    """Serve the scenario file `path` on loopback (stop it with `.server.stop()`)."""
-    server = SandboxServer(path)
+def start_sandbox(path: Path, hook: Hook | None = None, maildir: Path | None = None) -> Sandbox:
+    """Serve the scenario file `path` on loopback (stop it with `.server.stop()`); with `maildir`, the
+    sandbox writes Amazon's e-mails to the seller there."""
+    server = SandboxServer(path, maildir=maildir)
     if hook is not None:
         server.app.add_middleware(HookMiddleware, hook=hook)
     return Sandbox(server.start(), path)

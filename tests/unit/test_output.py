@@ -72,7 +72,15 @@ def test_the_scan_document_lists_requests_by_order_id_with_every_field() -> None
                 "order_status": "unshipped",
             },
         ],
-        "stats": {"orders_seen": 120, "threads_seen": 40, "pages_visited": 9, "seconds": 12.346},
+        "stats": {
+            "orders_seen": 120,
+            "threads_seen": 40,
+            "pages_visited": 9,
+            "seconds": 12.346,
+            "emails_seen": None,
+        },
+        "unconfirmed": [],
+        "warnings": [],
     }
 
 

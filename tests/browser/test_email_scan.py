@@ -1,0 +1,234 @@
+"""The e-mail channel in a scan: a real Dovecot serves the sandbox's Maildir, and `sc-cancel scan` reads
+it through a settings file's `accounts[0].mailbox`.
+
+An e-mail that names a request is checked against Seller Central's pages: confirmed, it adds `email`
+to the request's sources; otherwise it is listed in `unconfirmed` and never acted on. A spoof is never
+looked up. A mailbox that cannot be read is a warning, never a failed scan.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import json
+import re
+import tempfile
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mail_server import MailServer, free_port, running_mail_server
+from run_support import (
+    AUTO_CANCEL_OFFICIAL,
+    Agent,
+    AgentRun,
+    Hook,
+    Sandbox,
+    accepted_cancellations,
+    order,
+    rules,
+    start_sandbox,
+    write_yaml,
+)
+from scenario_kit import EMAIL, PASSWORD, order_id, scenario
+
+from automation.sandbox.scenario import Rollout
+
+MAILBOX_ENV = "SHOP_MAILBOX_PASSWORD"
+UNKNOWN_ORDER = "999-0000000-0000001"
+SPOOFER = "cancel-request@amaz0n-support.com"
+
+
+@dataclass
+class Shop:
+    """A sandbox writing its e-mails into the Maildir a Dovecot serves, and a settings file naming both."""
+
+    sandbox: Sandbox
+    mail: MailServer
+    config: Path
+    agent: Agent
+
+    def scan(self) -> AgentRun:
+        return self.agent("scan", "--json", "--config", str(self.config), target=False, env=self.secrets())
+
+    def run(self, rules_file: Path, *extra: str) -> AgentRun:
+        return self.agent(
+            "run", "--json", "--rules", str(rules_file), "--config", str(self.config), *extra,
+            target=False, env=self.secrets(),
+        )  # fmt: skip
+
+    def secrets(self) -> dict[str, str]:
+        return {"SHOP_PASSWORD": PASSWORD, MAILBOX_ENV: self.mail.password}
+
+    def send(self, **mail: Any) -> None:
+        """`POST /__sandbox/mail`: one more e-mail into the Maildir."""
+        data = json.dumps(mail).encode()
+        call = urllib.request.Request(
+            self.sandbox.base_url + "/__sandbox/mail", data=data, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(call, timeout=10) as answer:
+            assert answer.status == 201
+
+    def flags(self) -> dict[bytes, bytes]:
+        """Every message's flags, by UID, read without changing them."""
+        with imaplib.IMAP4(self.mail.host, self.mail.port) as imap:
+            imap.login(self.mail.username, self.mail.password)
+            imap.select("INBOX", readonly=True)
+            _, data = imap.uid("FETCH", "1:*", "(FLAGS)")
+        found = {}
+        for line in data:
+            assert isinstance(line, bytes)
+            uid, flags = re.search(rb"UID (\d+)", line), re.search(rb"FLAGS \(([^)]*)\)", line)
+            assert uid is not None
+            assert flags is not None
+            found[uid[1]] = flags[1]
+        return found
+
+
+def settings(folder: Path, base_url: str, mailbox: dict[str, Any]) -> Path:
+    account = {
+        "name": "shop",
+        "email": EMAIL,
+        "password": {"env": "SHOP_PASSWORD"},
+        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
+        "mailbox": mailbox,
+    }
+    return write_yaml(folder / "sc-cancel.yaml", {"format": 1, "accounts": [account]})
+
+
+def mailbox_of(mail: MailServer, **changes: Any) -> dict[str, Any]:
+    return {
+        "host": mail.host,
+        "port": mail.port,
+        "security": "none",
+        "username": mail.username,
+        "password": {"env": MAILBOX_ENV},
+        "folders": ["INBOX"],
+        "since_days": 30,
+        **changes,
+    }
+
+
+@pytest.fixture
+def reachable_dir() -> Iterator[Path]:
+    """A folder Dovecot's own users can reach: pytest's tmp_path sits below a 0700 folder of root's."""
+    with tempfile.TemporaryDirectory(prefix="sc-cancel-email-scan-") as name:
+        Path(name).chmod(0o755)
+        yield Path(name)
+
+
+@pytest.fixture
+def shop(tmp_path: Path, reachable_dir: Path) -> Iterator[Any]:
+    """`shop(orders, hook=None, mailbox=None)`: the store served with its mail, and a settings file."""
+    started: list[Sandbox] = []
+    with running_mail_server(reachable_dir / "imap") as mail:
+
+        def make(orders: list[dict[str, Any]], hook: Hook | None = None, **mailbox: Any) -> Shop:
+            path = write_yaml(tmp_path / "scenario.yaml", scenario(orders))
+            started.append(start_sandbox(path, hook, maildir=mail.maildir))
+            sandbox = started[-1]
+            config = settings(tmp_path, sandbox.base_url, mailbox_of(mail, **mailbox))
+            return Shop(sandbox, mail, config, Agent(tmp_path))
+
+        try:
+            yield make
+        finally:
+            for sandbox in started:
+                sandbox.server.stop()
+
+
+def unconfirmed(run: AgentRun) -> list[tuple[str | None, str]]:
+    return [(u["order_id"], u["why"]) for u in run.json()["unconfirmed"]]
+
+
+def test_emails_are_checked_against_the_pages(shop: Any, tmp_path: Path) -> None:
+    store = shop([order(1, request="Order Created by Mistake"), order(2), order(3), order(4)])
+    store.send(kind="cancel_request", order_id=order_id(2))
+    store.send(kind="cancel_request", order_id=UNKNOWN_ORDER)
+    store.send(kind="cancel_request", order_id=order_id(3), **{"from": SPOOFER})
+    flags = store.flags()
+
+    run = store.scan()
+
+    assert run.returncode == 0, run.stderr
+    document = run.json()
+    assert {r["order_id"]: r["sources"] for r in document["requests"]} == {
+        order_id(1): ["email", "manage_orders"]
+    }
+    assert document["requests"][0]["reason"] == "Order Created by Mistake"
+    assert unconfirmed(run) == sorted(
+        [
+            (order_id(2), "no_request_on_page"),
+            (order_id(3), "sender_not_allowed"),
+            (UNKNOWN_ORDER, "order_not_found"),
+        ]
+    )
+    assert all(u["received_at"].endswith("Z") and u["subject"] for u in document["unconfirmed"])
+    assert document["stats"]["emails_seen"] == len(flags)
+    assert document["warnings"] == []
+    assert store.flags() == flags
+
+    executed = store.run(write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL)), "--execute")
+
+    assert executed.returncode == 0, executed.stderr
+    assert accepted_cancellations(store.sandbox.state()) == [order_id(1)]
+    assert (order_id(2), "no_request_on_page") in unconfirmed(executed)
+    assert store.flags() == flags
+
+
+def test_a_request_only_the_email_named_is_confirmed_on_its_details_page(shop: Any) -> None:
+    """The buyer asks after Manage Orders was read: the notice names an order the lists did not show,
+    and its details page confirms it in the same scan."""
+    raised: list[str] = []
+
+    def hook(method: str, path: str) -> None:
+        if path.startswith("/messaging") and not raised:
+            raised.append(path)
+            ctx = store.sandbox.server.context
+            entry = ctx.state.raise_request(order_id(2), "Delivery too late", Rollout.MANAGE_ORDERS)
+            assert entry is not None
+            assert ctx.mail is not None
+            ctx.mail.request_raised(*entry)
+
+    store = shop([order(1), order(2)], hook)
+
+    run = store.scan()
+
+    assert run.returncode == 0, run.stderr
+    assert raised
+    requests = run.by_order()
+    assert list(requests) == [order_id(2)]
+    assert requests[order_id(2)]["sources"] == ["email", "manage_orders"]
+    assert requests[order_id(2)]["reason"] == "Delivery too late"
+    assert unconfirmed(run) == []
+
+
+def test_a_second_scan_keeps_email_and_reads_no_email_twice(shop: Any) -> None:
+    store = shop([order(1, request="Order Created by Mistake"), order(2)])
+    store.send(kind="cancel_request", order_id=order_id(2))
+
+    first = store.scan()
+    second = store.scan()
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert first.json()["stats"]["emails_seen"] == 2
+    assert second.json()["stats"]["emails_seen"] == 0
+    assert second.by_order()[order_id(1)]["sources"] == ["email", "manage_orders"]
+    assert unconfirmed(second) == [(order_id(2), "no_request_on_page")]
+
+
+def test_a_mailbox_that_is_down_is_a_warning_and_the_pages_still_count(shop: Any) -> None:
+    store = shop([order(1, request="Order Created by Mistake")], port=free_port())
+
+    run = store.scan()
+
+    assert run.returncode == 0, run.stderr
+    document = run.json()
+    assert [r["order_id"] for r in document["requests"]] == [order_id(1)]
+    assert document["requests"][0]["sources"] == ["manage_orders"]
+    assert document["stats"]["emails_seen"] is None
+    assert [w["channel"] for w in document["warnings"]] == ["email"]
+    assert "accounts[0].mailbox.host" in document["warnings"][0]["message"]
