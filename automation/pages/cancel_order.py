@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from automation.pages.base import PageObject
+from automation.pages.base import PageObject, TransientPageError
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,21 @@ class CancelOrderPage(PageObject):
         self.el("submit").click()
 
     def outcome(self) -> str:
-        """After Submit: `confirmation` or `error` (or `form` if the page did not move)."""
-        return self.wait_ready()
+        """After Submit: `confirmation`, else `error` (a refusal), read in that order.
+
+        The site's answer is one of those two elements, never the form: a refused submission may come
+        back as the cancel form again with the refusal above it, and the form is this page's first
+        landmark, so reading the page by its landmarks would call that answer "the form" and lose the
+        refusal. Waiting for the answer itself also covers a page that shows it in place. A page showing
+        neither (the form again without a message, a changed page) raises `TransientPageError` after
+        the timeout, and the caller re-reads the order to learn what happened.
+        """
+        self.wait_for_part(self.el("confirmation").or_(self.el("error")), "the answer to Submit")
+        there = self.presence(["confirmation", "error"])
+        for name in ("confirmation", "error"):
+            if there(name):
+                return name
+        raise TransientPageError(f"{self.page_key}: the answer to Submit went away before it was read")
 
     def error_text(self) -> str:
         error = self.el("error")

@@ -127,6 +127,7 @@ class SandboxState:
         self.cancellations: list[CancellationRecord] = []
         self.replies: list[ReplyRecord] = []
         self.no_response_needed: list[NoResponseRecord] = []
+        self._refusals: dict[str, str] = {}
 
     def order(self, order_id: str) -> OrderEntry | None:
         return self.orders.entries.get(order_id)
@@ -151,7 +152,7 @@ class SandboxState:
         not model cancelled items, and an order with items cancelled is not a canceled order."""
         with self._lock:
             entry = self.order(order_id)
-            why = refusal or cancel_refusal(entry, reason)
+            why = refusal or self._refusals.pop(order_id, None) or cancel_refusal(entry, reason)
             if why is None and entry is not None:
                 why = scope_refusal(entry, scope, items)
             if why is None and entry is not None and scope is CancelScope.ENTIRE_ORDER:
@@ -160,6 +161,15 @@ class SandboxState:
             record = CancellationRecord(order_id, reason, why is None, self._real_clock(), why, scope)
             self.cancellations.append(record)
             return record
+
+    def refuse_next_cancellation(self, order_id: str, refusal: str) -> None:
+        """Refuse the next submission for this order with `refusal` (a `cancel.error_*` text key), once.
+
+        Seller Central refuses for reasons the sandbox does not model (a reason it no longer allows for
+        the order, a form it considers expired); a test uses this to have a submission the sandbox would
+        accept refused the way the site answers one, the form shown again where the refusal allows it."""
+        with self._lock:
+            self._refusals[order_id] = refusal
 
     def set_status(self, order_id: str, status: OrderStatus) -> OrderEntry | None:
         with self._lock:

@@ -4,13 +4,15 @@ before acting and never submits for a shipped or already canceled one.
 The change is made at an exact moment by a hook in front of the sandbox (`run_support.HookMiddleware`):
 the first time the agent asks for an order's details (what the cancel flow does after the scan), or the
 moment its cancel form is posted. The scan's own JSON shows the order still unshipped, which proves the
-change came after the scan.
+change came after the scan. A submission the site refuses is reported failed with the site's words, also
+when the refusal comes back with the cancel form shown again.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,12 +21,16 @@ from run_support import (
     Agent,
     AgentRun,
     Sandbox,
+    SandboxMaker,
+    make_sandbox,
     order,
     rules,
     start_sandbox,
     write_yaml,
 )
 from scenario_kit import order_id, scenario
+
+__all__ = ["make_sandbox"]  # the fixture, imported for pytest
 
 SHIPPED_BEFORE_CHECK = order_id(1)  # ships when the agent re-reads it after the scan
 CANCELED_BY_BUYER = order_id(2)  # the buyer withdraws/Amazon cancels when the agent re-reads it
@@ -124,3 +130,34 @@ def test_the_unchanged_order_is_still_cancelled(meanwhile: Meanwhile) -> None:
     assert meanwhile.run.by_order()[UNTOUCHED]["outcome"] == "done"
     accepted = [c for c in meanwhile.state["cancellations"] if c["accepted"]]
     assert [(c["order_id"], c["reason"]) for c in accepted] == [(UNTOUCHED, "BuyerCanceled")]
+
+
+def test_a_refusal_shown_above_the_form_again_is_reported_failed_and_never_resubmitted(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    """Seller Central refuses the submission and answers with the cancel form again, its error message
+    above it (the sandbox keeps the form for a refusal the seller could correct, here a reason it does
+    not accept for the order). That page still shows the form: the answer is the refusal, not "the form
+    again, result unknown"."""
+    oid = order_id(1)
+    sandbox = make_sandbox(scenario([order(1, request="Order Created by Mistake")]))
+    sandbox.server.state.refuse_next_cancellation(oid, "bad_reason")
+    refusal_text = sandbox.server.context.texts("cancel.error_bad_reason")
+    rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
+    agent = Agent(tmp_path, sandbox)
+
+    first = agent.run(rules_file, "--execute")
+
+    entry = first.by_order()[oid]
+    assert entry["outcome"] == "failed", entry
+    assert refusal_text in entry["outcome_reason"]
+    assert first.returncode == 9, first.stderr
+    submissions = [(c["order_id"], c["accepted"]) for c in sandbox.state()["cancellations"]]
+    assert submissions == [(oid, False)]
+
+    second = agent.run(rules_file, "--execute")
+
+    assert second.returncode == 0, second.stderr
+    assert second.by_order()[oid]["outcome"] == "failed", "the refusal stands; the order is left to a person"
+    assert [c["order_id"] for c in sandbox.state()["cancellations"]] == [oid], "submitted once, ever"
+    assert sandbox.state()["orders"][oid] == {"status": "unshipped"}

@@ -136,6 +136,13 @@ def test_cancel_rules_and_every_submission_recorded(state: SandboxState) -> None
     assert order_id(1) not in _ids(state.orders.search(OrderQuery(buyer_requested_cancel=True), 0, 50)[0])
 
 
+def test_a_refusal_asked_for_refuses_the_next_submission_only(state: SandboxState) -> None:
+    state.refuse_next_cancellation(order_id(3), "bad_reason")
+    refused = state.submit_cancellation(order_id(3), "BuyerCanceled")
+    again = state.submit_cancellation(order_id(3), "BuyerCanceled")
+    assert [(r.accepted, r.refusal) for r in (refused, again)] == [(False, "bad_reason"), (True, None)]
+
+
 def test_set_status_changes_what_the_lists_show(state: SandboxState) -> None:
     query = OrderQuery(status=OrderStatus.UNSHIPPED, fulfillment=Fulfillment.MFN)
     assert state.orders.search(query, 0, 50)[1] == 4
