@@ -167,7 +167,17 @@ def test_the_scan_lists_exactly_the_pending_requests(scanned: Scanned) -> None:
 
 def test_the_json_document_is_exactly_the_fixed_interface(scanned: Scanned) -> None:
     document = scanned.document
-    assert list(document) == ["format", "account", "scanned_at", "requests", "stats"]
+    assert list(document) == [
+        "format",
+        "account",
+        "scanned_at",
+        "requests",
+        "stats",
+        "unconfirmed",
+        "warnings",
+    ]
+    assert document["unconfirmed"] == []  # no mailbox: no e-mail channel
+    assert document["warnings"] == []
     assert document["format"] == 1
     assert document["account"] == "seller@example.com"
     assert UTC_SECOND.match(document["scanned_at"])
@@ -187,7 +197,8 @@ def test_the_json_document_is_exactly_the_fixed_interface(scanned: Scanned) -> N
         assert entry["requested_at"] is None or UTC_SECOND.match(entry["requested_at"])
         assert entry["order_status"] in (None, "pending", "unshipped", "shipped", "canceled")
     stats = document["stats"]
-    assert list(stats) == ["orders_seen", "threads_seen", "pages_visited", "seconds"]
+    assert list(stats) == ["orders_seen", "threads_seen", "pages_visited", "seconds", "emails_seen"]
+    assert stats["emails_seen"] is None
     assert all(type(stats[k]) is int for k in ("orders_seen", "threads_seen", "pages_visited"))
     assert isinstance(stats["seconds"], float)
     assert stats["seconds"] > 0
