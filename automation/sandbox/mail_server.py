@@ -1,8 +1,12 @@
-"""A real IMAP server for the e-mail channel's tests: Dovecot on a free loopback port, in a folder of its
-own, serving one Maildir to one user with a password.
+"""A throwaway IMAP server for the sandbox's mail: Dovecot on a free loopback port, in a folder of its
+own, serving one Maildir to one user with a password. The tests (tests/mail_server.py) and the demo's
+embedded sandbox start it the same way.
 
 Dovecot is Debian's `dovecot-imapd` (installed by scripts/setup.sh); the package's own service is never
-used. As root, Dovecot's mail processes run as the `dovecot` user, so the Maildir (its folders and every
+used. The password is generated for each server unless given, and lives only in memory and in the
+server's own password file, which only the user running Dovecot's authentication can read.
+
+As root, Dovecot's mail processes run as the `dovecot` user, so the Maildir (its folders and every
 message file) must be readable, and its folders writable, by that user: `deliver` takes care of it for
 the messages the tests write, and `prepare_maildir` for a Maildir another writer (the sandbox) fills.
 The settings are the ones measured on this machine (shared/reference/environment.md, "Dovecot").
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import secrets
 import shutil
 import signal
 import socket
@@ -28,7 +33,22 @@ DOVECOT = Path("/usr/sbin/dovecot")
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
 USERNAME = "seller@example.test"
-PASSWORD = "mailbox-pass-7x"
+
+
+class MailServerError(RuntimeError):
+    """Dovecot is missing or did not start; the message says why (and the log's words)."""
+
+
+def dovecot_problem() -> str | None:
+    """Why no Dovecot can be started on this machine, or None when it can."""
+    if not DOVECOT.exists():
+        return f"Dovecot is not installed ({DOVECOT} not found; scripts/setup.sh installs dovecot-imapd)"
+    for name in ("dovecot", "dovenull") if os.geteuid() == 0 else ():
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            return f"Dovecot's system user '{name}' is missing (reinstall dovecot-core)"
+    return None
 
 
 def _mail_user() -> pwd.struct_passwd:
@@ -135,8 +155,8 @@ class MailServer:
     root: Path
     maildir: Path
     port: int
+    password: str = field(repr=False)
     username: str = USERNAME
-    password: str = PASSWORD
     host: str = "127.0.0.1"
     _counter: int = field(default=0, repr=False)
 
@@ -146,8 +166,9 @@ class MailServer:
 
     def start(self) -> None:
         """Start Dovecot and wait for its greeting; a failure says what the log says."""
-        if not DOVECOT.exists():
-            raise RuntimeError(f"{DOVECOT} not found: run scripts/setup.sh (it installs dovecot-imapd)")
+        problem = dovecot_problem()
+        if problem is not None:
+            raise MailServerError(problem)
         # Dovecot daemonizes and its children inherit standard output: a pipe would never close.
         with (self.root / "start.err").open("w") as err:
             started = subprocess.run(
@@ -158,7 +179,7 @@ class MailServer:
                 stderr=err,
             )
         if started.returncode != 0:
-            raise RuntimeError(f"Dovecot did not start: {(self.root / 'start.err').read_text()}")
+            raise MailServerError(f"Dovecot did not start: {(self.root / 'start.err').read_text().strip()}")
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             try:
@@ -168,7 +189,9 @@ class MailServer:
             except OSError:
                 time.sleep(0.05)
         log = (self.root / "dovecot.log").read_text(errors="replace") if self.running else ""
-        raise RuntimeError(f"Dovecot did not greet on {self.host}:{self.port} in {START_TIMEOUT_S} s:\n{log}")
+        raise MailServerError(
+            f"Dovecot did not greet on {self.host}:{self.port} in {START_TIMEOUT_S} s:\n{log}"
+        )
 
     @property
     def _pid_file(self) -> Path:
@@ -233,9 +256,24 @@ class MailServer:
         self.start()
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only the mail user (Dovecot's authentication runs as it) may read, whatever the
+    umask: it holds the password."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        if os.geteuid() == 0:
+            user = _mail_user()
+            os.fchown(handle.fileno(), user.pw_uid, user.pw_gid)
+        handle.write(text)
+
+
 @contextmanager
-def running_mail_server(root: Path, maildir: Path | None = None) -> Iterator[MailServer]:
-    """Dovecot serving `maildir` (default: `root/Maildir`), stopped afterwards whatever happens."""
+def running_mail_server(
+    root: Path, maildir: Path | None = None, *, username: str = USERNAME, password: str | None = None
+) -> Iterator[MailServer]:
+    """Dovecot serving `maildir` (default: `root/Maildir`) to `username` with `password` (default: a
+    new random one), stopped afterwards whatever happens, a failed start included."""
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o755)  # the mail user must reach the files below it
     for part in ("run", "state"):
@@ -243,11 +281,17 @@ def running_mail_server(root: Path, maildir: Path | None = None) -> Iterator[Mai
     (root / "home").mkdir(exist_ok=True)
     _give(root / "home")
     maildir = prepare_maildir(maildir or root / "Maildir")
-    server = MailServer(root=root, maildir=maildir, port=free_port())
-    (root / "passwd").write_text(f"{server.username}:{{PLAIN}}{server.password}\n")
+    server = MailServer(
+        root=root,
+        maildir=maildir,
+        port=free_port(),
+        username=username,
+        password=password if password is not None else secrets.token_urlsafe(18),
+    )
+    _write_private(root / "passwd", f"{server.username}:{{PLAIN}}{server.password}\n")
     server.config.write_text(_config(root, maildir, server.port))
-    server.start()
     try:
+        server.start()
         yield server
     finally:
         server.stop()
