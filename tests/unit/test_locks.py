@@ -9,13 +9,14 @@ import signal
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from automation.errors import ExitCode, LockedError
-from automation.locks import account_lock, lock_path
+from automation.locks import LockWait, account_lock, lock_path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "seller@example.com"
@@ -150,3 +151,45 @@ def test_a_busy_account_is_named_by_its_name_not_its_internal_key(tmp_path: Path
         pass
     assert "account east is busy" in str(caught.value)
     assert key not in str(caught.value).split("lock file")[0]
+
+
+def test_a_waiting_lock_is_taken_once_the_holder_ends(tmp_path: Path) -> None:
+    """An e-mail trigger waits for the run in progress instead of failing with exit 6."""
+    holder = python(HOLD_LOCK, str(tmp_path), ACCOUNT, stdin=subprocess.PIPE)
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "holding"
+    taken: list[int] = []
+
+    def wait_for_it() -> None:
+        with account_lock(tmp_path, ACCOUNT, wait=LockWait(timedelta(minutes=5))) as me:
+            taken.append(me.pid)
+
+    waiter = threading.Thread(target=wait_for_it)
+    waiter.start()  # started while the other process holds the lock
+    assert taken == []
+    holder.communicate("\n", timeout=60)
+    waiter.join(timeout=60)
+    assert taken == [os.getpid()]
+
+
+def test_a_wait_that_runs_out_names_the_setting(tmp_path: Path) -> None:
+    wait = LockWait(timedelta(0))
+    with (
+        account_lock(tmp_path, ACCOUNT),
+        pytest.raises(LockedError, match=r"after waiting run_timeout") as caught,
+        account_lock(tmp_path, ACCOUNT, wait=wait),
+    ):
+        pass
+    assert caught.value.exit_code == ExitCode.LOCKED
+
+
+def test_a_stop_ends_the_wait(tmp_path: Path) -> None:
+    stop = threading.Event()
+    stop.set()
+    wait = LockWait(timedelta(hours=1), stop=stop)
+    with (
+        account_lock(tmp_path, ACCOUNT),
+        pytest.raises(LockedError),
+        account_lock(tmp_path, ACCOUNT, wait=wait),
+    ):
+        pass
