@@ -295,6 +295,9 @@ class Settings(_Strict):
     retention_days: int = Field(default=30, ge=1, description="Buyer personal data is purged after this.")
     keep_runs: int = Field(default=50, ge=1, description="Run folders kept (older ones are pruned).")
     keep_runs_days: int = Field(default=30, ge=1)
+    run_timeout: DurationText = Field(
+        default="20m", description="How long an e-mail trigger of `watch` waits for a run holding the lock."
+    )
     notifications: Notifications = Field(default_factory=Notifications)
     accounts: list[Account] = Field(default_factory=list)
 

@@ -467,6 +467,7 @@ def test_a_settings_indentation_error_gets_the_rules_files_hint(tmp_path: Path) 
         ("actions_enabled: yes please\n", ":1:1: actions_enabled: expected true or false, got 'yes please'"),
         ("keep_runs: many\n", ":1:1: keep_runs: expected a whole number, got 'many'"),
         ("keep_runs: 0\n", ":1:1: keep_runs: must be 1 or more, got 0"),
+        ("run_timeout: soon\n", ":1:1: run_timeout: 'soon' is not a duration like 90s, 10m, 2h or 1d"),
         ("browser:\n  trace: always\n", "trace: expected 'on', 'off' or 'retain-on-failure', got 'always'"),
         ("browser:\n  timeout_seconds: soon\n", "browser.timeout_seconds: expected a number, got 'soon'"),
         ("accounts: shop\n", "accounts: expected a list, got 'shop'"),
@@ -520,3 +521,9 @@ def test_a_misspelt_secret_reference_is_one_message_naming_the_forms(tmp_path: P
     assert "did you mean 'env'?" in message
     assert any(":10:7: notifications.urls[0]: a secret reference" in line for line in lines)
     assert "{file: /path/to/secret}" in message
+
+
+def test_run_timeout_is_a_duration_of_20_minutes_by_default(tmp_path: Path) -> None:
+    assert parse_duration(Settings().run_timeout) == timedelta(minutes=20)
+    path = write(tmp_path, "run_timeout: 90s\n")
+    assert parse_duration(resolve_settings({}, CommandLine(config=path)).run_timeout) == timedelta(seconds=90)
