@@ -95,8 +95,8 @@ class RunBook:
                 rules_sha256=run.rules_sha256 if run else None,
                 execute=run.execute if run else None,
                 stopped=bool(run and run.stopped),
-                unconfirmed=[u.as_json() for u in result.unconfirmed] if result else (),
-                warnings=[w.as_json() for w in result.warnings] if result else (),
+                unconfirmed=[u.as_report() for u in result.unconfirmed] if result else (),
+                warnings=[w.as_report() for w in result.warnings] if result else (),
             )
             write_reports(self.folder, report)
         except Exception as exc:  # the report must never hide the run's own outcome

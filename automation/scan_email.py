@@ -47,6 +47,8 @@ class Unconfirmed:
     subject: str
     why: str
     """`no_request_on_page`, `order_not_found` or `sender_not_allowed`."""
+    new: bool = False
+    """Read for the first time in this scan: what a notification announces (a later scan re-lists it)."""
 
     def as_json(self) -> dict[str, Any]:
         from automation.output import iso
@@ -57,6 +59,11 @@ class Unconfirmed:
             "subject": self.subject,
             "why": self.why,
         }
+
+    def as_report(self) -> dict[str, Any]:
+        """The run report's entry: no subject (it carries the buyer's name, and the report outlives
+        the buyer data retention), whether it is new."""
+        return {"order_id": self.order_id, "received_at": self.received_at, "why": self.why, "new": self.new}
 
 
 @dataclass
@@ -162,7 +169,7 @@ def check_emails(
     wanted: list[str] = []
     for email in pending:
         if not email.sender_allowed:
-            check.unconfirmed.append(_unconfirmed(email, "sender_not_allowed"))
+            check.unconfirmed.append(_unconfirmed(email, "sender_not_allowed", check.first_seen))
         elif email.order_id is None:
             continue
         elif email.order_id in shown and _names(shown[email.order_id], email):
@@ -173,7 +180,9 @@ def check_emails(
         check.warnings.append(
             MailboxWarning(
                 f"{len(wanted)} orders named by e-mails need a look at their page; {LOOKUPS_PER_SCAN} were "
-                f"looked up in this scan, the other {len(wanted) - LOOKUPS_PER_SCAN} wait for the next scan"
+                f"looked up in this scan, the other {len(wanted) - LOOKUPS_PER_SCAN} wait for the next scan",
+                kind="lookups_deferred",
+                order_ids=tuple(wanted[LOOKUPS_PER_SCAN:]),
             )
         )
     verdicts = {oid: _look_up(oid, lookup, markets, marketplaces) for oid in wanted[:LOOKUPS_PER_SCAN]}
@@ -185,7 +194,7 @@ def check_emails(
             state, why = "pending", "no_request_on_page"
         settled.append(replace(email, state=state, why=why))  # type: ignore[arg-type]
         if why is not None:
-            check.unconfirmed.append(_unconfirmed(email, why))
+            check.unconfirmed.append(_unconfirmed(email, why, check.first_seen))
     ledger.settle_emails(target.key, settled)
     _add_email_source(markets, ledger, target)
     check.unconfirmed.sort(key=lambda u: (u.order_id or "", u.received_at))
@@ -225,8 +234,8 @@ def _add_email_source(markets: Sequence[list[CancellationRequest]], ledger: Ledg
                 requests[i] = _with_email(request)
 
 
-def _unconfirmed(email: EmailSighting, why: str) -> Unconfirmed:
-    return Unconfirmed(email.order_id, email.received_at, email.subject, why)
+def _unconfirmed(email: EmailSighting, why: str, first_seen: set[str]) -> Unconfirmed:
+    return Unconfirmed(email.order_id, email.received_at, email.subject, why, new=email.key in first_seen)
 
 
 def missing_notices(
@@ -252,5 +261,7 @@ def missing_warning(order_ids: Sequence[str], target: Target) -> MailboxWarning 
     return MailboxWarning(
         f"{len(order_ids)} requests shown by Seller Central have had no e-mail from Amazon for longer than "
         f"{target.mailbox.setting}.notice_grace: {shown}; check that no mail filter moves or deletes "
-        f"Amazon's notices, and {target.mailbox.setting}.folders and .senders"
+        f"Amazon's notices, and {target.mailbox.setting}.folders and .senders",
+        kind="notices_missing",
+        order_ids=tuple(order_ids),
     )

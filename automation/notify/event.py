@@ -20,6 +20,9 @@ class EventKind(StrEnum):
     PAGE_CHANGED = "page_changed"
     REPEATED_FAILURES = "repeated_failures"
     RUNS_STOPPED = "runs_stopped"
+    EMAIL_UNCONFIRMED = "email_unconfirmed"
+    EMAIL_MISSING = "email_missing"
+    MAILBOX_FAILING = "mailbox_failing"
     DAILY_SUMMARY = "daily_summary"
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from automation.durations import human_duration
 from automation.errors import ExitCode
+from automation.notify.email_events import email_events
 from automation.notify.event import Event, EventKind, Level, day, id_list
 from automation.report.advice import meaning, what_to_do
 from automation.report.model import ReportRequest, RunReport
@@ -180,6 +181,7 @@ def events_for_run(
         ship_by_near(report, site_now(report, now), ship_by_warning),
         approval_waiting(report),
         new_requests(report),
+        *email_events(report),
     ]
     return [event for event in events if event is not None]
 

@@ -171,8 +171,10 @@ def build_report(
         timings={name: round(seconds, 3) for name, seconds in (timings or {}).items()},
         rules=rules,
         requests=rows,
-        unconfirmed=tuple(ReportUnconfirmed.model_validate(u) for u in unconfirmed),
-        warnings=tuple(ReportWarning(channel=w["channel"], message=redactor(w["message"])) for w in warnings),
+        unconfirmed=tuple(ReportUnconfirmed.model_validate({**u, "subject": None}) for u in unconfirmed),
+        warnings=tuple(
+            ReportWarning.model_validate({**w, "message": redactor(w["message"])}) for w in warnings
+        ),
         evidence=folder_evidence(folder),
         trace=folder_trace(folder),
     )

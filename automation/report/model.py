@@ -101,15 +101,26 @@ class ReportWarning(_Frozen):
 
     channel: str
     message: str
+    kind: str | None = None
+    """`mailbox_failing` (the mailbox could not be read), `lookups_deferred` (orders left for the next
+    scan) or `notices_missing` (requests with no e-mail after `notice_grace`)."""
+    order_ids: tuple[str, ...] = ()
+    """The orders the warning is about (`lookups_deferred`, `notices_missing`)."""
 
 
 class ReportUnconfirmed(_Frozen):
-    """An e-mail that named a request no Seller Central page confirmed: never acted on."""
+    """An e-mail that named a request no Seller Central page confirmed: never acted on.
+
+    Without its subject: Amazon's subjects carry the buyer's name, and the report outlives the buyer
+    data retention. The received time finds the e-mail in the mailbox."""
 
     order_id: str | None
     received_at: AwareDatetime
-    subject: str
     why: str
+    new: bool = False
+    """Read for the first time in this run (earlier runs listed the others already)."""
+    subject: str | None = None
+    """Never written (see above); read back as None from reports of earlier versions."""
 
 
 class RulesRef(_Frozen):

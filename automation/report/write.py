@@ -24,7 +24,7 @@ HTML_NAME = "report.html"
 
 
 def redacted(report: RunReport, redactor: Redactor = REDACTOR) -> RunReport:
-    """The report with its free text (reasons, outcome reasons, error message) redacted."""
+    """The report with its free text (reasons, outcome reasons, error message, warnings) redacted."""
 
     def text(value: str | None) -> str | None:
         return None if value is None else redactor(value)
@@ -36,7 +36,12 @@ def redacted(report: RunReport, redactor: Redactor = REDACTOR) -> RunReport:
     error = report.error
     if error is not None:
         error = error.model_copy(update={"message": redactor(error.message)})
-    return report.model_copy(update={"requests": requests, "error": error})
+    # An e-mail's subject carries the buyer's name: never kept, whoever built the report.
+    unconfirmed = tuple(u.model_copy(update={"subject": None}) for u in report.unconfirmed)
+    warnings = tuple(w.model_copy(update={"message": redactor(w.message)}) for w in report.warnings)
+    return report.model_copy(
+        update={"requests": requests, "error": error, "unconfirmed": unconfirmed, "warnings": warnings}
+    )
 
 
 def _write_private(path: Path, text: str) -> Path:

@@ -64,15 +64,25 @@ class EmailNotice:
         return None if self.sender_allowed else "sender_not_allowed"
 
 
+WarningKind = Literal["mailbox_failing", "lookups_deferred", "notices_missing"]
+
+
 @dataclass(frozen=True)
 class MailboxWarning:
-    """A top-level scan warning: `{channel, message}`."""
+    """A top-level scan warning: `{channel, message}` in the scan JSON. `kind` and `order_ids` are for
+    the run report and its notifications (a mailbox that could not be read, look-ups left for the next
+    scan, requests with no e-mail after `notice_grace`)."""
 
     message: str
     channel: str = CHANNEL
+    kind: WarningKind = "mailbox_failing"
+    order_ids: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, str]:
         return {"channel": self.channel, "message": self.message}
+
+    def as_report(self) -> dict[str, object]:
+        return {**self.as_json(), "kind": self.kind, "order_ids": list(self.order_ids)}
 
 
 @dataclass

@@ -237,3 +237,35 @@ def test_notification_urls_resolve_env_and_are_registered_as_secrets() -> None:
     assert "hook-Zq81token" not in REDACTOR(f"posting to {secret_url}")
     # Unset, the variable means no notifications through that entry (they are optional until set up).
     assert notification_urls(settings, {}) == ["json://127.0.0.1:9/plain"]
+
+
+def test_email_events_arrive_without_subjects_or_buyer_names(receiver: Receiver, tmp_path: Path) -> None:
+    """An unconfirmed e-mail's subject carries the buyer's name; the order id and why arrive, it never
+    does (not even as the redactor's mark: the subject is never put in an event)."""
+    from automation.scan_email import Unconfirmed
+    from automation.sources.email import MailboxWarning
+
+    buyer = "Ottoline Brackenbury-Sze"
+    subject = f"Order cancellation request from Amazon customer {buyer} (Order: 113-0000002-0000002)"
+    email = Unconfirmed("113-0000002-0000002", NOW, subject, "no_request_on_page", new=True)
+    down = MailboxWarning("accounts[0].mailbox.host: cannot reach the mailbox 127.0.0.1:9")
+    report = build_report(
+        run_id="20261126T120000Z-ab12",
+        command="scan",
+        account="main",
+        account_key="k",
+        folder=tmp_path,
+        started_at=NOW,
+        finished_at=NOW,
+        unconfirmed=[email.as_report()],
+        warnings=[down.as_report()],
+    )
+    sender = notifier([receiver.url()], tmp_path)
+    assert sender.notify_all(events_for_run(report, [], NOW)) == 2
+    assert sender.notify_all(events_for_run(report, [], NOW)) == 0  # the same news, within the window
+    arrived = json.dumps([document for _, document in receiver.received])
+    assert buyer not in arrived
+    assert "[buyer]" not in arrived
+    assert "Order cancellation request" not in arrived
+    assert "113-0000002-0000002" in arrived
+    assert "accounts[0].mailbox.host" in arrived
