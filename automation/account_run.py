@@ -20,7 +20,8 @@ from loguru import logger
 from automation.actions.cancel import read_order
 from automation.actions.outcome import RunState
 from automation.artifacts import RunFolder
-from automation.browser.account import AccountBrowser, serve_sandbox_if_needed, session_options
+from automation.browser.account import AccountBrowser, session_options
+from automation.browser.sandbox_mailbox import serve_sandbox_for_run, wants_mailbox
 from automation.browser.session import BrowserSession
 from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
 from automation.ledger import Ledger
@@ -213,13 +214,13 @@ def open_account(
 
     Selector files and texts are validated before the lock is taken or any browser starts."""
     prepared = Prepared.load(rt.selectors_dir)
-    if target.mailbox is not None:
+    if target.mailbox is not None or wants_mailbox(target, rt):
         load_email_texts(rt.selectors_dir)  # its errors too come before any browser
     started_at = rt.clock()
     with (
         account_lock(rt.data_dir, target.key, name=target.name),
         contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
-        serve_sandbox_if_needed(target, rt) as sandbox_url,
+        serve_sandbox_for_run(target, rt) as (target, sandbox_url),
         REDACTOR.run_scope() as hidden,
     ):
         base_urls = [sandbox_url or m.base_url or "" for m in target.marketplaces]

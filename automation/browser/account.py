@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 from loguru import logger
 
@@ -31,14 +32,19 @@ class HomeCheck(PageObject):
 
 
 @contextlib.contextmanager
-def serve_sandbox_if_needed(target: Target, rt: Runtime) -> Iterator[str | None]:
-    """The built-in sandbox for targets that ask for it; yields its base URL (None for real sites)."""
+def serve_sandbox_if_needed(
+    target: Target, rt: Runtime, *, maildir: Path | None = None
+) -> Iterator[str | None]:
+    """The built-in sandbox for targets that ask for it; yields its base URL (None for real sites). With
+    `maildir`, the sandbox writes Amazon's e-mails to the seller there."""
     if target.sandbox_scenario is None:
         yield None
         return
     from automation.sandbox.server import SandboxServer
 
-    with SandboxServer(target.sandbox_scenario, session_minutes=rt.sandbox_session_minutes) as server:
+    with SandboxServer(
+        target.sandbox_scenario, session_minutes=rt.sandbox_session_minutes, maildir=maildir
+    ) as server:
         rt.announce(
             f"sc-cancel: no Seller Central configured; serving the built-in sandbox "
             f"({target.sandbox_scenario.name}) at {server.base_url} and scanning it"

@@ -57,6 +57,14 @@ def browser_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def sandbox_mail_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-mail",
+        action="store_true",
+        help="serve the built-in sandbox without its mailbox (no Dovecot, no e-mail channel)",
+    )
+
+
 def site_options(parser: argparse.ArgumentParser) -> None:
     """Where and as whom, and the browser: the options of every command that drives one."""
     target_options(parser)

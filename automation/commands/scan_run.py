@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from automation.commands.invocation import Invocation
-from automation.commands.options import site_options
+from automation.commands.options import sandbox_mail_option, site_options
 from automation.errors import ActionsFailedError, ExitCode, ScCancelError, StoppedError
 from automation.progress import live_status
 
@@ -16,6 +16,7 @@ JSON_HELP = "print the JSON document (docs/interfaces.md)"
 
 def scan_options(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
+    sandbox_mail_option(parser)
     parser.add_argument("--json", action="store_true", help=JSON_HELP)
     parser.add_argument(
         "--replay",
@@ -27,6 +28,7 @@ def scan_options(parser: argparse.ArgumentParser) -> None:
 
 def run_options(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
+    sandbox_mail_option(parser)
     parser.add_argument(
         "--rules", type=Path, help="rules file (default: the account's, else rules.example.yaml)"
     )
