@@ -13,6 +13,10 @@ from automation.commands.options import site_options
 from automation.errors import ExitCode
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from automation.ledger.mailbox import EmailSighting
+    from automation.models import CancellationRequest
     from automation.rules.loader import LoadedRules
     from automation.runtime import Runtime
     from automation.targets import Target
@@ -24,6 +28,29 @@ OUTCOMES = {
     "ignore": "left alone",
 }
 APPROVALS = {"auto": ", approved by the rule", "manual": ", once a person approves it"}
+
+
+EMAIL_KINDS = {"request": "Amazon's notice", "inquiry": "a forwarded buyer message"}
+
+
+def email_lines(request: CancellationRequest, emails: Iterable[EmailSighting]) -> list[str]:
+    """The e-mails that named `request` (a rule's `sources_include: email` reads that they did), oldest
+    first: which kind and when it landed. Never the subject: it carries the buyer's name. An inquiry is
+    named only by a forwarded buyer message (Amazon's notice does not make it official)."""
+    from automation.models import RequestKind
+    from automation.output import iso
+
+    mine = sorted(
+        (
+            e
+            for e in emails
+            if e.sender_allowed
+            and e.order_id == request.order_id
+            and (request.kind is RequestKind.OFFICIAL or e.kind == "inquiry")
+        ),
+        key=lambda e: e.received_at,
+    )
+    return [f"e-mail: named by {EMAIL_KINDS.get(e.kind, e.kind)} received {iso(e.received_at)}" for e in mine]
 
 
 def check_options(parser: argparse.ArgumentParser) -> None:
@@ -98,12 +125,15 @@ def _explain_account(inv: Invocation, loaded: LoadedRules, target: Target, rt: R
         requests = scan_account(inv.check_secrets([target])[0], rt).requests
     with Ledger.open(inv.ledger_path) as ledger:  # request ages on the site's clock, as the last scan saw it
         now = ledger.site_clock(target.key, rt.clock).now()
+        emails = ledger.emails_naming(target.key, [r.order_id for r in requests])
     reasons = ReasonTable.of(load_all_locale_texts(rt.selectors_dir))
     for request in requests:
         traces = explain(loaded.ruleset, request, now, reasons)
         decision = decide(loaded.ruleset, request, now=now, reasons=reasons)
         sources = "+".join(sorted(map(str, request.sources)))
         print(f"{request.order_id} ({request.kind}, {sources}, {request.order_status or '?'})")
+        for line in email_lines(request, emails):
+            print(f"     {line}")
         for trace in traces:
             print(f"   {'*' if trace.decides else ' '} {trace.summary}")
         approval = APPROVALS.get(decision.approve or "", "")

@@ -46,6 +46,10 @@ th { font-size:12px; text-transform:uppercase; letter-spacing:.03em; color:var(-
 tbody tr:hover { background:#f8fafc; }
 td.mono, .mono { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:13px; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; }
+th.channel, td.channel { text-align:center; width:72px; }
+td.channel.seen { color:var(--ok); font-weight:700; }
+section.warnings ul { margin:0; padding-left:18px; }
+section.warnings li { margin:4px 0; }
 .muted { color:var(--muted); }
 .empty { color:var(--muted); font-style:italic; }
 .kv { display:grid; grid-template-columns:200px 1fr; gap:6px 16px; }

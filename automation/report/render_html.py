@@ -22,6 +22,13 @@ from automation.report.model import RunReport
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".webp": "image/webp"}
 SOURCE_NAMES = {"manage_orders": "Manage Orders", "messages": "Messages", "email": "E-mail"}
+CHANNELS = tuple(SOURCE_NAMES)
+"""The columns of the requests table: every channel side by side, seen or not."""
+UNCONFIRMED_WHY = {
+    "no_request_on_page": "the order's page shows no request",
+    "order_not_found": "Seller Central does not know the order",
+    "sender_not_allowed": "a sender outside mailbox.senders: a likely spoof, never looked up",
+}
 DONE_OUTCOMES = ("done",)
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 """Even a value that slipped through unescaped could not load or run anything."""
@@ -97,6 +104,8 @@ def render_html(report: RunReport, folder: Path, *, generated_at: datetime | Non
         evidence=_files(folder, [f for f in report.evidence if f not in shown]),
         waiting=[r.order_id for r in report.requests if r.approval == "pending"],
         tones=OUTCOME_TONES,
+        channels=CHANNELS,
+        why=UNCONFIRMED_WHY,
         longest=max(report.timings.values(), default=0.0) or 1.0,
         generated=when(generated_at or datetime.now(UTC)),
     )

@@ -181,3 +181,86 @@ def test_a_second_run_counts_only_its_own_actions_and_a_rejection_reads_plainly(
     rejected = rows.nth(1).locator("td").last
     expect(rejected).to_have_text("rejectedrejected by a person")
     assert ":" not in rejected.inner_text()
+
+
+def test_the_three_channels_side_by_side_the_unconfirmed_emails_and_the_warnings(
+    page: Page, tmp_path: Path
+) -> None:
+    """Each request says, per channel, whether it was seen there; e-mails no page confirmed are listed
+    by order id, time and why (never their subject, which carries the buyer's name); warnings shown."""
+    from automation.scan_email import Unconfirmed
+    from automation.sources.email import MailboxWarning
+
+    buyer = "Ottoline Brackenbury-Sze"
+    received = datetime(2026, 11, 26, 11, 58, 2, tzinfo=UTC)
+    folder = RunFolder.create(tmp_path / "runs", "20261126T140003Z-ef56")
+    seen = [
+        *requests()[:3],
+        CancellationRequest(
+            order_id="113-0000005-0000005",
+            kind=RequestKind.OFFICIAL,
+            sources=(Channel.EMAIL, Channel.MANAGE_ORDERS),
+            order_status=OrderStatus.UNSHIPPED,
+        ),
+    ]
+    emails = [
+        Unconfirmed(
+            "113-0000006-0000006", received, f"from Amazon customer {buyer}", "no_request_on_page", new=True
+        ),
+        Unconfirmed("113-0000007-0000007", received, f"Cancel now {buyer}", "sender_not_allowed"),
+    ]
+    down = MailboxWarning("accounts[0].mailbox.folders: no folder Amazon on 127.0.0.1:1143")
+    report = build_report(
+        run_id=folder.path.name,
+        command="scan",
+        account="main-store",
+        account_key="seller-0123456789ab",
+        folder=folder.path,
+        started_at=STARTED,
+        finished_at=FINISHED,
+        requests=seen,
+        stats=ScanStats(orders_seen=12, threads_seen=7, pages_visited=11, seconds=70.5, emails_seen=4),
+        unconfirmed=[u.as_report() for u in emails],
+        warnings=[down.as_report()],
+    )
+    html_path = write_reports(folder, report, generated_at=FINISHED)[1]
+    page.goto(html_path.as_uri())
+
+    requests_table = page.locator("section").filter(has=page.get_by_role("heading", name="Requests (4)"))
+    headers = requests_table.locator("thead th.channel")
+    expect(headers).to_have_text(["Manage Orders", "Messages", "E-mail"])
+    marks = {
+        order: requests_table.locator("tbody tr")
+        .filter(has_text=order)
+        .locator("td.channel")
+        .all_inner_texts()
+        for order in ("113-0000001-0000001", "113-0000003-0000003", "113-0000005-0000005")
+    }
+    assert marks == {
+        "113-0000001-0000001": ["✓", "✓", "—"],
+        "113-0000003-0000003": ["—", "✓", "—"],
+        "113-0000005-0000005": ["✓", "—", "✓"],
+    }
+    unconfirmed = page.locator("section.unconfirmed")
+    expect(unconfirmed.get_by_role("heading")).to_have_text("Unconfirmed e-mails (2)")
+    rows = unconfirmed.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("113-0000006-0000006")
+    expect(rows.nth(0)).to_contain_text("2026-11-26 11:58:02 UTC")
+    expect(rows.nth(0)).to_contain_text("no_request_on_page")
+    expect(rows.nth(1)).to_contain_text("a likely spoof")
+    expect(unconfirmed).to_contain_text("Nothing is ever cancelled for them")
+    expect(page.locator("section.warnings li")).to_have_text(
+        ["E-mail accounts[0].mailbox.folders: no folder Amazon on 127.0.0.1:1143"]
+    )
+    expect(
+        page.locator(".kv dt", has_text="E-mails read").locator("xpath=following-sibling::dd[1]")
+    ).to_have_text("4")
+    text = page.locator("body").inner_text()
+    assert buyer not in text
+    assert "from Amazon customer" not in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]  # type: ignore[index]
+
+    shots = REPO_ROOT / "test-results"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / "report-html-email.png"), full_page=True)

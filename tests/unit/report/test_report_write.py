@@ -144,3 +144,63 @@ def test_free_text_is_redacted_on_the_way_out(tmp_path: Path) -> None:
         text = path.read_text()
         assert name not in text
         assert "[buyer]" in text
+
+
+def test_unconfirmed_emails_and_warnings_are_kept_without_the_subject(tmp_path: Path) -> None:
+    """An e-mail's subject carries the buyer's name, which the pages never showed for an unconfirmed
+    order (so the run's redactor does not know it): the report keeps order id, time and why, never the
+    subject, whoever built it."""
+    from automation.scan_email import Unconfirmed
+    from automation.sources.email import MailboxWarning
+
+    buyer = "Ottoline Brackenbury-Sze"
+    received = datetime(2026, 11, 26, 11, 58, 2, tzinfo=UTC)
+    emails = [
+        Unconfirmed(
+            "113-0000002-0000002",
+            received,
+            f"Order cancellation request from Amazon customer {buyer} (Order: 113-0000002-0000002)",
+            "no_request_on_page",
+            new=True,
+        ),
+        Unconfirmed(None, received, f"Cancel my order, {buyer}", "sender_not_allowed"),
+    ]
+    late = MailboxWarning(
+        "1 request shown ... no e-mail", kind="notices_missing", order_ids=("113-0000001-0000001",)
+    )
+    by_hand = {
+        "order_id": "113-0000009-0000009",
+        "received_at": received,
+        "subject": buyer,
+        "why": "order_not_found",
+    }
+    _, json_path, html_path = write(
+        tmp_path,
+        error=None,
+        stats=ScanStats(emails_seen=3),
+        unconfirmed=[*(u.as_report() for u in emails), by_hand],
+        warnings=[late.as_report()],
+    )
+    stored = json_path.read_text()
+    page = html_path.read_text()
+    for text in (stored, page):
+        assert buyer not in text
+        assert "Order cancellation request" not in text
+        assert "113-0000002-0000002" in text
+    document = json.loads(stored)
+    assert [(u["order_id"], u["why"], u["new"], u["subject"]) for u in document["unconfirmed"]] == [
+        ("113-0000002-0000002", "no_request_on_page", True, None),
+        (None, "sender_not_allowed", False, None),
+        ("113-0000009-0000009", "order_not_found", False, None),
+    ]
+    assert document["warnings"] == [
+        {
+            "channel": "email",
+            "message": "1 request shown ... no e-mail",
+            "kind": "notices_missing",
+            "order_ids": ["113-0000001-0000001"],
+        }
+    ]
+    assert document["stats"]["emails_seen"] == 3
+    loaded = load_report(json_path)
+    assert loaded.unconfirmed[0].received_at == received

@@ -157,6 +157,44 @@ def test_sources_include_needs_all_named_sources() -> None:
     assert not _matches("{sources_include: email}", both)
 
 
+def test_sources_include_email_matches_only_requests_an_email_named() -> None:
+    """`email` is a source once an e-mail named the request and a Seller Central page confirmed it: the
+    request the scan builds from the order's details page after an e-mail (`confirmed_request`)."""
+    from automation.models import Order
+    from automation.scan_email import confirmed_request
+
+    banner = Order(
+        order_id="111-0000000-0000002",
+        status=OrderStatus.UNSHIPPED,
+        has_request_banner=True,
+        request_reason="Order Created by Mistake",
+        requested_at=NOW - timedelta(hours=1),
+    )
+    confirmed = confirmed_request(banner, "ATVPDKIKX0DER")
+    assert confirmed is not None
+    pages_only = _request(sources=(Channel.MANAGE_ORDERS, Channel.MESSAGES))
+    ruleset = _rules(
+        """
+        format: 1
+        rules:
+          - name: named by an e-mail
+            when: {kind: official, sources_include: email}
+            then: cancel
+            approve: auto
+        """
+    )
+    assert decide(ruleset, confirmed, now=NOW).rule == "named by an e-mail"
+    assert decide(ruleset, _request(sources=(Channel.EMAIL, Channel.MANAGE_ORDERS)), now=NOW).decision is (
+        DecisionKind.CANCEL
+    )
+    assert decide(ruleset, pages_only, now=NOW).rule is None
+    (trace,) = explain(ruleset, pages_only, NOW)
+    assert "not seen in email" in trace.summary
+    (trace,) = explain(ruleset, confirmed, NOW)
+    assert "seen in email" in trace.summary
+    assert trace.decides
+
+
 def test_reason_is_searched_not_fully_matched() -> None:
     request = _request(reason="Order Created by Mistake")
     assert _matches('{reason_matches: "Mistake"}', request)
