@@ -232,3 +232,51 @@ def test_a_mailbox_that_is_down_is_a_warning_and_the_pages_still_count(shop: Any
     assert document["stats"]["emails_seen"] is None
     assert [w["channel"] for w in document["warnings"]] == ["email"]
     assert "accounts[0].mailbox.host" in document["warnings"][0]["message"]
+
+
+def test_a_rule_on_sources_include_email_acts_only_on_requests_an_email_named(
+    shop: Any, tmp_path: Path
+) -> None:
+    """Two requests on the pages; a mail filter ate Amazon's notice of the second. A rule asking for
+    `sources_include: email` cancels the first only; `rules explain` and report.html show the e-mail."""
+    store = shop([order(1, request="Order Created by Mistake"), order(3, request="Delivery too late")])
+    eaten = [
+        path
+        for path in store.mail.maildir.rglob("*")
+        if path.is_file() and path.parent.name in ("new", "cur") and order_id(3).encode() in path.read_bytes()
+    ]
+    assert eaten
+    for path in eaten:
+        path.unlink()
+    rules_file = write_yaml(
+        tmp_path / "rules.yaml",
+        rules(
+            {
+                **AUTO_CANCEL_OFFICIAL,
+                "name": "named by amazon",
+                "when": {"kind": "official", "sources_include": "email"},
+            }
+        ),
+    )
+
+    run = store.run(rules_file, "--execute")
+
+    assert run.returncode == 0, run.stderr
+    assert {oid: r["sources"] for oid, r in run.by_order().items()} == {
+        order_id(1): ["email", "manage_orders"],
+        order_id(3): ["manage_orders"],
+    }
+    assert accepted_cancellations(store.sandbox.state()) == [order_id(1)]
+
+    explained = store.agent(
+        "rules", "explain", str(rules_file), "--config", str(store.config), target=False, env=store.secrets()
+    )
+
+    assert explained.returncode == 0, explained.stderr
+    blocks = explained.stdout.split(order_id(3))
+    assert re.search(r"e-mail: named by Amazon's notice received \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", blocks[0])
+    assert "e-mail:" not in blocks[1]
+    assert "not seen in email" in blocks[1]
+    [html] = (store.agent.data_dir / "runs").glob("*/report.html")
+    page = html.read_text()
+    assert 'class="channel seen">✓</td><td class="channel muted">—</td><td class="channel seen">✓' in page
