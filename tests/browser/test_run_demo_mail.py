@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import tempfile
 from collections.abc import Iterator
@@ -78,6 +79,26 @@ def test_the_demo_reads_the_sandbox_mailbox_and_leaves_no_dovecot(
         assert refused(imap_port(run)), f"{attempt} run: its Dovecot still answers"
         assert processes_under(reachable_tmp) == [], attempt
         assert list(reachable_tmp.glob(f"{MAIL_FOLDER_PREFIX}*")) == [], attempt
+
+
+def test_ctrl_c_stops_and_removes_the_dovecot(
+    tmp_path: Path, reachable_tmp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TMPDIR", str(reachable_tmp))
+    process = Agent(tmp_path).start("run", "--execute", "--rules", str(EXAMPLE_RULES))
+    assert process.stderr is not None
+    said = ""
+    while "signing in" not in said:  # the mailbox is announced before the sign-in
+        line = process.stderr.readline()
+        assert line, f"the agent ended early:\n{said}"
+        said += line
+    assert "Dovecot serves that mailbox" in said, said
+    assert list(reachable_tmp.glob(f"{MAIL_FOLDER_PREFIX}*")), "no mail folder while the run lasts"
+    os.killpg(process.pid, signal.SIGINT)
+    _, rest = process.communicate(timeout=60)
+    assert process.returncode == 130, said + rest
+    assert processes_under(reachable_tmp) == []
+    assert list(reachable_tmp.glob(f"{MAIL_FOLDER_PREFIX}*")) == []
 
 
 def test_no_mail_runs_the_demo_without_the_e_mail_channel(tmp_path: Path) -> None:
