@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -25,7 +25,7 @@ from automation.browser.sandbox_mailbox import serve_sandbox_for_run, wants_mail
 from automation.browser.session import BrowserSession
 from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
 from automation.ledger import Ledger
-from automation.locks import account_lock
+from automation.locks import LockWait, account_lock
 from automation.models import Order, ScanStats
 from automation.parsers.email_texts import load_email_texts
 from automation.redact import REDACTOR, RunValues
@@ -34,6 +34,7 @@ from automation.runtime import Prepared, Runtime
 from automation.scan import MarketScan, ScanResult, merge_markets, scan_market
 from automation.scan_email import EmailCheck, check_emails, missing_notices, missing_warning, read_emails
 from automation.site_clock import SiteClock
+from automation.sources.email import MailboxRead
 from automation.targets import Target
 
 
@@ -138,9 +139,34 @@ class OpenAccount:
                 browser.ensure_store(several=len(self.browsers) > 1)
                 self.markets.append(scan_market(browser, book.ledger, target, self.hidden))
         emails = self._check_emails()
+        return self._conclude(emails, targeted=False)
+
+    def check_orders(self, order_ids: Collection[str], read: MailboxRead) -> ScanResult:
+        """A targeted run's scan (`watch`): only the orders that new e-mails (`read`) named, each on its
+        details page, where Amazon's banner confirms the request (an e-mail alone never does). No list is
+        read, and the ledger's other requests stay as they are."""
+        book, target = self.book, self.book.target
+        self.markets = [MarketScan(browser, [], 0, 0, []) for browser in self.browsers]
+        with book.timer.phase("e-mail orders"):
+            emails = check_emails(
+                [m.requests for m in self.markets],
+                [m.browser.market.marketplace for m in self.markets],
+                ledger=book.ledger,
+                target=target,
+                read=read,
+                lookup=self._look_up,
+                now=book.rt.clock(),
+                run_id=book.run_id,
+                only=set(order_ids),
+            )
+        return self._conclude(emails, targeted=True)
+
+    def _conclude(self, emails: EmailCheck, *, targeted: bool) -> ScanResult:
+        """Merge the markets, record the scan in the ledger, and move the mailbox's reading position."""
+        book, target = self.book, self.book.target
         self.session.save_storage_state()
         requests = merge_markets(self.markets)
-        late = missing_notices(requests, book.ledger, target, now=book.rt.clock())
+        late = [] if targeted else missing_notices(requests, book.ledger, target, now=book.rt.clock())
         warnings = [*emails.warnings, *filter(None, [missing_warning(late, target)])]
         stats = ScanStats(
             orders_seen=sum(s.orders_seen for s in self.markets),
@@ -151,7 +177,9 @@ class OpenAccount:
         )
         markets = {m.marketplace for m in target.marketplaces if m.marketplace}
         only_market = next(iter(markets)) if len(markets) == 1 else None
-        diff = book.ledger.record_scan(target.key, book.run_id, requests, marketplace=only_market)
+        diff = book.ledger.record_scan(
+            target.key, book.run_id, requests, marketplace=only_market, partial=targeted
+        )
         for scan in self.markets:
             book.ledger.record_threads(scan.browser.marks_key, scan.marks, run_id=book.run_id)
         self.found = ScanResult(
@@ -208,17 +236,23 @@ class OpenAccount:
 
 @contextlib.contextmanager
 def open_account(
-    target: Target, rt: Runtime, *, command: str, state: RunState | None = None
+    target: Target,
+    rt: Runtime,
+    *,
+    command: str,
+    state: RunState | None = None,
+    lock_wait: LockWait | None = None,
 ) -> Iterator[OpenAccount]:
     """Open `target` for one run (see the module's docstring); the block does the run's work.
 
-    Selector files and texts are validated before the lock is taken or any browser starts."""
+    Selector files and texts are validated before the lock is taken or any browser starts. `lock_wait`:
+    wait that long for a run holding the account's lock (e-mail triggers) instead of failing at once."""
     prepared = Prepared.load(rt.selectors_dir)
     if target.mailbox is not None or wants_mailbox(target, rt):
         load_email_texts(rt.selectors_dir)  # its errors too come before any browser
     started_at = rt.clock()
     with (
-        account_lock(rt.data_dir, target.key, name=target.name),
+        account_lock(rt.data_dir, target.key, name=target.name, wait=lock_wait),
         contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
         serve_sandbox_for_run(target, rt) as (target, sandbox_url),
         REDACTOR.run_scope() as hidden,

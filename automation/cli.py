@@ -19,7 +19,7 @@ from typing import Any
 from loguru import logger
 
 from automation import __version__
-from automation.commands import decisions, history, operations, recording, rules, sandbox, scan_run
+from automation.commands import decisions, history, operations, recording, rules, sandbox, scan_run, watch
 from automation.commands.invocation import Invocation
 from automation.commands.options import command_line, global_options
 from automation.errors import BadInputError, ExitCode, ScCancelError
@@ -120,6 +120,12 @@ COMMANDS = (
         "run every configured account on its schedule",
         operations.schedule_options,
         operations.cmd_schedule,
+    ),
+    Command(
+        "watch",
+        "schedule, plus a run for just the orders a new e-mail names (IMAP IDLE)",
+        watch.watch_options,
+        watch.cmd_watch,
     ),
     Command(
         "report",

@@ -8,9 +8,10 @@ environment or global settings.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from automation.account_run import open_account
+from automation.account_run import OpenAccount, open_account
 from automation.actions.executor import Executor
 from automation.actions.outcome import RunResult, RunState
 from automation.runtime import Runtime
@@ -18,7 +19,9 @@ from automation.scan import ScanResult
 from automation.targets import Target
 
 if TYPE_CHECKING:
+    from automation.locks import LockWait
     from automation.rules.loader import LoadedRules
+    from automation.sources.email import MailboxRead
 
 
 def scan_account(target: Target, rt: Runtime, *, command: str = "scan") -> ScanResult:
@@ -36,21 +39,56 @@ def run_account(
     state = RunState(rules_path=rules.path, rules_sha256=rules.sha256, execute=execute)
     with open_account(target, rt, command="run", state=state) as account:
         scan = account.scan()
-        shares = account.shares()
-        with account.timer.phase("actions"):
-            for browser, share in shares:
-                if len(shares) > 1:
-                    browser.ensure_store(several=True)
-                executor = Executor(
-                    browser,
-                    account.ledger,
-                    share,
-                    rules,
-                    rt,
-                    execute=execute,
-                    actions_enabled=actions_enabled,
-                )
-                done = executor.run()
-                state.outcomes.update(done.outcomes)
-                state.stopped |= done.stopped
+        _act(account, rt, rules, state, execute=execute, actions_enabled=actions_enabled)
     return RunResult(scan=scan, outcomes=state.outcomes, stopped=state.stopped)
+
+
+def run_orders(
+    target: Target,
+    rt: Runtime,
+    rules: LoadedRules,
+    order_ids: Collection[str],
+    read: MailboxRead,
+    *,
+    execute: bool,
+    actions_enabled: bool = True,
+    lock_wait: LockWait | None = None,
+) -> RunResult:
+    """A targeted run (`watch`, on new e-mails in `read`): only `order_ids`, each confirmed on its details
+    page, then decided and acted on like `run_account`'s requests. No list is read: the scheduled full
+    runs catch whatever an e-mail missed. `lock_wait`: how long to wait for a run holding the lock."""
+    state = RunState(rules_path=rules.path, rules_sha256=rules.sha256, execute=execute)
+    with open_account(target, rt, command="watch", state=state, lock_wait=lock_wait) as account:
+        scan = account.check_orders(order_ids, read)
+        _act(account, rt, rules, state, execute=execute, actions_enabled=actions_enabled)
+    return RunResult(scan=scan, outcomes=state.outcomes, stopped=state.stopped)
+
+
+def _act(
+    account: OpenAccount,
+    rt: Runtime,
+    rules: LoadedRules,
+    state: RunState,
+    *,
+    execute: bool,
+    actions_enabled: bool,
+) -> None:
+    """Decide and (with `execute`) act on the scan's requests, marketplace by marketplace; the outcomes go
+    into `state`."""
+    shares = account.shares()
+    with account.timer.phase("actions"):
+        for browser, share in shares:
+            if len(shares) > 1:
+                browser.ensure_store(several=True)
+            executor = Executor(
+                browser,
+                account.ledger,
+                share,
+                rules,
+                rt,
+                execute=execute,
+                actions_enabled=actions_enabled,
+            )
+            done = executor.run()
+            state.outcomes.update(done.outcomes)
+            state.stopped |= done.stopped

@@ -11,7 +11,7 @@ when an allowed e-mail names them, now or in an earlier scan (the ledger remembe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -153,9 +153,11 @@ def check_emails(
     lookup: Lookup,
     now: datetime,
     run_id: str | None,
+    only: Collection[str] | None = None,
 ) -> EmailCheck:
     """Check the e-mails against the pages' requests of each marketplace (`markets`, changed in place:
-    `email` added, e-mail-confirmed requests appended), and say which stay unconfirmed."""
+    `email` added, e-mail-confirmed requests appended), and say which stay unconfirmed. With `only` (a
+    targeted run), just the e-mails naming those orders are checked; the rest wait for a full scan."""
     check = EmailCheck(read)
     if target.mailbox is None:
         return check
@@ -164,7 +166,8 @@ def check_emails(
         fresh = [sighting_of(n) for n in read.notices]
         check.first_seen = ledger.remember_emails(target.key, fresh, run_id=run_id)
     shown = {r.order_id: r for requests in markets for r in requests}
-    pending = ledger.open_emails(target.key, since=now - timedelta(days=target.mailbox.since_days))
+    since = now - timedelta(days=target.mailbox.since_days)
+    pending = [e for e in ledger.open_emails(target.key, since=since) if only is None or e.order_id in only]
     settled: list[EmailSighting] = []
     wanted: list[str] = []
     for email in pending:

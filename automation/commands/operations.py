@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,12 +14,19 @@ from automation.commands.options import site_options
 from automation.errors import BadInputError, ExitCode
 
 if TYPE_CHECKING:
+    from automation.runtime import Runtime
+    from automation.scheduler import Scheduler
     from automation.targets import Target
 
 
 def schedule_options(parser: argparse.ArgumentParser) -> None:
     site_options(parser)
     parser.add_argument("--once", action="store_true", help="one round of every account, then exit (cron)")
+    unattended_options(parser)
+
+
+def unattended_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the loops that run accounts unattended (`schedule`, `watch`)."""
     parser.add_argument("--rules", type=Path, help="rules file for every account (default: each account's)")
     parser.add_argument(
         "--execute", action="store_true", help="carry out approved actions (default: dry run)"
@@ -28,17 +36,35 @@ def schedule_options(parser: argparse.ArgumentParser) -> None:
 def cmd_schedule(inv: Invocation) -> int:
     import threading
 
+    from automation.scheduler import install_signal_handlers, round_exit_code
+
+    rt = inv.runtime()
+    targets = inv.check_secrets(inv.targets())
+    scheduler = scheduled_runs(inv, rt, targets)
+    stop = threading.Event()
+    restore = install_signal_handlers(stop)
+    try:
+        if inv.args.once:
+            return round_exit_code(scheduler.run_once(stop))
+        scheduler.run_forever(stop)
+    finally:
+        restore()
+    return ExitCode.OK
+
+
+def scheduled_runs(
+    inv: Invocation, rt: Runtime, targets: list[Target], *, sleep: Callable[[float], object] | None = None
+) -> Scheduler:
+    """Every account's full run on its schedule (`schedule`, and `watch` between its e-mail runs);
+    every rules file is validated before the loop starts. `sleep`: what the loop does between runs."""
     from automation.actions.outcome import RunResult
     from automation.notify.hooks import RunHooks
     from automation.rules.loader import load_rules
     from automation.runner import run_account
-    from automation.scheduler import Scheduler, install_signal_handlers, job_for_target, round_exit_code
+    from automation.scheduler import Scheduler, job_for_target
 
-    rt = inv.runtime()
-    targets = inv.check_secrets(inv.targets())
-    for target in targets:  # every rules file is validated before the loop starts
+    for target in targets:
         load_rules(inv.rules_file(target))
-
     s = inv.settings
     hooks = RunHooks.build(
         s, s.environ, data_dir=s.data_dir, runs_dir=rt.runs_dir, clock=rt.clock, source=s.source
@@ -52,16 +78,7 @@ def cmd_schedule(inv: Invocation) -> int:
             target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled
         )
 
-    scheduler = Scheduler([job_for_target(t, run_target, clock=rt.clock) for t in targets])
-    stop = threading.Event()
-    restore = install_signal_handlers(stop)
-    try:
-        if inv.args.once:
-            return round_exit_code(scheduler.run_once(stop))
-        scheduler.run_forever(stop)
-    finally:
-        restore()
-    return ExitCode.OK
+    return Scheduler([job_for_target(t, run_target, clock=rt.clock) for t in targets], sleep=sleep)
 
 
 def report_options(parser: argparse.ArgumentParser) -> None:

@@ -50,9 +50,11 @@ class RequestsMixin(LedgerBase):
         requests: Sequence[CancellationRequest],
         *,
         marketplace: str | None,
+        partial: bool = False,
     ) -> ScanDiff:
         """Store one scan's pending requests (one per order) and say what changed since the previous one.
-        A request's own `marketplace` wins over the scan's."""
+        A request's own `marketplace` wins over the scan's. A `partial` scan (a targeted run that looked
+        at a few orders only) closes no request it did not see."""
         order_ids = [request.order_id for request in requests]
         seen_now = set(order_ids)
         if len(seen_now) != len(order_ids):
@@ -89,7 +91,7 @@ class RequestsMixin(LedgerBase):
             closed = sorted(
                 order_id
                 for order_id, row in existing.items()
-                if row["closed_at"] is None and order_id not in seen_now
+                if row["closed_at"] is None and order_id not in seen_now and not partial
             )
             for order_id in closed:
                 self._conn.execute(

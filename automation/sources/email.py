@@ -108,6 +108,11 @@ def mailbox_key(mailbox: MailboxTarget) -> str:
     return f"{mailbox.username}@{mailbox.host}:{mailbox.port}"
 
 
+def connect(mailbox: MailboxTarget, timeout: float = TIMEOUT_S) -> BaseMailBox:
+    """A connection to the mailbox with its security (not yet logged in); for `watch`'s waiting too."""
+    return _connect(mailbox, timeout)
+
+
 def _connect(mailbox: MailboxTarget, timeout: float) -> BaseMailBox:
     client: BaseMailBox
     if mailbox.security == "ssl":

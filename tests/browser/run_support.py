@@ -272,13 +272,15 @@ class Agent:
         """`sc-cancel run --json --rules FILE` plus `extra` (e.g. `--execute`)."""
         return self("run", "--json", "--rules", str(rules_file), *extra)
 
-    def start(self, *args: str) -> subprocess.Popen[str]:
+    def start(
+        self, *args: str, target: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[str]:
         """Start the agent without waiting, in its own process group (so that the test can kill it and
-        its browser together, by that group's id)."""
+        its browser together, by that group's id); `env` adds variables as for a run to its end."""
         return subprocess.Popen(
-            self.command(*args),
+            self.command(*args, target=target),
             cwd=self.workdir,
-            env=self.env(),
+            env={**self.env(), **(env or {})},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

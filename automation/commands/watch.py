@@ -1,0 +1,69 @@
+"""`sc-cancel watch`: `schedule`'s full runs, plus a targeted run as soon as an e-mail names a request."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+
+from loguru import logger
+
+from automation.commands.invocation import Invocation
+from automation.commands.operations import scheduled_runs, unattended_options
+from automation.commands.options import site_options
+from automation.errors import BadInputError, ExitCode
+
+
+def watch_options(parser: argparse.ArgumentParser) -> None:
+    site_options(parser)
+    unattended_options(parser)
+    parser.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll the mailbox instead of IMAP IDLE (automatic where the server has no IDLE)",
+    )
+
+
+def cmd_watch(inv: Invocation) -> int:
+    from automation.locks import LockWait
+    from automation.rules.loader import load_rules
+    from automation.scheduler import install_signal_handlers
+    from automation.settings import parse_duration
+    from automation.watch.mail_wait import MailWaiter
+    from automation.watch.trigger_run import TriggerRun
+    from automation.watch.triggers import Triggers
+
+    rt = inv.runtime()
+    targets = inv.check_secrets(inv.targets())
+    watched = [t for t in targets if t.mailbox is not None]
+    if not watched:
+        raise BadInputError(
+            "watch needs an account with a mailbox (accounts[].mailbox in the settings file, README "
+            "'E-mail channel'); without one, use `sc-cancel schedule`"
+        )
+    for target in targets:
+        if target.mailbox is None:
+            logger.info("watch {}: no mailbox; full runs on its schedule only", target.name)
+    stop = threading.Event()
+    timeout = parse_duration(inv.settings.run_timeout)
+    handle = TriggerRun(
+        targets={t.name: t for t in watched},
+        rt=rt,
+        rules=lambda target: load_rules(inv.rules_file(target)),
+        execute=inv.args.execute,
+        actions_enabled=inv.settings.actions_enabled,
+        lock_wait=LockWait(timeout, stop=stop),
+    )
+    triggers = Triggers(handle, stop)
+    scheduler = scheduled_runs(inv, rt, targets, sleep=triggers.serve)
+    restore = install_signal_handlers(stop)
+    try:
+        for target in watched:
+            assert target.mailbox is not None
+            for folder in target.mailbox.folders:
+                MailWaiter(
+                    target.name, target.mailbox, folder, triggers.mail_arrived, stop, force_poll=inv.args.poll
+                ).start()
+        scheduler.run_forever(stop)
+    finally:
+        restore()
+    return ExitCode.OK

@@ -1,0 +1,123 @@
+"""`sc-cancel watch --execute` end to end: a real Dovecot serves the sandbox's Maildir, the watch waits
+on it with IMAP IDLE, and a request raised while it waits is cancelled by a targeted run: the order's
+details page, never a Manage Orders list, and exactly one cancellation. SIGTERM then ends it with 0.
+
+Every wait is bounded (the watch's log lines, the sandbox's state); none is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import signal
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import test_email_scan
+import yaml
+from run_support import AUTO_CANCEL_OFFICIAL, accepted_cancellations, kill_group, order, rules, write_yaml
+from scenario_kit import order_id
+from test_email_scan import Shop
+
+shop = test_email_scan.shop  # the fixtures of the e-mail scan's tests: sandbox, Dovecot, settings file
+reachable_dir = test_email_scan.reachable_dir
+
+WAIT_S = 120.0
+LIST_PATHS = ("/orders-v3/mfn", "/orders-v3/search", "/orders-api/search", "/messaging")
+
+
+class Lines:
+    """The watch's standard error, line by line as it comes, for bounded waits on its log."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.seen: list[str] = []
+        self._new: queue.Queue[str] = queue.Queue()
+        assert process.stderr is not None
+        stream = process.stderr
+        threading.Thread(target=lambda: [self._new.put(line) for line in stream], daemon=True).start()
+
+    def wait_for(self, *texts: str) -> None:
+        """Until every text has appeared in some line (at most WAIT_S)."""
+        deadline = time.monotonic() + WAIT_S
+        while not all(any(t in line for line in self.seen) for t in texts):
+            left = deadline - time.monotonic()
+            assert left > 0, f"never logged {texts}; stderr so far:\n{''.join(self.seen)}"
+            try:
+                self.seen.append(self._new.get(timeout=min(left, 1.0)))
+            except queue.Empty:
+                continue
+
+
+def until(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not check():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.2)
+
+
+def raise_request(store: Shop, oid: str, reason: str) -> dict[str, Any]:
+    """`POST /__sandbox/orders/<id>` with `cancel_request`: the sandbox writes Amazon's notice too."""
+    body = json.dumps({"cancel_request": {"reason": reason, "channel": "manage_orders"}}).encode()
+    call = urllib.request.Request(
+        f"{store.sandbox.base_url}/__sandbox/orders/{oid}",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(call, timeout=10) as answer:
+        document: dict[str, Any] = json.load(answer)
+    return document
+
+
+@contextmanager
+def watching(store: Shop, tmp_path: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], Lines]]:
+    """`watch --execute` auto-cancelling official requests, its full run due once an hour; killed with
+    its browser if the test fails before stopping it."""
+    settings = yaml.safe_load(store.config.read_text(encoding="utf-8"))
+    settings["accounts"][0]["schedule"] = {"every": "1h", "jitter": "0s"}
+    write_yaml(store.config, settings)
+    rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
+    process = store.agent.start(
+        "watch", "--execute", "--rules", str(rules_file), "--config", str(store.config), *extra,
+        target=False, env=store.secrets(),
+    )  # fmt: skip
+    try:
+        yield process, Lines(process)
+    finally:
+        if process.poll() is None:
+            kill_group(process)
+
+
+def test_an_email_starts_a_targeted_run_that_cancels_the_order_once(shop: Any, tmp_path: Path) -> None:
+    paths: list[str] = []
+
+    def hook(method: str, path: str) -> None:
+        if not path.startswith("/__sandbox"):
+            paths.append(path)
+
+    store = shop([order(1), order(2)], hook)
+    with watching(store, tmp_path) as (process, log):
+        # The first full run (the reconciliation) has ended and the mailbox is being waited on.
+        log.wait_for("waiting for e-mail in INBOX (IMAP IDLE)", "shop: next run at")
+        before = len(paths)
+
+        answer = raise_request(store, order_id(2), "Order Created by Mistake")
+        assert answer["emails"], answer
+        until(lambda: order_id(2) in accepted_cancellations(store.sandbox.state()), "the order is cancelled")
+        log.wait_for("e-mail run shop: ok")
+
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=WAIT_S)
+
+    assert process.returncode == 0, "".join(log.seen) + err
+    cancellations = [c for c in store.sandbox.state()["cancellations"] if c["order_id"] == order_id(2)]
+    assert [c["accepted"] for c in cancellations] == [True]
+    after = paths[before:]
+    assert f"/orders-v3/order/{order_id(2)}" in after
+    assert [p for p in after if p.startswith(LIST_PATHS)] == []
+    assert not any(order_id(1) in p for p in after)
