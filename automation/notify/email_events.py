@@ -8,7 +8,7 @@ ones read for the first time in this run are announced.
 
 from __future__ import annotations
 
-from automation.notify.event import Event, EventKind, Level, id_list
+from automation.notify.event import Event, EventKind, Level, id_list, plural
 from automation.report.model import RunReport
 
 WHY = {
@@ -16,10 +16,6 @@ WHY = {
     "order_not_found": "order not found in Seller Central",
     "sender_not_allowed": "from a sender outside mailbox.senders, a likely spoof",
 }
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _hint(report: RunReport) -> str:
@@ -42,14 +38,14 @@ def email_unconfirmed(report: RunReport) -> Event | None:
         parts.append(f"{len(others)} other: {id_list(sorted(u.order_id or '?' for u in others))}")
     account = report.account
     body = (
-        f"Account {account}: {_plural(len(new), 'new e-mail')} named a cancellation request that no Seller "
+        f"Account {account}: {plural(len(new), 'new e-mail')} named a cancellation request that no Seller "
         f"Central page confirms ({'; '.join(parts)}). Nothing is cancelled for them; look at these orders "
         f"in Seller Central, and at the e-mails in the mailbox. {_hint(report)}"
     )
     return Event(
         kind=EventKind.EMAIL_UNCONFIRMED,
         account=account,
-        title=f"sc-cancel {account}: {_plural(len(new), 'unconfirmed e-mail')}",
+        title=f"sc-cancel {account}: {plural(len(new), 'unconfirmed e-mail')}",
         body=body,
         level=Level.WARNING,
         order_ids=tuple(sorted({u.order_id for u in new if u.order_id})),
@@ -68,9 +64,9 @@ def email_missing(report: RunReport) -> Event | None:
     return Event(
         kind=EventKind.EMAIL_MISSING,
         account=account,
-        title=f"sc-cancel {account}: {_plural(len(ids), 'request')} with no e-mail from Amazon",
+        title=f"sc-cancel {account}: {plural(len(ids), 'request')} with no e-mail from Amazon",
         body=(
-            f"Account {account}: Seller Central shows {_plural(len(ids), 'request')} with no e-mail from "
+            f"Account {account}: Seller Central shows {plural(len(ids), 'request')} with no e-mail from "
             f"Amazon after mailbox.notice_grace: {id_list(ids)}. Check that no mail filter moves or deletes "
             f"Amazon's notices, and the mailbox's folders and senders settings. {_hint(report)}"
         ),

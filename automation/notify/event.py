@@ -59,6 +59,11 @@ def day(value: date) -> str:
     return value.strftime("%d %b %Y").lstrip("0")
 
 
+def plural(n: int, word: str) -> str:
+    """`1 request`, `2 requests`."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def id_list(order_ids: list[str] | tuple[str, ...], limit: int = 10) -> str:
     """Order ids for a message body; a long list is cut so a chat message stays readable."""
     shown = ", ".join(order_ids[:limit])

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from automation.durations import human_duration
 from automation.errors import ExitCode
 from automation.notify.email_events import email_events
-from automation.notify.event import Event, EventKind, Level, day, id_list
+from automation.notify.event import Event, EventKind, Level, day, id_list, plural
 from automation.report.advice import meaning, what_to_do
 from automation.report.model import ReportRequest, RunReport
 
@@ -20,10 +20,6 @@ AUTO_CANCEL_DAYS = 7
 FAILURES_IN_A_ROW = 3
 CLOSED_STATUSES = ("shipped", "canceled")
 ERROR_SNIPPET = 300
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _report_hint(report: RunReport) -> str:
@@ -37,14 +33,14 @@ def new_requests(report: RunReport) -> Event | None:
     official = sum(r.kind == "official" for r in rows)
     ids = [r.order_id for r in rows]
     body = (
-        f"Account {report.account}: {_plural(len(rows), 'new buyer cancellation request')} "
+        f"Account {report.account}: {plural(len(rows), 'new buyer cancellation request')} "
         f"({official} official, {len(rows) - official} inquiry): {id_list(ids)}. "
         f"{_report_hint(report)}"
     )
     return Event(
         kind=EventKind.NEW_REQUESTS,
         account=report.account,
-        title=f"sc-cancel {report.account}: {_plural(len(rows), 'new cancellation request')}",
+        title=f"sc-cancel {report.account}: {plural(len(rows), 'new cancellation request')}",
         body=body,
         order_ids=tuple(ids),
     )
@@ -61,13 +57,13 @@ def approval_waiting(report: RunReport) -> Event | None:
     parts = []
     if ids:
         parts.append(
-            f"{_plural(len(ids), 'request')} wait for a person's approval: {id_list(ids)}. Approve with "
+            f"{plural(len(ids), 'request')} wait for a person's approval: {id_list(ids)}. Approve with "
             f"`sc-cancel approve --account {account} ORDER_ID` (or `sc-cancel reject`); "
             f"`sc-cancel plan --account {account}` lists them."
         )
     if held:
         parts.append(
-            f"{_plural(len(held), 'request')} held for a person: {id_list(held)}. "
+            f"{plural(len(held), 'request')} held for a person: {id_list(held)}. "
             f"`sc-cancel plan --all --account {account}` lists them; `sc-cancel approve --account {account} "
             f"ORDER_ID` lets one go ahead, `sc-cancel dismiss --account {account} ORDER_ID --note TEXT` "
             "records that it was handled by hand."
@@ -76,7 +72,7 @@ def approval_waiting(report: RunReport) -> Event | None:
     return Event(
         kind=EventKind.APPROVAL_WAITING,
         account=account,
-        title=f"sc-cancel {account}: {_plural(waiting, 'request')} waiting for a person",
+        title=f"sc-cancel {account}: {plural(waiting, 'request')} waiting for a person",
         body=f"Account {account}: " + " ".join(parts),
         level=Level.WARNING,
         order_ids=tuple(ids + held),
@@ -114,14 +110,14 @@ def ship_by_near(report: RunReport, now: datetime, warning: timedelta) -> Event 
     if not lines:
         return None
     body = (
-        f"Account {report.account}: {_plural(len(lines), 'pending request')} running out of time. "
+        f"Account {report.account}: {plural(len(lines), 'pending request')} running out of time. "
         + "; ".join(lines.values())
         + ". Decide now: approve, cancel or reply before Amazon's deadline."
     )
     return Event(
         kind=EventKind.SHIP_BY_NEAR,
         account=report.account,
-        title=f"sc-cancel {report.account}: {_plural(len(lines), 'request')} near ship-by",
+        title=f"sc-cancel {report.account}: {plural(len(lines), 'request')} near ship-by",
         body=body,
         level=Level.WARNING,
         order_ids=tuple(lines),
