@@ -218,6 +218,16 @@ def test_a_second_scan_keeps_email_and_reads_no_email_twice(shop: Any) -> None:
     assert second.json()["stats"]["emails_seen"] == 0
     assert second.by_order()[order_id(1)]["sources"] == ["email", "manage_orders"]
     assert unconfirmed(second) == [(order_id(2), "no_request_on_page")]
+    # The run reports say which unconfirmed e-mails are new (what `email_unconfirmed` announces), and
+    # keep no subject.
+    reports = sorted(
+        (json.loads(path.read_text()) for path in (store.agent.data_dir / "runs").glob("*/report.json")),
+        key=lambda report: report["started_at"],
+    )
+    assert [[(u["order_id"], u["new"], u["subject"]) for u in r["unconfirmed"]] for r in reports] == [
+        [(order_id(2), True, None)],
+        [(order_id(2), False, None)],
+    ]
 
 
 def test_a_mailbox_that_is_down_is_a_warning_and_the_pages_still_count(shop: Any) -> None:
