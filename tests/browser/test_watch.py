@@ -121,3 +121,13 @@ def test_an_email_starts_a_targeted_run_that_cancels_the_order_once(shop: Any, t
     assert f"/orders-v3/order/{order_id(2)}" in after
     assert [p for p in after if p.startswith(LIST_PATHS)] == []
     assert not any(order_id(1) in p for p in after)
+    reports = sorted((store.agent.data_dir / "runs").glob("*/report.json"), key=lambda p: p.stat().st_mtime)
+    targeted = json.loads(reports[-1].read_text(encoding="utf-8"))
+    assert (targeted["status"], targeted["stats"]["orders_seen"], targeted["stats"]["threads_seen"]) == (
+        "ok",
+        0,
+        0,
+    )
+    assert [(r["order_id"], r["sources"], r["outcome"]) for r in targeted["requests"]] == [
+        (order_id(2), ["email", "manage_orders"], "done")
+    ]
