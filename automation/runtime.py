@@ -40,8 +40,9 @@ class Runtime:
     announce: Callable[[str], None] = field(default=logger.info)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sandbox_session_minutes: float = 720.0
-    sandbox_mail: bool = True
-    """Give the built-in sandbox a mailbox (a throwaway Dovecot) where Dovecot is installed."""
+    sandbox_mail: bool | None = None
+    """A mailbox (a throwaway Dovecot) for the built-in sandbox: True for any (`--mail`), False for none
+    (`--no-mail`), None for the bundled demo's only."""
     after_run: Callable[[RunReport, Ledger], None] | None = None
     """Called with every finished run's report (notifications, clean-up); its failures are logged only."""
     replay_har: Path | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -83,6 +83,9 @@ class Target:
     totp_setting: str = "the TOTP secret"
     mailbox: MailboxTarget | None = None
     """The e-mail channel, when the account has one."""
+    sandbox_mail: bool = False
+    """The bundled demo: its built-in sandbox gets a mailbox where Dovecot is installed (a `--scenario`
+    sandbox only with `--mail`), so the demo shows all three channels."""
 
     @property
     def is_sandbox(self) -> bool:
@@ -265,4 +268,4 @@ def resolve_targets(
         )
     if account is not None:
         raise BadInputError("--account needs a settings file with accounts (--config FILE)")
-    return [_from_scenario(DEMO_SCENARIO, None)]
+    return [replace(_from_scenario(DEMO_SCENARIO, None), sandbox_mail=True)]

@@ -1,6 +1,6 @@
 """The built-in sandbox with its mailbox: the sandbox writes Amazon's e-mails into a Maildir that a
-throwaway Dovecot serves on loopback, and the sandbox target reads it, so a run against the built-in
-sandbox (the demo) shows all three channels.
+throwaway Dovecot serves on loopback, and the sandbox target reads it, so the demo (and a `--scenario`
+run with `--mail`) shows all three channels.
 
 Dovecot is started the way the tests start it (automation/sandbox/mail_server.py), in a temporary folder
 of its own, with a password generated for this run, known only to this process and hidden from every
@@ -38,8 +38,11 @@ SETTING = "the built-in sandbox's mailbox"
 
 
 def wants_mailbox(target: Target, rt: Runtime) -> bool:
-    """A built-in sandbox gets a mailbox unless the target has its own or the run was told not to."""
-    return target.sandbox_scenario is not None and target.mailbox is None and rt.sandbox_mail
+    """The bundled demo's sandbox gets a mailbox, another built-in sandbox only when asked (`--mail`):
+    a scenario's scan stays what the scenario's pages alone give unless e-mail is wanted."""
+    if target.sandbox_scenario is None or target.mailbox is not None:
+        return False
+    return target.sandbox_mail if rt.sandbox_mail is None else rt.sandbox_mail
 
 
 @contextlib.contextmanager

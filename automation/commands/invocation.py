@@ -58,7 +58,7 @@ class Invocation:
             browser=s.browser,
             env=dict(s.environ),
             announce=lambda message: print(message, file=sys.stderr, flush=True),
-            sandbox_mail=not self.option("no_mail"),
+            sandbox_mail=self.option("mail"),
         )
 
     def targets(self) -> list[Target]:

@@ -59,9 +59,9 @@ def browser_options(parser: argparse.ArgumentParser) -> None:
 
 def sandbox_mail_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--no-mail",
-        action="store_true",
-        help="serve the built-in sandbox without its mailbox (no Dovecot, no e-mail channel)",
+        "--mail",
+        action=argparse.BooleanOptionalAction,
+        help="give the built-in sandbox a mailbox served by a throwaway Dovecot (default: the demo's only)",
     )
 
 

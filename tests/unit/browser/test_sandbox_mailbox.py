@@ -18,7 +18,7 @@ from automation.redact import REDACTOR
 from automation.runtime import Runtime
 from automation.sandbox import mail_server
 from automation.settings import REPO_SELECTORS, BrowserSettings
-from automation.targets import Target, resolve_targets
+from automation.targets import DEMO_SCENARIO, Target, resolve_targets
 
 
 @pytest.fixture
@@ -105,6 +105,18 @@ def test_told_not_to_the_sandbox_gets_no_mailbox(rt: Runtime, demo: Target, said
     with serve_sandbox_for_run(demo, rt) as (target, _):
         assert target.mailbox is None
     assert not any("Dovecot" in line for line in said)
+
+
+def test_a_scenario_sandbox_gets_a_mailbox_only_when_asked(rt: Runtime, said: list[str]) -> None:
+    """`--scenario F` scans what F's pages give (tests compare it channel by channel); `--mail` adds
+    the e-mail."""
+    scenario = resolve_targets(scenario=DEMO_SCENARIO, base_url=None, settings=None, account=None, env={})[0]
+    with serve_sandbox_for_run(scenario, rt) as (target, _):
+        assert target.mailbox is None
+    assert not any("Dovecot" in line or "e-mail" in line for line in said), said
+    rt.sandbox_mail = True
+    with serve_sandbox_for_run(scenario, rt) as (target, _):
+        assert target.mailbox is not None
 
 
 def test_a_failed_start_leaves_nothing_behind(
