@@ -74,8 +74,8 @@ class AuditMixin(LedgerBase):
     def purge_personal_data(self, older_than: datetime) -> int:
         """Remove buyer personal data last seen before `older_than` (the retention setting's cut-off):
         buyer names and inquiry reasons in requests, inquiry reasons in thread marks, buyer names in
-        cached order look-ups. Returns how many rows were scrubbed; what the rules and limits need (ids,
-        kinds, states, times) stays."""
+        cached order look-ups, subjects of remembered e-mails. Returns how many rows were scrubbed;
+        what the rules and limits need (ids, kinds, states, times) stays."""
         cutoff = to_db(older_than)
         now = self._now()
         scrubbed = 0
@@ -96,6 +96,10 @@ class AuditMixin(LedgerBase):
                     (clean.model_dump_json(), now, row["account"], row["order_id"]),
                 )
             scrubbed += self._scrub_cached_orders(cutoff)
+            scrubbed += self._conn.execute(  # subjects of buyer messages carry the buyer's name
+                "UPDATE email_sightings SET subject = '' WHERE received_at < ? AND subject != ''",
+                (cutoff,),
+            ).rowcount
             scrubbed += self._conn.execute(
                 "UPDATE threads SET reason = NULL"
                 " WHERE last_activity < ? AND kind = 'inquiry' AND reason IS NOT NULL",

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 
-from automation.ledger.store import LedgerBase
+from automation.ledger.store import LedgerBase, from_db, to_db
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _sighting(row: Any) -> EmailSighting:
     return EmailSighting(
         key=row["email_key"],
         order_id=row["order_id"],
-        received_at=datetime.fromisoformat(row["received_at"]),
+        received_at=from_db(row["received_at"]),
         subject=row["subject"],
         kind=row["kind"],
         sender_allowed=bool(row["sender_allowed"]),
@@ -102,7 +102,7 @@ class EmailSightingsMixin(LedgerBase):
                         account,
                         s.key,
                         s.order_id,
-                        s.received_at.astimezone(UTC).isoformat(),
+                        to_db(s.received_at),
                         s.subject,
                         s.kind,
                         int(s.sender_allowed),
@@ -121,7 +121,7 @@ class EmailSightingsMixin(LedgerBase):
         rows = self._conn.execute(
             """SELECT * FROM email_sightings WHERE account = ? AND state = 'pending' AND received_at >= ?
                ORDER BY received_at, email_key""",
-            (account, since.astimezone(UTC).isoformat()),
+            (account, to_db(since)),
         )
         return [_sighting(row) for row in rows]
 
