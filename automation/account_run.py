@@ -145,20 +145,8 @@ class OpenAccount:
         """A targeted run's scan (`watch`): only the orders that new e-mails (`read`) named, each on its
         details page, where Amazon's banner confirms the request (an e-mail alone never does). No list is
         read, and the ledger's other requests stay as they are."""
-        book, target = self.book, self.book.target
         self.markets = [MarketScan(browser, [], 0, 0, []) for browser in self.browsers]
-        with book.timer.phase("e-mail orders"):
-            emails = check_emails(
-                [m.requests for m in self.markets],
-                [m.browser.market.marketplace for m in self.markets],
-                ledger=book.ledger,
-                target=target,
-                read=read,
-                lookup=self._look_up,
-                now=book.rt.clock(),
-                run_id=book.run_id,
-                only=set(order_ids),
-            )
+        emails = self._check_emails(read, only=set(order_ids))
         return self._conclude(emails, targeted=True)
 
     def _conclude(self, emails: EmailCheck, *, targeted: bool) -> ScanResult:
@@ -199,14 +187,18 @@ class OpenAccount:
             logger.warning("{}: {}", warning.channel, warning.message)
         return self.found
 
-    def _check_emails(self) -> EmailCheck:
-        """Read the mailbox (when the account has one) and check its e-mails against the pages."""
+    def _check_emails(
+        self, read: MailboxRead | None = None, *, only: Collection[str] | None = None
+    ) -> EmailCheck:
+        """Read the mailbox (when the account has one, unless `read` is what was read already) and check
+        its e-mails (those naming `only`, when given) against the pages."""
         book, target = self.book, self.book.target
         if target.mailbox is None:
             return EmailCheck(None)
         with book.timer.phase("e-mail"):
-            texts = self.browsers[0].prepared.texts
-            read = read_emails(target, book.ledger, book.rt.selectors_dir, texts, book.rt.clock())
+            if read is None:
+                texts = self.browsers[0].prepared.texts
+                read = read_emails(target, book.ledger, book.rt.selectors_dir, texts, book.rt.clock())
             return check_emails(
                 [m.requests for m in self.markets],
                 [m.browser.market.marketplace for m in self.markets],
@@ -216,6 +208,7 @@ class OpenAccount:
                 lookup=self._look_up,
                 now=book.rt.clock(),
                 run_id=book.run_id,
+                only=only,
             )
 
     def _look_up(self, order_id: str) -> tuple[int, Order] | None:

@@ -58,7 +58,7 @@ def run_orders(
     page, then decided and acted on like `run_account`'s requests. No list is read: the scheduled full
     runs catch whatever an e-mail missed. `lock_wait`: how long to wait for a run holding the lock."""
     state = RunState(rules_path=rules.path, rules_sha256=rules.sha256, execute=execute)
-    # Recorded and reported as a `run` (it decides and acts like one); its timings show "e-mail orders".
+    # Recorded and reported as a `run` (it decides and acts like one); its timings show no list read.
     with open_account(target, rt, command="run", state=state, lock_wait=lock_wait) as account:
         scan = account.check_orders(order_ids, read)
         _act(account, rt, rules, state, execute=execute, actions_enabled=actions_enabled)
