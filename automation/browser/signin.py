@@ -14,14 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loguru import logger
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import SecretStr
 
 from automation.browser.interstitials import InterstitialError, Interstitials, Person
 from automation.errors import BadInputError, PageChangedError, SignInRejectedError
-from automation.locators import resolve
+from automation.locators import SelectorFile, locate, resolve
 from automation.pages.base import PageContext, TransientPageError
+from automation.pages.list_check import candidates_tried, check_hint
 
 HEADED_HINT = (
     "Run `sc-cancel login --prompt` once in a terminal (it asks there for the code or the captcha's "
@@ -99,15 +101,43 @@ class SignIn:
         """A signed-in page: an element of common.yaml's `signed_in` (default: its landmarks, the top
         bar), or any landmark of the agent's pages, among them the page it asked for. A site whose top
         bar differs from the selectors is then still recognised as signed in by the page itself."""
-        names = [(self.common, n) for n in self.common.signed_in_elements()]
-        for key, selector_file in sorted(self.ctx.selectors.items()):
-            if key not in ("common", "signin"):
-                names += [(selector_file, n) for n in selector_file.landmarks]
-        found = [resolve(self.page, f.candidates(n), self.ctx.texts) for f, n in names]
+        found = [resolve(self.page, f.candidates(n), self.ctx.texts) for f, n in self._signed_in_names()]
         combined = found[0]
         for locator in found[1:]:
             combined = combined.or_(locator)
         return combined
+
+    def _signed_in_names(self) -> list[tuple[SelectorFile, str]]:
+        names = [(self.common, n) for n in self.common.signed_in_elements()]
+        for key, selector_file in sorted(self.ctx.selectors.items()):
+            if key not in ("common", "signin"):
+                names += [(selector_file, n) for n in selector_file.landmarks]
+        return names
+
+    def _unrecognised(self) -> PageChangedError:
+        """No sign-in step and no signed-in page: what the operator edits, each element a signed-in page
+        is recognised by with how many elements each of its candidates matched (a site whose pages all
+        changed, say, is signed in but recognised by nothing)."""
+        tried = []
+        for selector_file, name in self._signed_in_names():
+            counts = []
+            for candidate in selector_file.candidates(name):
+                try:
+                    n = locate(self.page, candidate, self.ctx.texts).count()
+                except (BadInputError, PlaywrightError):
+                    n = -1
+                counts.append((candidate.describe(), n))
+            tried.append(f"{selector_file.page}.{name}: {candidates_tried(counts)}")
+        signed_in = ", ".join(self.common.signed_in_elements())
+        return PageChangedError(
+            f"sign-in: {self.page.url} shows none of the expected sign-in steps and no signed-in page; "
+            f"Seller Central may have changed it. Edit the elements of `signed_in` ({signed_in}) in "
+            "selectors/common.yaml, the landmarks of the page asked for, or selectors/signin.yaml; "
+            f"candidates tried: {'; '.join(tried)}. Check the edit with "
+            f"`{check_hint(self.ctx.selectors_dir)}`",
+            page_key="signin",
+            element=self.common.signed_in_elements()[0] if self.common.signed_in_elements() else None,
+        )
 
     def _next_step(self) -> str:
         """Wait for whatever the site shows after a submit and name it."""
@@ -127,11 +157,7 @@ class SignIn:
         try:
             combined.first.wait_for(state="visible")
         except PlaywrightTimeoutError:
-            raise PageChangedError(
-                f"sign-in: {self.page.url} shows none of the expected sign-in steps; update "
-                "selectors/signin.yaml or selectors/common.yaml",
-                page_key="signin",
-            ) from None
+            raise self._unrecognised() from None
         # Order matters: an error box shows on the same page as the fields.
         for name in ("captcha", "verification", "error", "otp", "picker", "signed_in", "password"):
             if steps[name].count() and steps[name].first.is_visible():
