@@ -247,16 +247,16 @@ def open_account(
     with (
         account_lock(rt.data_dir, target.key, name=target.name, wait=lock_wait),
         contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
-        serve_sandbox_for_run(target, rt) as (target, sandbox_url),
+        serve_sandbox_for_run(target, rt) as (served, sandbox_url),
         REDACTOR.run_scope() as hidden,
     ):
-        base_urls = [sandbox_url or m.base_url or "" for m in target.marketplaces]
-        run_id = ledger.start_run(target.key, command)
+        base_urls = [sandbox_url or m.base_url or "" for m in served.marketplaces]
+        run_id = ledger.start_run(served.key, command)
         common = prepared.selectors["common"]
         folder = RunFolder.create(rt.runs_dir, run_id, tuple(common.fields.get("personal_data", ())))
-        book = RunBook(ledger, rt, target, command, run_id, folder, base_urls, started_at)
+        book = RunBook(ledger, rt, served, command, run_id, folder, base_urls, started_at)
         logger.info(
-            "{} {}: run {} against {}", command, target.name, run_id, ", ".join(sorted(set(base_urls)))
+            "{} {}: run {} against {}", command, served.name, run_id, ", ".join(sorted(set(base_urls)))
         )
         account: OpenAccount | None = None
         error: BaseException | None = None
@@ -281,7 +281,7 @@ def open_account(
             logger.info(
                 "{} {}: {} pending requests ({} new), {} orders and {} threads read, {} pages, {:.1f}s",
                 command,
-                target.name,
+                served.name,
                 len(result.requests),
                 len(result.new),
                 result.stats.orders_seen,

@@ -265,8 +265,8 @@ def check_selectors(target: Any, rt: Any, *, recording: Any | None = None) -> Ch
     """Open a browser on the target's site (or on a recording, offline) and check every page key."""
     import dataclasses
 
-    from automation.browser.session import BrowserSession
     from automation.browser.account import AccountBrowser, serve_sandbox_if_needed, session_options
+    from automation.browser.session import BrowserSession
     from automation.runtime import Prepared
 
     prepared = Prepared.load(rt.selectors_dir)

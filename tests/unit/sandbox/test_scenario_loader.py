@@ -193,7 +193,8 @@ faults:"""
 def test_a_newer_format_is_refused_saying_to_upgrade() -> None:
     problem = problem_of(edit("format: 1", "format: 3"))
     assert problem == (
-        "shop.yaml:1:1: format: format 3 is newer than this sc-cancel understands (up to 2); upgrade sc-cancel"
+        "shop.yaml:1:1: format: format 3 is newer than this sc-cancel understands (up to 2);"
+        " upgrade sc-cancel"
     )
 
 
