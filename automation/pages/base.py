@@ -23,9 +23,9 @@ from automation.errors import (
     SessionExpiredError,
     SiteFailingError,
 )
-from automation.locators import SelectorFile, TextLookup, locate, resolve
+from automation.locators import SelectorFile, TextLookup, locate
+from automation.pages.element import Elements
 from automation.pages.list_check import candidates_tried, check_hint
-from automation.pages.quick_dom import INTERSTITIALS, css_candidates, present
 from automation.selector_keys import ListSpec
 
 if TYPE_CHECKING:
@@ -60,12 +60,13 @@ class PageObject:
         self.ctx = ctx
         self.sel = ctx.selectors[self.page_key]
         self.common = ctx.selectors["common"]
+        self.dom = Elements(page, self.sel, self.common, ctx.texts)
 
     def el(self, name: str, root: Page | Locator | None = None) -> Locator:
-        return resolve(root or self.page, self.sel.candidates(name), self.ctx.texts)
+        return self.dom.locator(name, root)
 
     def common_el(self, name: str) -> Locator:
-        return resolve(self.page, self.common.candidates(name), self.ctx.texts)
+        return self.dom.locator(f"common:{name}")
 
     def has(self, name: str) -> bool:
         return self.el(name).count() > 0
@@ -78,12 +79,7 @@ class PageObject:
         return combined
 
     def _interstitials(self) -> Locator:
-        return (
-            self.common_el("signin_form")
-            .or_(self.common_el("captcha"))
-            .or_(self.common_el("verification"))
-            .or_(self.common_el("error_alert"))
-        )
+        return self.dom.interstitials()
 
     def _changed(self) -> PageChangedError:
         """What the operator edits: each landmark's candidates with how many elements each matched."""
@@ -162,38 +158,14 @@ class PageObject:
     """Used for a selector file written before `lists` existed."""
 
     def presence(self, names: Sequence[str]) -> Callable[[str], bool]:
-        """Whether elements of this page's file are on the page, from one in-page query where their
-        candidates allow it (see `_presence`)."""
-        return self._presence(names)
-
-    def _presence(self, extra: Sequence[str] = ()) -> Callable[[str], bool]:
-        """Whether an element (common ones prefixed `common:`) is on the page, from one in-page query.
-
-        A locator count per element walks the whole page each time: 50-100 ms apiece on a 3,000-entry
-        inbox, and six of them per check (bench/scan.py, 2026-11-26). The CSS candidates of every element
-        are queried at once (`quick_dom.present`); only an element they do not find, and which has other
-        kinds of candidates (roles, labels, texts), is then counted with all its candidates.
-        """
-        names = {f"common:{n}": (self.common, n) for n in INTERSTITIALS}
-        names |= {n: (self.sel, n) for n in [*self.sel.landmarks, *extra]}
-        try:
-            quick = present(self.page, {key: css_candidates(file, n) for key, (file, n) in names.items()})
-        except PlaywrightError:  # a navigation under way: count with locators, which wait it out
-            quick = {}
-
-        def there(key: str) -> bool:
-            if quick.get(key):
-                return True
-            selector_file, name = names[key]
-            if quick.get(key) is False and all(c.css or c.test_id for c in selector_file.candidates(name)):
-                return False
-            return bool(resolve(self.page, selector_file.candidates(name), self.ctx.texts).count())
-
-        return there
+        """Whether elements of this page's file (and the interstitials, `common:<name>`) are on the
+        page, with the page's landmarks, from one in-page query where their candidates allow it
+        (`Elements.present`)."""
+        return self.dom.present([*self.sel.landmarks, *names])
 
     def classify_visible(self) -> str:
         """Name what the page shows now: a landmark, or raise for an interstitial."""
-        there = self._presence()
+        there = self.presence([])
         if there("common:captcha") or there("common:verification"):
             raise PersonNeededError(
                 "Seller Central asks for a captcha or an identity verification that only a person can "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from automation.pages.base import PageObject, TransientPageError
+from automation.pages.inpage import evaluate_on
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,7 @@ class CancelOrderPage(PageObject):
 
     def reason(self) -> ReasonControl:
         select = self.el("reason_select")
-        info = select.evaluate(
-            """s => ({value: s.value, label: s.selectedIndex >= 0 ? s.options[s.selectedIndex].text : '',
-                      locked: s.disabled, options: Array.from(s.options).map(o => o.value)})"""
-        )
+        info = evaluate_on(select, "select_state")
         return ReasonControl(
             value=info["value"],
             label=info["label"].strip(),

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automation.errors import PageChangedError
-from automation.pages.extract import count_each
 from automation.parsers.list_count import parse_list_count
 from automation.selector_keys import ListSpec
 
@@ -34,8 +33,7 @@ def candidates_tried(counts: Sequence[tuple[str, int]]) -> str:
 
 
 def changed_rows(po: PageObject, list_name: str, spec: ListSpec, what: str) -> PageChangedError:
-    css = po.sel.field(spec.rows)
-    counts = list(zip(css, count_each(po.page, css), strict=True))
+    counts = po.dom.count_each(spec.rows)
     return PageChangedError(
         f"{po.page_key}: {what} at {po.page.url}. Seller Central may have changed the page: edit field "
         f"`{spec.rows}` (the rows of lists.{list_name}) in selectors/{po.page_key}.yaml; candidates "

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from automation.pages.quick_dom import click_matching, css_candidates, only_css, present
 from automation.selector_keys import Growth, ListSpec
 
 if TYPE_CHECKING:
@@ -33,16 +32,7 @@ def more_click(po: PageObject, spec: ListSpec) -> Callable[[], Any] | None:
         return None
     if spec.growth is Growth.NUMBERED:
         return _numbered(po, spec, spec.more)
-    if only_css(po.sel, [spec.more]):
-        # In the page, one round trip: locator calls cost 20-90 ms apiece on a page of 100 rows.
-        css = css_candidates(po.sel, spec.more)
-        if not present(po.page, {"more": css}).get("more"):
-            return None
-        return lambda: click_matching(po.page, css)
-    control = po.el(spec.more)
-    if not control.count() or not control.first.is_visible():
-        return None
-    return control.first.click
+    return po.dom.clicker(spec.more)
 
 
 def _numbered(po: PageObject, spec: ListSpec, more: str) -> Callable[[], Any] | None:

@@ -13,17 +13,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.pages.base import PageObject, TransientPageError
-from automation.pages.extract import count_matches, read_order_rows
+from automation.pages.element import BLOCKED
+from automation.pages.inpage import evaluate_all_on, evaluate_on
 from automation.pages.list_check import verify_rows
 from automation.pages.list_growth import more_click, number_shown
-from automation.pages.quick_dom import (
-    BLOCKED,
-    css_candidates,
-    interstitial_css,
-    only_css,
-    wait_for_more,
-    wait_until_settled,
-)
 from automation.pages.reload import wait_for_reload
 from automation.selector_keys import Growth, ListSpec
 
@@ -79,20 +72,16 @@ class ManageOrdersPage(PageObject):
     def _settled(self) -> str:
         """After the table reloaded: wait until the page has rendered, then name what it shows.
 
-        One in-page wait (`quick_dom`) for the loading indicator to go and the table, the empty state,
-        the rendered app or an interstitial to be there, instead of a locator wait for each: on a page of
-        100 rows, each with an actions menu in a shadow root, those cost 80-130 ms apiece (bench/scan.py,
-        2026-11-26). Where a candidate is not CSS, or the page shows no landmark, `wait_ready` decides.
+        One wait (`Elements.wait_until`, in the page where the candidates are CSS) for the loading
+        indicator to go and the table, the empty state, the rendered app or an interstitial to be there,
+        instead of a locator wait for each: on a page of 100 rows, each with an actions menu in a shadow
+        root, those cost 80-130 ms apiece (bench/scan.py, 2026-11-26). Where the page shows no landmark,
+        `wait_ready` decides.
         """
-        names = [*self.sel.landmarks, *(n for n in ("loading", "rendered") if n in self.sel.elements)]
-        if not only_css(self.sel, names):
-            if "loading" in self.sel.elements:
-                self.el("loading").wait_for(state="hidden")
-            return self.wait_ready()
-        ready = [css for name in names if name != "loading" for css in css_candidates(self.sel, name)]
-        loading = css_candidates(self.sel, "loading") if "loading" in self.sel.elements else []
+        ready = [*self.sel.landmarks, *(["rendered"] if "rendered" in self.sel.elements else [])]
+        loading = "loading" if "loading" in self.sel.elements else None
         try:
-            wait_until_settled(self.page, loading, ready, interstitial_css(self.common))
+            self.dom.wait_until(ready, gone=loading)
         except PlaywrightTimeoutError:
             self.classify_visible()
             raise TransientPageError("manage_orders: the table did not finish loading") from None
@@ -126,14 +115,14 @@ class ManageOrdersPage(PageObject):
         if not control.count():
             return []
         if self._is_select(control):
-            values = control.first.locator("option").evaluate_all("opts => opts.map(o => o.value)")
+            values = evaluate_all_on(control.first.locator("option"), "option_values")
         else:
             values = [t.strip() for t in control.all_inner_texts()]
         return sorted({int(v) for v in values if str(v).isdigit()})
 
     @staticmethod
     def _is_select(control: Any) -> bool:
-        return bool(control.first.evaluate("el => el.tagName === 'SELECT'"))
+        return bool(evaluate_on(control.first, "is_select"))
 
     def set_largest_page_size(self) -> int | None:
         """Choose the largest "results per page" offered: fewer pages to load.
@@ -154,7 +143,7 @@ class ManageOrdersPage(PageObject):
         for i in range(control.count()):
             choice = control.nth(i)
             if choice.inner_text().strip() == largest:
-                if choice.evaluate("el => !!el.closest('a[href]')"):
+                if evaluate_on(choice, "in_link"):
                     self._reloading(choice.click)
                 return options[-1]
         return options[-1]
@@ -165,7 +154,7 @@ class ManageOrdersPage(PageObject):
         Checked against the page (`list_check`): a table shown with no rows read, or fewer than its
         count says, is a changed page.
         """
-        rows = read_order_rows(self.page, self.sel.fields)
+        rows: list[dict[str, Any]] = self.dom.read_rows("order_rows")
         spec = self.list_spec("orders")
         verify_rows(self, "orders", spec, len(rows), only_page=spec.growth is Growth.SINGLE)
         return rows
@@ -215,11 +204,10 @@ class ManageOrdersPage(PageObject):
         if spec.growth is not Growth.LOAD_MORE:
             self._reloading(click)
             return True
-        rows = self.sel.field(spec.rows)
-        before = count_matches(self.page, rows)
+        before = self.dom.count_rows(spec.rows)
         click()
         try:
-            outcome = wait_for_more(self.page, rows, before, interstitial_css(self.common))
+            outcome = self.dom.wait_until_grown(spec.rows, before)
         except PlaywrightTimeoutError:
             self.classify_visible()
             raise TransientPageError("manage_orders: 'more' brought no rows") from None

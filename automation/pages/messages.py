@@ -11,23 +11,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from automation.errors import PageChangedError
 from automation.pages.base import PageObject, TransientPageError
-from automation.pages.extract import (
-    count_matches,
-    read_thread_items,
-    read_thread_view,
-    wait_for_message_body,
-)
+from automation.pages.element import BLOCKED
 from automation.pages.list_check import check_hint, verify_rows
 from automation.pages.list_growth import more_click
-from automation.pages.quick_dom import (
-    BLOCKED,
-    click_counting,
-    click_matching,
-    css_candidates,
-    interstitial_css,
-    wait_for_more,
-    wait_for_thread_view,
-)
 from automation.pages.reload import wait_for_reload
 from automation.parsers.messages import HASHED, thread_identity
 from automation.selector_keys import Growth, ListSpec, RowId, ThreadsSpec
@@ -67,7 +53,7 @@ class MessagesPage(PageObject):
         return self.list_spec("threads").growth is Growth.LOAD_MORE
 
     def item_count(self) -> int:
-        return count_matches(self.page, self.sel.field(self.list_spec("threads").rows))
+        return self.dom.count_rows(self.list_spec("threads").rows)
 
     def read_items(self, start: int = 0) -> list[dict[str, str]]:
         """List entries from position `start` on; none when the folder shows its empty state.
@@ -77,23 +63,19 @@ class MessagesPage(PageObject):
         """
         spec = self.list_spec("threads")
         row_id = spec.row_id
-        items = read_thread_items(
-            self.page,
-            self.sel.fields,
+        items: list[dict[str, str]] = self.dom.read_rows(
+            "thread_rows",
             start,
-            rows=spec.rows,
-            id_attribute=row_id.attribute if row_id else None,
-            id_field=row_id.field if row_id else None,
-            link_field=self.threads.link,
+            self.sel.field(spec.rows),
+            row_id.attribute if row_id else None,
+            row_id.field if row_id else None,
+            self.threads.link,
         )
         for item in items:
             item["identity"] = str(self.threads.identity)
         if start == 0:
             verify_rows(self, "threads", spec, len(items), only_page=spec.growth is Growth.SINGLE)
         return items
-
-    def _stops(self) -> list[str]:
-        return interstitial_css(self.common)
 
     def grow(self) -> bool:
         """The next threads, as `lists.threads.growth` says: appended by "Load more", or the next page
@@ -131,26 +113,22 @@ class MessagesPage(PageObject):
             )
         self.goto(link)
         self.wait_for_part(self.el("thread_view"), f"thread {thread_id}")
-        return read_thread_view(self.page, self.sel.fields)
+        return self._read_thread_view()
 
     def load_more(self) -> bool:
         """Append the next threads; False when everything is shown.
 
-        In-page steps (`quick_dom`): on a list of thousands each locator call costs 50-100 ms. Only when
-        no CSS candidate finds a shown button are all candidates tried (the end of the list, once).
+        In-page steps where the candidates allow (`Elements.click_growing`): on a list of thousands each
+        locator call costs 50-100 ms.
         """
-        items = self.sel.field(self.list_spec("threads").rows)
-        before = click_counting(self.page, css_candidates(self.sel, "load_more"), items)
+        rows = self.list_spec("threads").rows
+        before = self.dom.click_growing("load_more", rows)
         if before is None:
-            button = self.el("load_more")
-            if not button.count() or not button.is_visible():
-                return False
-            before = self.item_count()
-            button.dispatch_event("click")
+            return False
         # More entries, or what the site shows instead (its error alert above the list when loading more
         # failed, the sign-in form): those end the wait at once instead of after the full timeout.
         try:
-            outcome = wait_for_more(self.page, items, before, self._stops())
+            outcome = self.dom.wait_until_grown(rows, before)
         except PlaywrightTimeoutError:
             self.classify_visible()
             raise TransientPageError("messages: 'Load more' brought nothing") from None
@@ -164,25 +142,25 @@ class MessagesPage(PageObject):
 
         The pane is reused between threads, so when the listing's subject is known the wait is for
         the pane to show that subject, not merely for the pane. Both the click and the wait are in-page
-        steps (`quick_dom`): with Playwright's mouse click and locator waits, opening a thread from a list
-        of 3,000 took 0.25-0.8 s, most of it spent walking the list (bench/scan.py, 2026-11-26). An entry
-        no longer listed (the list was reloaded meanwhile) is opened by its URL instead.
+        steps (`Elements.open_row`): with Playwright's mouse click and locator waits, opening a thread
+        from a list of 3,000 took 0.25-0.8 s, most of it spent walking the list (bench/scan.py,
+        2026-11-26). An entry no longer listed (the list was reloaded meanwhile) is opened by its URL
+        instead.
         """
         attr = self.sel.field("thread_id_attr")[0]
-        view = css_candidates(self.sel, "thread_view")
-        rows = self.sel.field(self.list_spec("threads").rows)
-        if not view or not click_matching(self.page, rows, attr, thread_id):
-            return self.open_thread_by_url(thread_id)
         wanted = " ".join(subject.split()) if subject else None
         try:
-            shown = wait_for_thread_view(self.page, self.sel.fields, view, wanted, self._stops())
+            shown = self.dom.open_row(self.list_spec("threads").rows, attr, thread_id, "thread_view", wanted)
         except PlaywrightTimeoutError:
             self.classify_visible()
             raise TransientPageError(f"messages: thread {thread_id} did not show its subject") from None
+        if shown is None:
+            return self.open_thread_by_url(thread_id)
         if shown == BLOCKED or isinstance(shown, str):
             self.classify_visible()
             raise TransientPageError(f"messages: Seller Central showed an error alert for thread {thread_id}")
-        return shown
+        result: dict[str, Any] = shown
+        return result
 
     def open_known_thread(self, thread_id: str, order_id: str | None) -> dict[str, Any]:
         """Open a thread a scan named: by its URL where the site names threads by id; a thread named
@@ -204,7 +182,11 @@ class MessagesPage(PageObject):
     def open_thread_by_url(self, thread_id: str) -> dict[str, Any]:
         self.goto(f"/messaging/inbox?fi=all&cc={quote(thread_id)}")
         self.wait_for_part(self.el("thread_view"), f"thread {thread_id}")
-        return read_thread_view(self.page, self.sel.fields)
+        return self._read_thread_view()
+
+    def _read_thread_view(self) -> dict[str, Any]:
+        view: dict[str, Any] = self.dom.read_rows("thread_view")
+        return view
 
     def status(self) -> str:
         label = self.el("status_label")
@@ -216,7 +198,7 @@ class MessagesPage(PageObject):
 
     def wait_for_message(self, body: str) -> None:
         """Wait until the open thread shows a message with this body (spacing ignored)."""
-        wait_for_message_body(self.page, self.sel.field("message_body"), body)
+        self.dom.wait_until_text("message_body", body)
 
     def mark_no_response_needed(self) -> None:
         self.el("no_response_needed").click()

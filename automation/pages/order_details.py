@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from automation.pages.base import PageObject
-from automation.pages.extract import read_order_detail_extras
 
 
 class OrderDetailsPage(PageObject):
@@ -22,7 +21,7 @@ class OrderDetailsPage(PageObject):
 
     def read(self) -> dict[str, Any]:
         """The raw fields `parsers.order_details` expects."""
-        extras = read_order_detail_extras(self.page, self.sel.fields)
+        extras = self.dom.read_rows("order_detail_extras")
         return {
             "order_id": self._text("order_id"),
             "status": self._text("status"),

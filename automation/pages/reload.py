@@ -16,15 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Error as PlaywrightError
 
+from automation.pages.inpage import script
 from automation.selector_keys import ListSpec, Reload
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page, Request
 
 FETCHES = ("fetch", "xhr")
-
-_MARK_JS = "() => { window.__scCancelOldDocument = true; }"
-_NEW_DOCUMENT_JS = "() => !window.__scCancelOldDocument && document.readyState !== 'loading'"
 
 
 @lru_cache(maxsize=32)
@@ -64,11 +62,11 @@ def wait_for_reload(page: Page, spec: ListSpec, pattern: str | None, action: Cal
             return False
         return matches is None or matches.fullmatch(request.url) is not None
 
-    page.evaluate(_MARK_JS)
+    page.evaluate(script("mark_document"))
     with page.expect_request(starts_reload) as started:
         action()
     request = started.value
     if _main_frame_document(request):
-        page.wait_for_function(_NEW_DOCUMENT_JS).dispose()
+        page.wait_for_function(script("new_document")).dispose()
     else:
         request.response()

@@ -1,4 +1,4 @@
-"""The inbox's in-page steps (automation/pages/quick_dom.py) and the candidates they cannot use.
+"""The inbox's in-page steps (automation/pages/element.py, js/*.js) and the candidates they cannot use.
 
 "Load more" and opening a thread are done with the CSS candidates of selectors/messages.yaml in one
 script each, because Playwright locators walk a 3,000-entry list on every call. Roles, labels, texts and

@@ -1,0 +1,50 @@
+// Every order row of the Manage Orders table on screen, with the banner that stands above it.
+function main(f) {
+  const rows = all(document, f.rows);
+  const out = [];
+  let banner = null;
+  const readBanner = (root) => {
+    const host = first(root, f.banner_text);
+    if (!host) return null;
+    const extra = all(root, f.banner_lines).map(text).filter((t) => t);
+    let sentence = text(host);
+    for (const line of extra) sentence = sentence.replace(line, "");
+    return { text: clean(sentence), lines: extra };
+  };
+  for (const row of rows) {
+    const isOrder = matches(row, f.order_row);
+    if (!isOrder) {
+      if (matches(row, f.banner_row)) banner = readBanner(row);
+      continue;
+    }
+    const inRow = readBanner(row);
+    const b = inRow || banner;
+    banner = null;
+    const dateParts = all(row, f.order_date_parts).map(text);
+    const items = all(row, f.items).map((item) => ({
+      title: text(first(item, f.item_title)),
+      lines: all(item, f.item_lines).flatMap(lines),
+    }));
+    const menu = first(row, f.actions_menu);
+    let actions = [];
+    if (menu) {
+      const scope = menu.shadowRoot || menu;
+      actions = Array.from(scope.querySelectorAll(f.action_items.join(","))).map(
+        (a) => a.getAttribute("data-action") || clean(a.textContent));
+    }
+    out.push({
+      order_id: text(first(row, f.order_id)),
+      order_date: dateParts.length > 1 ? dateParts[1] : (dateParts[0] || ""),
+      order_time: dateParts.length > 2 ? dateParts[2] : "",
+      buyer_name: text(first(row, f.buyer_name)) || "",
+      fulfillment: text(first(row, f.fulfillment)) || "",
+      status: text(first(row, f.status)) || "",
+      customer_option_lines: all(row, f.customer_option_lines).map(text),
+      items,
+      banner: b ? b.text : null,
+      banner_lines: b ? b.lines : [],
+      actions,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,4 @@
+// The thread pane as raw strings.
+function main(f) {
+  return readThreadView(f);
+}
