@@ -51,6 +51,20 @@ def message(
     return entry
 
 
+def asking_to_cancel(orders: list[dict[str, Any]], *, minutes_ago: int = 5) -> list[dict[str, Any]]:
+    """A buyer's own message asking to cancel, one per order (an inquiry each), a minute apart, newest
+    first."""
+    return [
+        message(
+            o,
+            f"Inquiry from Amazon customer {o['buyer_name']} (Order: {o['id']})",
+            "Hi, could you please cancel this order? I ordered the wrong colour.",
+            minutes_ago=minutes_ago + i,
+        )
+        for i, o in enumerate(orders)
+    ]
+
+
 def write_scenario(folder: Path, data: dict[str, Any], name: str = "scenario.yaml") -> Path:
     path = folder / name
     path.write_text(dump_scenario(data, {}), encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from scan_support import inquiry, logged_sandbox, message, official, run_agent, write_scenario
+from scan_support import asking_to_cancel, inquiry, logged_sandbox, official, run_agent, write_scenario
 from scenario_kit import order, scenario
 
 from automation.settings import REPO_SELECTORS
@@ -22,15 +22,7 @@ from automation.settings import REPO_SELECTORS
 CLASSIC = REPO_SELECTORS / "variants" / "classic"
 REQUESTS = [order(n, request="Order Created by Mistake", channel="both") for n in range(1, 19)]
 ASKING = [order(n) for n in range(20, 29)]
-MESSAGES = [
-    message(
-        o,
-        f"Inquiry from Amazon customer {o['buyer_name']} (Order: {o['id']})",
-        "Hi, could you please cancel this order? I ordered the wrong colour.",
-        minutes_ago=5 + i,
-    )
-    for i, o in enumerate(ASKING)
-]
+MESSAGES = asking_to_cancel(ASKING)
 
 
 def _classic(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from scan_support import (
     MIXED_MANAGE_ORDERS_ONLY,
     MIXED_MESSAGES_ONLY,
     MIXED_PLAIN,
+    asking_to_cancel,
     inquiry,
     logged_sandbox,
-    message,
     official,
     run_agent,
     write_scenario,
@@ -40,15 +40,7 @@ EDITS = Path(__file__).resolve().parent / "classic_edits.yaml"
 # orders at 15 a page, 27 threads at 25 a page.
 MORE_REQUESTS = [order(n, request="Order Created by Mistake", channel="both") for n in range(10, 28)]
 MORE_ASKING = [order(n) for n in range(30, 36)]
-MORE_MESSAGES = [
-    message(
-        o,
-        f"Inquiry from Amazon customer {o['buyer_name']} (Order: {o['id']})",
-        "Hi, could you please cancel this order? I ordered the wrong colour.",
-        minutes_ago=5 + i,
-    )
-    for i, o in enumerate(MORE_ASKING)
-]
+MORE_MESSAGES = asking_to_cancel(MORE_ASKING)
 
 
 def classic_store() -> tuple[dict[str, Any], list[dict[str, Any]]]:
