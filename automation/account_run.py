@@ -17,7 +17,7 @@ from datetime import datetime
 
 from loguru import logger
 
-from automation.actions.cancel import read_order
+from automation.actions.cancel import OrderView, read_order_view
 from automation.actions.outcome import RunState
 from automation.artifacts import RunFolder
 from automation.browser.account import AccountBrowser, session_options
@@ -122,6 +122,9 @@ class OpenAccount:
     """The run's own redaction values (buyer names), forgotten when the run ends."""
     found: ScanResult | None = None
     markets: list[MarketScan] = field(default_factory=list)
+    just_read: dict[str, OrderView] = field(default_factory=dict)
+    """The details pages this run read to check e-mails, by order id and stamped with when: a targeted
+    run's cancellations take them instead of reading the same page again (`OrderView`)."""
 
     @property
     def ledger(self) -> Ledger:
@@ -216,9 +219,10 @@ class OpenAccount:
         for index, scan in enumerate(self.markets):
             if len(self.markets) > 1:
                 scan.browser.ensure_store(several=True)
-            order = read_order(scan.browser.source_context(), order_id)
-            if order is not None:
-                return index, order
+            view = read_order_view(scan.browser.source_context(), order_id)
+            if view is not None:
+                self.just_read[order_id] = view
+                return index, view.order
         return None
 
     def shares(self) -> list[tuple[AccountBrowser, ScanResult]]:

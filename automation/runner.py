@@ -8,10 +8,11 @@ environment or global settings.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from automation.account_run import OpenAccount, open_account
+from automation.actions.cancel import OrderView
 from automation.actions.executor import Executor
 from automation.actions.outcome import RunResult, RunState
 from automation.runtime import Runtime
@@ -61,7 +62,16 @@ def run_orders(
     # Recorded and reported as a `run` (it decides and acts like one); its timings show no list read.
     with open_account(target, rt, command="run", state=state, lock_wait=lock_wait) as account:
         scan = account.check_orders(order_ids, read)
-        _act(account, rt, rules, state, execute=execute, actions_enabled=actions_enabled)
+        # The orders were read just now to confirm their requests: the cancellations take those reads.
+        _act(
+            account,
+            rt,
+            rules,
+            state,
+            execute=execute,
+            actions_enabled=actions_enabled,
+            just_read=account.just_read,
+        )
     return RunResult(scan=scan, outcomes=state.outcomes, stopped=state.stopped)
 
 
@@ -73,9 +83,11 @@ def _act(
     *,
     execute: bool,
     actions_enabled: bool,
+    just_read: Mapping[str, OrderView] | None = None,
 ) -> None:
     """Decide and (with `execute`) act on the scan's requests, marketplace by marketplace; the outcomes go
-    into `state`."""
+    into `state`. `just_read`: order views read moments ago in this run (a targeted run's only; a full
+    run's scan may be minutes old, so its cancellations read each order again)."""
     shares = account.shares()
     with account.timer.phase("actions"):
         for browser, share in shares:
@@ -89,6 +101,7 @@ def _act(
                 rt,
                 execute=execute,
                 actions_enabled=actions_enabled,
+                just_read=just_read,
             )
             done = executor.run()
             state.outcomes.update(done.outcomes)

@@ -13,6 +13,7 @@ is selected and seen selected before Submit; a partial cancellation is never sub
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from loguru import logger
@@ -29,6 +30,8 @@ from automation.sources.context import SourceContext
 
 BUYER_CANCELED = "BuyerCanceled"
 VERIFY_READS = 4
+JUST_READ_FOR_S = 60.0
+"""How long an order view read earlier in the same run stands in for the check-before's own read."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,29 @@ def read_order(ctx: SourceContext, order_id: str) -> Order | None:
         return ctx.parse(parse_order_details, details.read())
 
     return ctx.retrying(f"order {order_id}", step)
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as its details page showed it at `read_at` (`time.monotonic()`), earlier in this run.
+
+    A targeted run reads the order to confirm the e-mail's request and then, with only pure decisions in
+    between, cancels it: reading the same page again seconds later would learn nothing new. The view
+    stands in for that read only while younger than `JUST_READ_FOR_S`; a full run's views come from a
+    scan that may be minutes old, so it never passes one."""
+
+    order: Order
+    read_at: float
+
+    def usable_for(self, order_id: str, now: float) -> bool:
+        """The view is of `order_id` and was read less than `JUST_READ_FOR_S` before `now`. Pure."""
+        return self.order.order_id == order_id and 0.0 <= now - self.read_at < JUST_READ_FOR_S
+
+
+def read_order_view(ctx: SourceContext, order_id: str) -> OrderView | None:
+    """`read_order`, stamped with when it was read; None when Seller Central does not know the order."""
+    order = read_order(ctx, order_id)
+    return None if order is None else OrderView(order, time.monotonic())
 
 
 def check_before(order: Order | None, *, official: bool, banner_expected: bool) -> CancelResult | None:
@@ -179,13 +205,23 @@ def _verify_canceled(ctx: SourceContext, order_id: str) -> bool:
 
 
 def cancel_order(
-    ctx: SourceContext, ledger: Ledger, action: ActionRecord, *, proof: Proof | None
+    ctx: SourceContext,
+    ledger: Ledger,
+    action: ActionRecord,
+    *,
+    proof: Proof | None,
+    just_read: OrderView | None = None,
 ) -> CancelResult:
     """Carry out one approved cancel action and leave the ledger in its final (or unknown) state.
 
-    `proof`: what makes the request Amazon's own (`official_proof`); None refuses before Submit."""
+    `proof`: what makes the request Amazon's own (`official_proof`); None refuses before Submit.
+    `just_read`: the order as this run read it moments ago (`OrderView`); the checks before run on it
+    instead of a fresh read when it is still young enough. The check after Submit always reads."""
     order_id = action.order_id
-    order = read_order(ctx, order_id)
+    if just_read is not None and just_read.usable_for(order_id, time.monotonic()):
+        order: Order | None = just_read.order
+    else:
+        order = read_order(ctx, order_id)
     verdict = check_before(
         order,
         official=proof is not None,

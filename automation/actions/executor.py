@@ -8,13 +8,14 @@ by one, checking the STOP switch and the per-run and rolling 24-hour limits befo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from loguru import logger
 
 from automation.actions import policy
-from automation.actions.cancel import cancel_order, reconcile
+from automation.actions.cancel import OrderView, cancel_order, reconcile
 from automation.actions.messages import mark_no_response_needed, send_reply, settle_thread_action
 from automation.actions.outcome import RequestOutcome, RunResult
 from automation.actions.proof import official_proof
@@ -45,7 +46,10 @@ class Executor:
         *,
         execute: bool,
         actions_enabled: bool,
+        just_read: Mapping[str, OrderView] | None = None,
     ) -> None:
+        """`just_read`: order views this run read moments ago (a targeted run's confirmations), by order
+        id; a cancellation's check before uses them while they are young (`OrderView`)."""
         self.browser = browser
         self.ledger = ledger
         self.scan = scan
@@ -53,6 +57,7 @@ class Executor:
         self.rt = rt
         self.execute = execute
         self.actions_enabled = actions_enabled
+        self.just_read = just_read or {}
         self.account = scan.target.key
         self.ctx = browser.source_context()
         self.cancels_this_run = 0
@@ -234,7 +239,13 @@ class Executor:
         if action.state is not Outcome.APPROVED:
             base.outcome, base.outcome_reason = action.state, action.reason
             return base
-        result = cancel_order(self.ctx, self.ledger, action, proof=official_proof(request))
+        result = cancel_order(
+            self.ctx,
+            self.ledger,
+            action,
+            proof=official_proof(request),
+            just_read=self.just_read.get(request.order_id),
+        )
         if result.submitted:
             self.cancels_this_run += 1
         base.outcome, base.outcome_reason = result.outcome, result.reason

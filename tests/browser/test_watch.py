@@ -1,6 +1,7 @@
 """`sc-cancel watch --execute` end to end: a real Dovecot serves the sandbox's Maildir, the watch waits
 on it with IMAP IDLE, and a request raised while it waits is cancelled by a targeted run: the order's
-details page, never a Manage Orders list, and exactly one cancellation. SIGTERM then ends it with 0.
+details page, never a Manage Orders list, and exactly one cancellation in at most 4 page loads (the
+details page read once before the cancel page, once after its Submit). SIGTERM then ends it with 0.
 
 Every wait is bounded (the watch's log lines, the sandbox's state); none is timed.
 """
@@ -95,16 +96,19 @@ def watching(store: Shop, tmp_path: Path, *extra: str) -> Iterator[tuple[subproc
 
 def test_an_email_starts_a_targeted_run_that_cancels_the_order_once(shop: Any, tmp_path: Path) -> None:
     paths: list[str] = []
+    gets: list[str] = []
 
     def hook(method: str, path: str) -> None:
         if not path.startswith("/__sandbox"):
             paths.append(path)
+            if method == "GET":
+                gets.append(path)
 
     store = shop([order(1), order(2)], hook)
     with watching(store, tmp_path) as (process, log):
         # The first full run (the reconciliation) has ended and the mailbox is being waited on.
         log.wait_for("waiting for e-mail in INBOX (IMAP IDLE)", "shop: next run at")
-        before = len(paths)
+        before, gets_before = len(paths), len(gets)
 
         answer = raise_request(store, order_id(2), "Order Created by Mistake")
         assert answer["emails"], answer
@@ -131,3 +135,7 @@ def test_an_email_starts_a_targeted_run_that_cancels_the_order_once(shop: Any, t
     assert [(r["order_id"], r["sources"], r["outcome"]) for r in targeted["requests"]] == [
         (order_id(2), ["email", "manage_orders"], "done")
     ]
+    # The cancel step takes the details page just read to confirm the banner instead of reading it again.
+    details = f"/orders-v3/order/{order_id(2)}"
+    assert gets[gets_before:].count(details) == 2, gets[gets_before:]
+    assert targeted["stats"]["pages_visited"] <= 4, targeted["stats"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from automation.actions.cancel import CancelResult, check_before
+from automation.actions.cancel import JUST_READ_FOR_S, CancelResult, OrderView, check_before
 from automation.models import Fulfillment, Order, OrderStatus, Outcome
 
 ORDER_ID = "111-0000001-0000007"
@@ -97,3 +97,20 @@ def test_an_order_without_the_cancel_offer_is_skipped(cancellable: bool | None) 
     assert result is not None
     assert result.outcome is Outcome.SKIPPED
     assert "Cancel order" in result.reason
+
+
+@pytest.mark.parametrize(
+    ("order_id", "age", "usable"),
+    [
+        (ORDER_ID, 0.0, True),
+        (ORDER_ID, JUST_READ_FOR_S - 0.5, True),
+        (ORDER_ID, JUST_READ_FOR_S, False),  # too old: the order is read again
+        (ORDER_ID, -1.0, False),  # stamped later than now: not trusted
+        ("111-0000001-0000008", 0.0, False),  # another order's view
+    ],
+)
+def test_a_view_read_moments_ago_stands_in_only_for_its_own_order_while_young(
+    order_id: str, age: float, usable: bool
+) -> None:
+    view = OrderView(fit(), read_at=1000.0)
+    assert view.usable_for(order_id, now=1000.0 + age) is usable
