@@ -6,12 +6,13 @@ rules themselves are tested in test_actions_policy.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from ledger_kit import FakeClock
 
 from automation.actions.executor import Executor
 from automation.actions.policy import Hold
@@ -24,20 +25,9 @@ ORDER = "111-0000001-0000007"
 S = Outcome
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(START)
 
 
 @pytest.fixture

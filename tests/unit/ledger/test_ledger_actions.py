@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from ledger_kit import FakeClock
 
 from automation.ledger import ActionKind, InvalidTransitionError, Ledger
 from automation.models import CancellationRequest, Channel, Decision, DecisionKind, Outcome, RequestKind
@@ -36,17 +37,6 @@ PATH_TO = {
     S.SKIPPED: [S.SKIPPED],
     S.FAILED: [S.FAILED],
 }
-
-
-class FakeClock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture
