@@ -157,7 +157,13 @@ class OpenAccount:
         book, target = self.book, self.book.target
         self.session.save_storage_state()
         requests = merge_markets(self.markets)
-        late = [] if targeted else missing_notices(requests, book.ledger, target, now=book.rt.clock())
+        late = (
+            []
+            if targeted
+            else missing_notices(
+                requests, book.ledger, target, now=book.rt.clock(), site_now=book.site_clock.now()
+            )
+        )
         warnings = [*emails.warnings, *filter(None, [missing_warning(late, target)])]
         stats = ScanStats(
             orders_seen=sum(s.orders_seen for s in self.markets),

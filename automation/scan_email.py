@@ -242,17 +242,30 @@ def _unconfirmed(email: EmailSighting, why: str, first_seen: set[str]) -> Unconf
 
 
 def missing_notices(
-    requests: Sequence[CancellationRequest], ledger: Ledger, target: Target, *, now: datetime
+    requests: Sequence[CancellationRequest],
+    ledger: Ledger,
+    target: Target,
+    *,
+    now: datetime,
+    site_now: datetime,
 ) -> list[str]:
-    """Official requests the pages have shown for longer than `notice_grace` with no e-mail naming them."""
+    """Official requests raised longer than `notice_grace` ago with no e-mail naming them. Amazon e-mails
+    the notice when the buyer asks, so the age is Seller Central's request time by the site's clock
+    (`site_now`), and a request already that old warns in the first scan that shows it; with no request
+    time on the pages, it is how long the ledger has known the request, by this machine's clock (`now`)."""
     if target.mailbox is None:
         return []
     late = []
     for request in requests:
         if request.kind is not RequestKind.OFFICIAL or Channel.EMAIL in request.sources:
             continue
-        seen = ledger.seen_request(target.key, request.order_id)
-        if seen is not None and now - seen.first_seen >= target.mailbox.notice_grace:
+        if request.requested_at is not None:
+            age = site_now - request.requested_at
+        elif (seen := ledger.seen_request(target.key, request.order_id)) is not None:
+            age = now - seen.first_seen
+        else:
+            continue
+        if age >= target.mailbox.notice_grace:
             late.append(request.order_id)
     return late
 

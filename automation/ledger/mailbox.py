@@ -117,10 +117,12 @@ class EmailSightingsMixin(LedgerBase):
         return added
 
     def open_emails(self, account: str, *, since: datetime) -> list[EmailSighting]:
-        """The e-mails still waiting for a page to confirm them (spoofs included), received since `since`."""
+        """The e-mails still waiting for a page to confirm them (spoofs included), received since `since`:
+        those never looked up first, then the longest since their last look-up, so that a scan's cap on
+        look-ups leaves no e-mail waiting behind the same ones scan after scan."""
         rows = self._conn.execute(
             """SELECT * FROM email_sightings WHERE account = ? AND state = 'pending' AND received_at >= ?
-               ORDER BY received_at, email_key""",
+               ORDER BY why IS NOT NULL, updated_at, received_at, email_key""",
             (account, to_db(since)),
         )
         return [_sighting(row) for row in rows]

@@ -71,6 +71,17 @@ class Shop:
         with urllib.request.urlopen(call, timeout=10) as answer:
             assert answer.status == 201
 
+    def eat_notices(self, oid: str) -> None:
+        """Delete every e-mail naming `oid` from the Maildir, as a mail filter eating Amazon's notices."""
+        eaten = [
+            path
+            for path in self.mail.maildir.rglob("*")
+            if path.is_file() and path.parent.name in ("new", "cur") and oid.encode() in path.read_bytes()
+        ]
+        assert eaten
+        for path in eaten:
+            path.unlink()
+
     def flags(self) -> dict[bytes, bytes]:
         """Every message's flags, by UID, read without changing them."""
         with imaplib.IMAP4(self.mail.host, self.mail.port) as imap:
@@ -250,14 +261,7 @@ def test_a_rule_on_sources_include_email_acts_only_on_requests_an_email_named(
     """Two requests on the pages; a mail filter ate Amazon's notice of the second. A rule asking for
     `sources_include: email` cancels the first only; `rules explain` and report.html show the e-mail."""
     store = shop([order(1, request="Order Created by Mistake"), order(3, request="Delivery too late")])
-    eaten = [
-        path
-        for path in store.mail.maildir.rglob("*")
-        if path.is_file() and path.parent.name in ("new", "cur") and order_id(3).encode() in path.read_bytes()
-    ]
-    assert eaten
-    for path in eaten:
-        path.unlink()
+    store.eat_notices(order_id(3))
     rules_file = write_yaml(
         tmp_path / "rules.yaml",
         rules(
@@ -290,3 +294,65 @@ def test_a_rule_on_sources_include_email_acts_only_on_requests_an_email_named(
     [html] = (store.agent.data_dir / "runs").glob("*/report.html")
     page = html.read_text()
     assert 'class="channel seen">✓</td><td class="channel muted">—</td><td class="channel seen">✓' in page
+
+
+def test_at_most_50_orders_are_looked_up_a_scan_and_the_rest_wait_for_the_next(shop: Any) -> None:
+    """51 allowed notices name orders the pages show with no request: a scan opens 50 details pages,
+    says the other one waits, and the next scan opens the one that waited."""
+    named = [order_id(n) for n in range(1, 52)]
+    details: list[str] = []
+
+    def hook(method: str, path: str) -> None:
+        if method == "GET" and path.startswith("/orders-v3/order/"):
+            details.append(path.removeprefix("/orders-v3/order/"))
+
+    store = shop([order(n) for n in range(1, 52)], hook)
+    for oid in named:
+        store.send(kind="cancel_request", order_id=oid)
+
+    first = store.scan()
+
+    assert first.returncode == 0, first.stderr
+    looked_up = [oid for oid in details if oid in named]
+    assert len(looked_up) == len(set(looked_up)) == 50
+    [waiting] = set(named) - set(looked_up)
+    [warning] = first.json()["warnings"]
+    assert warning["channel"] == "email"
+    assert "51 orders" in warning["message"]
+    assert "50 were looked up" in warning["message"]
+    assert "1 wait for the next scan" in warning["message"]
+    assert {oid for oid, _ in unconfirmed(first)} == set(looked_up)
+    details.clear()
+
+    second = store.scan()
+
+    assert second.returncode == 0, second.stderr
+    assert waiting in details
+    assert (waiting, "no_request_on_page") in unconfirmed(second)
+
+
+@pytest.mark.parametrize(("grace", "late"), [("1m", [order_id(3)]), ("1d", [])], ids=["short", "generous"])
+def test_a_request_with_no_notice_after_notice_grace_is_one_warning(
+    shop: Any, grace: str, late: list[str]
+) -> None:
+    """A mail filter ate Amazon's notice of a request raised 2 h 20 min before the site's time: with
+    `notice_grace` under that, the scan warns once, naming that order (not the one whose notice came)."""
+    store = shop(
+        [order(1, request="Order Created by Mistake"), order(3, request="Delivery too late")],
+        notice_grace=grace,
+    )
+    store.eat_notices(order_id(3))
+
+    run = store.scan()
+
+    assert run.returncode == 0, run.stderr
+    assert {oid: r["sources"] for oid, r in run.by_order().items()} == {
+        order_id(1): ["email", "manage_orders"],
+        order_id(3): ["manage_orders"],
+    }
+    warnings = run.json()["warnings"]
+    assert [w["channel"] for w in warnings] == ["email"] * len(late)
+    for warning in warnings:
+        assert all(oid in warning["message"] for oid in late)
+        assert order_id(1) not in warning["message"]
+        assert "notice_grace" in warning["message"]
