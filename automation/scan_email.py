@@ -252,7 +252,8 @@ def missing_notices(
     """Official requests raised longer than `notice_grace` ago with no e-mail naming them. Amazon e-mails
     the notice when the buyer asks, so the age is Seller Central's request time by the site's clock
     (`site_now`), and a request already that old warns in the first scan that shows it; with no request
-    time on the pages, it is how long the ledger has known the request, by this machine's clock (`now`)."""
+    time on the pages, it is how long the ledger has known the request, by this machine's clock (`now`).
+    A request older than `since_days` is left out: its notice predates what the mailbox is read for."""
     if target.mailbox is None:
         return []
     late = []
@@ -261,6 +262,8 @@ def missing_notices(
             continue
         if request.requested_at is not None:
             age = site_now - request.requested_at
+            if age > timedelta(days=target.mailbox.since_days):
+                continue  # its notice came before the window the mailbox is read from
         elif (seen := ledger.seen_request(target.key, request.order_id)) is not None:
             age = now - seen.first_seen
         else:

@@ -194,7 +194,8 @@ class Mailbox(_Strict):
         default_factory=lambda: list(DEFAULT_SENDERS), min_length=1, description="Only these senders count."
     )
     notice_grace: DurationText = Field(
-        default="2h", description="How long after a page shows a request its e-mail may be missing."
+        default="2h",
+        description="How long after Seller Central's request time (site clock) its e-mail may be missing.",
     )
 
     @field_validator("password", mode="before")
