@@ -87,9 +87,7 @@ class SandboxServer:
         """With `maildir`, Amazon's e-mails to the seller go there (written at once, then as they
         happen): see mail_outbox.py."""
         self.scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        self.app = create_app(
-            self.scenario, session_minutes=session_minutes, secret=secret, maildir=maildir
-        )
+        self.app = create_app(self.scenario, session_minutes=session_minutes, secret=secret, maildir=maildir)
         self._host = host
         self._port = port
         self._log_level = log_level
