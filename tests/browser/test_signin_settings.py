@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from run_support import Agent, SandboxMaker, make_sandbox, order, write_yaml
+from run_support import Agent, AgentRun, SandboxMaker, make_sandbox, order, write_yaml
 from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET, order_id, scenario
 
 __all__ = ["make_sandbox"]  # the fixture, used by name
@@ -52,25 +52,32 @@ def place(config: Path, key: str, nth: int = 0) -> str:
     return f"{config}:{line}:{column}"
 
 
-def test_a_totp_secret_written_in_an_authenticators_groups_signs_in(
-    tmp_path: Path, make_sandbox: SandboxMaker
-) -> None:
-    sandbox = make_sandbox(store())
+def scan_shop(
+    tmp_path: Path, sandbox: Any, *, password: str, totp: str, json: bool = False
+) -> tuple[Path, AgentRun]:
+    """Scan one account whose password and TOTP secret come from SHOP_PASSWORD and SHOP_TOTP."""
     config = settings_file(
         tmp_path,
         account(
             "shop", sandbox.base_url, password={"env": "SHOP_PASSWORD"}, totp_secret={"env": "SHOP_TOTP"}
         ),
     )
-
     run = Agent(tmp_path)(
         "scan",
-        "--json",
+        *(["--json"] if json else []),
         "--config",
         str(config),
         target=False,
-        env={"SHOP_PASSWORD": PASSWORD, "SHOP_TOTP": SPACED_TOTP},
+        env={"SHOP_PASSWORD": password, "SHOP_TOTP": totp},
     )
+    return config, run
+
+
+def test_a_totp_secret_written_in_an_authenticators_groups_signs_in(
+    tmp_path: Path, make_sandbox: SandboxMaker
+) -> None:
+    sandbox = make_sandbox(store())
+    _config, run = scan_shop(tmp_path, sandbox, password=PASSWORD, totp=SPACED_TOTP, json=True)
 
     assert run.returncode == 0, run.stderr
     assert [r["order_id"] for r in run.json()["requests"]] == [order_id(1)]
@@ -141,20 +148,7 @@ def test_every_accounts_secrets_are_checked_before_any_browser_starts(
 
 def test_a_wrong_password_names_the_setting_it_comes_from(tmp_path: Path, make_sandbox: SandboxMaker) -> None:
     sandbox = make_sandbox(store())
-    config = settings_file(
-        tmp_path,
-        account(
-            "shop", sandbox.base_url, password={"env": "SHOP_PASSWORD"}, totp_secret={"env": "SHOP_TOTP"}
-        ),
-    )
-
-    run = Agent(tmp_path)(
-        "scan",
-        "--config",
-        str(config),
-        target=False,
-        env={"SHOP_PASSWORD": "an-old-password", "SHOP_TOTP": TOTP_SECRET},
-    )
+    config, run = scan_shop(tmp_path, sandbox, password="an-old-password", totp=TOTP_SECRET)
 
     assert run.returncode == 7, run.stderr
     assert "Seller Central rejected the sign-in" in run.stderr
@@ -168,20 +162,7 @@ def test_a_wrong_one_time_code_names_the_totp_setting_and_the_clock(
     tmp_path: Path, make_sandbox: SandboxMaker
 ) -> None:
     sandbox = make_sandbox(store())
-    config = settings_file(
-        tmp_path,
-        account(
-            "shop", sandbox.base_url, password={"env": "SHOP_PASSWORD"}, totp_secret={"env": "SHOP_TOTP"}
-        ),
-    )
-
-    run = Agent(tmp_path)(
-        "scan",
-        "--config",
-        str(config),
-        target=False,
-        env={"SHOP_PASSWORD": PASSWORD, "SHOP_TOTP": OTHER_TOTP},
-    )
+    config, run = scan_shop(tmp_path, sandbox, password=PASSWORD, totp=OTHER_TOTP)
 
     assert run.returncode == 7, run.stderr
     assert "Seller Central rejected the one-time code" in run.stderr
