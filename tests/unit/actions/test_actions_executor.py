@@ -5,7 +5,6 @@ rules themselves are tested in test_actions_policy.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -28,12 +27,6 @@ S = Outcome
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
-
-
-@pytest.fixture
-def ledger(tmp_path: Path, clock: FakeClock) -> Iterator[Ledger]:
-    with Ledger.open(tmp_path / "ledger.sqlite3", clock=clock) as opened:
-        yield opened
 
 
 def make_executor(

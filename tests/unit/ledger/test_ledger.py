@@ -29,11 +29,6 @@ from automation.models import (
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
 def ledger(tmp_path: Path, clock: FakeClock) -> Ledger:
     with Ledger.open(tmp_path / "data" / "ledger.sqlite3", clock=clock) as opened:
         yield opened  # type: ignore[misc]

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-from ledger_kit import SHA_A, SHA_B, FakeClock, decision, request
+from ledger_kit import SHA_A, SHA_B, START, FakeClock, decision, request
 
 from automation.errors import BadInputError
 from automation.ledger import ApprovalVerdict, Ledger
 from automation.models import Approval, Channel, DecisionKind, RequestKind
 
 ACCOUNT = "seller-0123456789ab"
-START = datetime(2026, 11, 26, 12, 0, 3, tzinfo=UTC)
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(START)
-
-
-@pytest.fixture
-def ledger(tmp_path: Path, clock: FakeClock) -> Iterator[Ledger]:
-    with Ledger.open(tmp_path / "ledger.sqlite3", clock=clock) as opened:
-        yield opened
 
 
 def _decide(
