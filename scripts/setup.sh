@@ -2,7 +2,8 @@
 # Idempotent set-up for a fresh Debian 12 machine with Python 3.11: Debian's Chromium builds (Playwright's
 # own browser download does not work on machines without internet), a virtual display for headed runs,
 # CJK fonts for Japanese pages, Dovecot (a real IMAP server the e-mail channel's tests start on loopback;
-# the package's own service is not used), and a .venv holding the package with its test extras.
+# the package's own service is not used), PostgreSQL and Redis (the fleet's ledger and broker, started by
+# the tests on loopback ports; their services are not used), and a .venv holding the package with its test extras.
 # Safe to run again: each step is skipped when what it makes is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ as_root() {
 
 missing_debs=()
 have_deb() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for deb in chromium chromium-headless-shell xvfb xauth fonts-noto-cjk dovecot-imapd; do
+for deb in chromium chromium-headless-shell xvfb xauth fonts-noto-cjk dovecot-imapd postgresql redis-server; do
     have_deb "$deb" || missing_debs+=("$deb")
 done
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then missing_debs+=("python3-venv"); fi
