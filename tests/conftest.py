@@ -1,4 +1,4 @@
-"""Shared test helpers: paths into the repository, a real IMAP server."""
+"""Shared test helpers: paths into the repository, a real IMAP server, a real Redis."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from mail_server import MailServer, running_mail_server
+from pg_server import PgServer, postgres_problem, running_pg_server
+from redis_server import RedisServer, redis_problem, running_redis_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,3 +28,25 @@ def mail_server() -> Iterator[MailServer]:
         Path(name).chmod(0o755)  # created 0700: Dovecot's users could not reach what is below it
         with running_mail_server(Path(name) / "imap") as server:
             yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real Redis (Debian's redis-server on a free loopback port, nothing saved), one for the session:
+    tests keep apart by their own database number or key names. Stopped after the session."""
+    problem = redis_problem()
+    if problem:
+        pytest.fail(problem)
+    with running_redis_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """A real PostgreSQL cluster (tests/pg_server.py) for the whole session: one start, stopped after.
+    Skipped, saying why, only when PostgreSQL is not installed on this machine."""
+    problem = postgres_problem()
+    if problem:
+        pytest.skip(problem)
+    with running_pg_server() as server:
+        yield server
