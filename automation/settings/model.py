@@ -13,6 +13,7 @@ from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -286,6 +287,20 @@ class Notifications(_Strict):
     )
 
 
+def check_broker_url(url: str) -> str:
+    """A Redis URL (`redis://`, `rediss://` or `unix://`), with no password written in it: a password
+    travels in a secret reference to the whole URL, since settings files get copied and printed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"'{url}' is not a Redis URL like redis://127.0.0.1:6379/0")
+    if parts.password:
+        raise ValueError(
+            "the URL contains a password; give the whole URL as a secret reference instead, e.g. "
+            "broker_url: {env: SC_CANCEL_BROKER_URL}"
+        )
+    return url
+
+
 class Settings(_Strict):
     format: int = SETTINGS_FORMAT
     data_dir: Path | None = None
@@ -299,6 +314,11 @@ class Settings(_Strict):
     run_timeout: DurationText = Field(
         default="20m", description="How long an e-mail trigger of `watch` waits for a run holding the lock."
     )
+    broker_url: Annotated[SecretRef | str, BeforeValidator(reference_shape)] | None = Field(
+        default=None,
+        description="Celery broker (Redis) for `sc-cancel worker` and `beat`: redis://HOST:PORT/DB, or a "
+        "secret reference ({env: NAME}, {file: PATH}) to a URL that carries a password.",
+    )
     notifications: Notifications = Field(default_factory=Notifications)
     accounts: list[Account] = Field(default_factory=list)
 
@@ -309,6 +329,13 @@ class Settings(_Strict):
             raise ValueError(f"format {value} is newer than this sc-cancel understands; upgrade sc-cancel")
         if value < 1:
             raise ValueError("format must be 1")
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, value: SecretRef | str | None) -> SecretRef | str | None:
+        if isinstance(value, str):
+            check_broker_url(value)
         return value
 
     @model_validator(mode="after")

@@ -122,6 +122,9 @@ def load_settings(path: Path, *, given_by: str | None = None) -> tuple[Settings,
             "selectors_dir": rel(settings.selectors_dir),
             "accounts": accounts,
             "notifications": settings.notifications.model_copy(update={"urls": urls}),
+            "broker_url": settings.broker_url
+            if settings.broker_url is None or isinstance(settings.broker_url, str)
+            else ref(settings.broker_url),
         }
     )
     return settings, doc
