@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 from automation.errors import BadInputError
 from automation.selector_keys import ListSpec, ThreadsSpec
 from automation.strict_model import StrictModel
+from automation.verified_texts import load_verified_texts
 from automation.yaml_source import YamlError, load_model
 
 if TYPE_CHECKING:
@@ -172,7 +173,9 @@ def load_all_selector_files(selectors_dir: Path) -> dict[str, SelectorFile]:
         raise BadInputError(
             f"{selectors_dir}: selector folder not found — check --selectors or the selectors_dir setting"
         )
-    return {key: load_selector_file(selectors_dir, key) for key in PAGE_KEYS}
+    files = {key: load_selector_file(selectors_dir, key) for key in PAGE_KEYS}
+    load_verified_texts(selectors_dir)  # validated now too, though read only when rows are
+    return files
 
 
 def locate(root: Page | Locator, candidate: Candidate, texts: TextLookup) -> Locator:

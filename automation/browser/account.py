@@ -112,6 +112,7 @@ class AccountBrowser:
             texts=prepared.lookup(market.locale),
             base_url=base_url,
             selectors_dir=rt.selectors_dir,
+            locale=market.locale,
         )
         self.sign_ins = 0
 

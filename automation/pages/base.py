@@ -27,6 +27,7 @@ from automation.locators import SelectorFile, TextLookup, locate
 from automation.pages.element import Elements
 from automation.pages.list_check import candidates_tried, check_hint
 from automation.selector_keys import ListSpec
+from automation.verified_texts import VerifiedTexts, load_verified_texts
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
@@ -45,6 +46,13 @@ class PageContext:
     base_url: str
     selectors_dir: Path | None = None
     """Where the selector files came from: named in a changed page's advice."""
+    locale: str | None = None
+    """The store's locale: which of the folder's verified texts (`verified_texts.yaml`) apply."""
+
+    @property
+    def verified(self) -> VerifiedTexts | None:
+        """The folder's verified texts (none without the file, or without `selectors_dir`)."""
+        return load_verified_texts(self.selectors_dir)
 
     def url(self, path: str) -> str:
         return self.base_url.rstrip("/") + path

@@ -9,16 +9,20 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import urlparse
 
+from loguru import logger
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from automation.errors import PageChangedError
 from automation.pages.base import PageObject, TransientPageError
 from automation.pages.element import BLOCKED
 from automation.pages.inpage import evaluate_all_on, evaluate_on
-from automation.pages.list_check import verify_rows
+from automation.pages.list_check import candidates_tried, check_hint, verify_rows
 from automation.pages.list_growth import more_click, number_shown
 from automation.pages.reload import wait_for_reload
+from automation.pages.text_check import reconcile
 from automation.selector_keys import Growth, ListSpec
+from automation.verified_texts import FILE_NAME as VERIFIED_FILE
 
 TABS = {
     "pending": "/orders-v3/mfn/pending",
@@ -154,10 +158,53 @@ class ManageOrdersPage(PageObject):
         Checked against the page (`list_check`): a table shown with no rows read, or fewer than its
         count says, is a changed page.
         """
-        rows: list[dict[str, Any]] = self.dom.read_rows("order_rows")
+        verified = self.ctx.verified
+        banners = verified.banners(self.ctx.locale) if verified else []
+        pattern = verified.order_id.pattern if verified and verified.order_id else None
+        found = {"banners": banners, "order_id": pattern}
+        raw: list[dict[str, Any]] = self.dom.read_rows("order_rows", found)
+        rows = self._texts_over_structure(raw, banners, pattern)
         spec = self.list_spec("orders")
         verify_rows(self, "orders", spec, len(rows), only_page=spec.growth is Growth.SINGLE)
         return rows
+
+    def _texts_over_structure(
+        self, raw: list[dict[str, Any]], banners: list[str], pattern: str | None
+    ) -> list[dict[str, Any]]:
+        """The rows with what the verified texts found where the structure found nothing (said in a
+        warning); a changed page where the two disagree (`text_check`)."""
+        checked = reconcile(raw, banners, pattern)
+        hint = check_hint(self.ctx.selectors_dir)
+        if checked.disagreements:
+            first = checked.disagreements[0]
+            tried = candidates_tried(self.dom.count_each(first.field))
+            said = "; ".join(
+                f"order {d.order}: field `{d.field}` reads {d.structure}, its verified text finds {d.text!r}"
+                for d in checked.disagreements
+            )
+            raise PageChangedError(
+                f"{self.page_key}: the page's structure and its verified texts disagree at {self.page.url} "
+                f"({said}). sc-cancel does not choose between them: edit field `{first.field}` in "
+                f"selectors/{self.page_key}.yaml (candidates tried: {tried}), or "
+                f"the texts in selectors/{VERIFIED_FILE} if Amazon reworded them. Check the edit with "
+                f"`{hint}`",
+                page_key=self.page_key,
+                element=first.field,
+            )
+        for field_name in sorted({f for _, f in checked.used}):
+            orders = [o for o, f in checked.used if f == field_name]
+            logger.warning(
+                "{}: field `{}` of selectors/{}.yaml found nothing for order(s) {} at {}; their verified "
+                "text (selectors/{}) was used instead. Edit the field and check it with `{}`",
+                self.page_key,
+                field_name,
+                self.page_key,
+                ", ".join(orders),
+                self.page.url,
+                VERIFIED_FILE,
+                hint,
+            )
+        return checked.rows
 
     def total(self) -> int | None:
         return number_shown(self, "total_heading")

@@ -1,8 +1,16 @@
-// Every order row of the Manage Orders table on screen, with the banner that stands above it.
-function main(f) {
+// Every order row of the Manage Orders table on screen, with the banner that stands above it. Beside
+// the structural answers, what the verified texts find (`pages/text_check.py` compares the two): the
+// index of a verified banner sentence in the row or the rows above it since the last order, with the
+// banner lines there, and the order ids matching the verified pattern in the row's own text.
+function main([f, verified]) {
   const rows = all(document, f.rows);
   const out = [];
   let banner = null;
+  const norm = (t) => (t || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
+    .replace(/[\u2018\u2019\u02bc`\u00b4]/g, "'").replace(/\s+/g, " ").trim().toLowerCase();
+  const sentences = ((verified && verified.banners) || []).map(norm);
+  const idPattern = verified && verified.order_id ? new RegExp(verified.order_id, "g") : null;
+  let above = [];
   const readBanner = (root) => {
     const host = first(root, f.banner_text);
     if (!host) return null;
@@ -15,11 +23,25 @@ function main(f) {
     const isOrder = matches(row, f.order_row);
     if (!isOrder) {
       if (matches(row, f.banner_row)) banner = readBanner(row);
+      above.push(row);
       continue;
     }
     const inRow = readBanner(row);
     const b = inRow || banner;
     banner = null;
+    const group = [...above, row];
+    above = [];
+    let textBanner = null;
+    let textBannerLines = [];
+    if (sentences.length) {
+      const said = norm(group.map((r) => r.textContent).join(" "));
+      const found = sentences.findIndex((s) => s && said.includes(s));
+      if (found >= 0) {
+        textBanner = found;
+        textBannerLines = group.flatMap((r) => all(r, f.banner_lines || [])).map(text).filter((t) => t);
+      }
+    }
+    const textOrderIds = idPattern ? Array.from(new Set(row.textContent.match(idPattern) || [])) : [];
     const dateParts = all(row, f.order_date_parts).map(text);
     const items = all(row, f.items).map((item) => ({
       title: text(first(item, f.item_title)),
@@ -44,6 +66,9 @@ function main(f) {
       banner: b ? b.text : null,
       banner_lines: b ? b.lines : [],
       actions,
+      text_banner: textBanner,
+      text_banner_lines: textBannerLines,
+      text_order_ids: textOrderIds,
     });
   }
   return out;
