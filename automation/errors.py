@@ -23,6 +23,8 @@ class ExitCode(IntEnum):
     NO_BROWSER = 8
     ACTIONS_FAILED = 9
     STOPPED = 10
+    RUN_TIMEOUT = 12
+    """A run was still going after `run_timeout`: its process (and browser) was stopped."""
     INTERRUPTED = 130
     """Ctrl-C or SIGINT: 128 + the signal's number, as shells report a process a signal ended."""
     OUTPUT_CLOSED = 141
@@ -103,6 +105,12 @@ class StoppedError(ScCancelError):
     """Actions were halted by the STOP file or setting."""
 
     exit_code = ExitCode.STOPPED
+
+
+class RunTimeoutError(ScCancelError):
+    """A run outlasted `run_timeout` and was stopped from outside: recorded as failed, never left running."""
+
+    exit_code = ExitCode.RUN_TIMEOUT
 
 
 class InterruptedRunError(ScCancelError):

@@ -49,6 +49,9 @@ class Runtime:
     """`scan --replay`: every request is answered from this HAR, the rest aborted (no site, no sign-in)."""
     capture: bool = False
     """`sc-cancel record`: capture the run's network, bodies included, into <run folder>/capture/."""
+    run_started: Callable[[str, Path], None] | None = None
+    """Called with a run's id and folder as soon as both exist: a run in a worker process tells its
+    parent, which can then close that run as failed if it must stop the process (`run_timeout`)."""
 
     @property
     def ledger_path(self) -> Path:

@@ -15,7 +15,7 @@ from automation.errors import BadInputError, ExitCode
 
 if TYPE_CHECKING:
     from automation.runtime import Runtime
-    from automation.scheduler import Scheduler
+    from automation.scheduler import JobOutcome, Scheduler
     from automation.targets import Target
 
 
@@ -55,13 +55,20 @@ def cmd_schedule(inv: Invocation) -> int:
 def scheduled_runs(
     inv: Invocation, rt: Runtime, targets: list[Target], *, sleep: Callable[[float], object] | None = None
 ) -> Scheduler:
-    """Every account's full run on its schedule (`schedule`, and `watch` between its e-mail runs);
-    every rules file is validated before the loop starts. `sleep`: what the loop does between runs."""
+    """Every account's full run on its schedule (`schedule`, and `watch` between its e-mail runs), up to
+    `concurrency` at once, each in a worker process stopped after `run_timeout`; every rules file is
+    validated before the loop starts. `sleep`: what the loop does between runs."""
+    import threading
+
+    from loguru import logger
+
     from automation.actions.outcome import RunResult
     from automation.notify.hooks import RunHooks
     from automation.rules.loader import load_rules
     from automation.runner import run_account
-    from automation.scheduler import Scheduler, job_for_target
+    from automation.scheduler import Scheduler, concurrency_for, in_worker, job_for_target
+    from automation.scheduler.worker import Work
+    from automation.settings import parse_duration
 
     for target in targets:
         load_rules(inv.rules_file(target))
@@ -70,15 +77,24 @@ def scheduled_runs(
         s, s.environ, data_dir=s.data_dir, runs_dir=rt.runs_dir, clock=rt.clock, source=s.source
     )
     started_at = rt.clock()
+    concurrency, why = concurrency_for(s.concurrency, accounts=len(targets))
+    logger.info("scheduler: {}, run_timeout {}", why, s.run_timeout)
+    isolate = in_worker(rt, parse_duration(s.run_timeout))
+    checks = threading.Lock()
+
+    def checked(target: Target, work: Work) -> JobOutcome | None:
+        with checks:  # in the scheduler itself, one at a time: the notifier's state is one file
+            hooks.round_checks(rt.ledger_path, targets, started_at)
+        return isolate(target, work)
 
     def run_target(target: Target) -> RunResult:
-        hooks.round_checks(rt.ledger_path, targets, started_at)
         rules = load_rules(inv.rules_file(target))  # re-read: edits apply without a restart
         return run_account(
             target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled
         )
 
-    return Scheduler([job_for_target(t, run_target, clock=rt.clock) for t in targets], sleep=sleep)
+    jobs = [job_for_target(t, run_target, clock=rt.clock, isolate=checked) for t in targets]
+    return Scheduler(jobs, sleep=sleep, concurrency=concurrency)
 
 
 def report_options(parser: argparse.ArgumentParser) -> None:

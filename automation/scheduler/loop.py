@@ -1,4 +1,5 @@
-"""The scheduled loop: every account runs every interval plus a fresh random jitter, one at a time.
+"""The scheduled loop: every account runs every interval plus a fresh random jitter, up to
+`concurrency` accounts at once.
 
 Built on a `schedule.Scheduler` instance (never the module-level default, so two loops in one process,
 e.g. in tests, do not share jobs), through its public API: `every(n).seconds.do(...)`, `run_pending`
@@ -17,13 +18,20 @@ run after the interval from then, never by a burst replaying the missed ones (`s
 no concurrency) is covered elsewhere: the account lock taken inside each run refuses a second run of the
 same account, from this loop or a manual `sc-cancel run`, and the lock is reported here as "skipped:
 still running" rather than as a failure.
+
+With `concurrency` above 1, a due job is handed to a pool of that many threads instead of being run in
+the loop's thread; until it finishes its `next_run` lies far ahead, so `schedule` never starts it twice,
+and the loop plans its next run (from its end, as above) when it sees it finished. Each thread only
+waits for its account's worker process (`scheduler.worker`): no two runs share an interpreter.
 """
 
 from __future__ import annotations
 
 import random as random_module
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +45,10 @@ from automation.errors import BadInputError, ExitCode
 from automation.scheduler.outcome import JobOutcome
 
 MAX_NAP_SECONDS = 60.0
+
+_RUNNING = timedelta(days=3650)
+"""`next_run` of a job handed to the pool, until it has finished: never due meanwhile."""
+_SLICE_SECONDS = 0.5
 """Longest single wait: the loop re-reads the clock at least this often, so a changed system clock or a
 suspended machine delays a run by at most this much."""
 
@@ -81,11 +93,22 @@ class _ClockedJob(schedule.Job):
 
     def run(self) -> Any:
         """`schedule`'s run (the job, then its own plan of the next one), the next run planned on the
-        owner's clock in place of `schedule`'s, then the line saying when that is."""
+        owner's clock in place of `schedule`'s, then the line saying when that is. With a pool, the job
+        is handed to it instead, and planned once it has finished (`finished`)."""
+        if self.owner.parallel:
+            self.last_run = self.owner.now()
+            self.next_run = self.owner.now() + _RUNNING
+            self.owner.submit(self)
+            return None
         result = super().run()
         self.plan(after=self.spec.interval)
         self.owner.announce_next_run(self)
         return result
+
+    def finished(self) -> None:
+        """The pool's run has ended: plan the next one from now, and say when."""
+        self.plan(after=self.spec.interval)
+        self.owner.announce_next_run(self)
 
     def plan(self, *, after: timedelta) -> None:
         """The next run: `after` from now plus a fresh jitter. Runs are planned from the end of the
@@ -104,10 +127,14 @@ class Scheduler:
         sleep: Callable[[float], object] | None = None,
         random: Callable[[float, float], float] = random_module.uniform,
         log: Callable[[str, str], None] = _log_with_loguru,
+        concurrency: int = 1,
     ) -> None:
         """`sleep(seconds)` waits between runs (default: wait on the stop event, so a signal ends the
-        wait at once); `random(low, high)` draws the jitter; `log(level, message)` receives one line per
-        run and the loop's own notices (default: loguru)."""
+        wait at once, or for a run of the pool to finish); `random(low, high)` draws the jitter;
+        `log(level, message)` receives one line per run and the loop's own notices (default: loguru);
+        `concurrency`: how many accounts run at once (1: one after another in the loop's thread)."""
+        if concurrency < 1:
+            raise BadInputError(f"concurrency must be 1 or more, got {concurrency}")
         if not jobs:
             raise BadInputError("nothing to schedule: no account is configured")
         names = [j.account for j in jobs]
@@ -122,12 +149,54 @@ class Scheduler:
         self._round: list[JobOutcome] | None = None
         """Outcomes of the round `run_once` is running; None in the endless loop."""
         self._last: dict[str, JobOutcome] = {}
+        self._concurrency = concurrency
+        self._pool: ThreadPoolExecutor | None = None
+        self._running: dict[Future[None], _ClockedJob] = {}
+        self._wake = threading.Event()
+        """Set when a run of the pool finishes, so the default wait ends and the loop plans its next."""
         self._jobs = schedule.Scheduler()
         for spec in jobs:
             job = _ClockedJob(self, spec, self._jobs)
             job.seconds.do(self._execute, spec)
             # The first run starts at once, spread by the jitter so accounts do not all start together.
             job.plan(after=timedelta(0))
+
+    @property
+    def parallel(self) -> bool:
+        return self._concurrency > 1
+
+    def submit(self, job: _ClockedJob) -> None:
+        """Hand `job`'s run to the pool (started now, or when one of the pool's threads is free)."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="account-run")
+        future = self._pool.submit(self._execute, job.spec)
+        self._running[future] = job
+        future.add_done_callback(lambda _done: self._wake.set())
+
+    def _collect(self) -> None:
+        """Plan the next run of every job whose run in the pool has ended (in the loop's thread)."""
+        for future in [f for f in self._running if f.done()]:
+            self._running.pop(future).finished()
+
+    def _drain(self) -> None:
+        """Wait for every run handed to the pool (those not yet started see the stop and do nothing)."""
+        if self._pool is None:
+            return
+        if self._running and self._stop.is_set():
+            self._log("INFO", f"scheduler: waiting for {len(self._running)} run(s) under way to finish")
+        self._pool.shutdown(wait=True)
+        self._pool = None
+        self._collect()
+
+    def _nap(self, seconds: float) -> None:
+        """The default wait: until `seconds` have passed, a stop, or a run of the pool finished."""
+        deadline = time.monotonic() + seconds
+        while not self._stop.is_set() and not self._wake.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self._wake.wait(min(left, _SLICE_SECONDS))
+        self._wake.clear()
 
     def draw_jitter(self, jitter: timedelta) -> timedelta:
         """A fresh random delay in [0, jitter], drawn for every run planned."""
@@ -164,27 +233,33 @@ class Scheduler:
         self._round = outcomes
         try:
             self._jobs.run_all(delay_seconds=0)
+            self._drain()
         finally:
             self._round = None
-        return outcomes
+        order = [job.spec.account for job in self._clocked_jobs()]
+        return sorted(outcomes, key=lambda o: order.index(o.account) if o.account in order else len(order))
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set (by `install_signal_handlers` on SIGTERM or Ctrl-C). A run in
         progress is finished, not interrupted; no further run starts."""
         self._stop = stop
-        nap = self._sleep if self._sleep is not None else stop.wait
+        nap = self._sleep if self._sleep is not None else self._nap
         plan = ", ".join(
             f"{job.spec.account} every {_short(job.spec.interval)} (+ up to {_short(job.spec.jitter)})"
             for job in self._clocked_jobs()
         )
         self._log("INFO", f"scheduler: started for {plan}; stop with Ctrl-C or SIGTERM")
-        while not stop.is_set():
-            self._jobs.run_pending()
-            if stop.is_set():
-                break
-            wait = self._seconds_to_next_run()
-            if wait > 0:
-                nap(min(wait, MAX_NAP_SECONDS))
+        try:
+            while not stop.is_set():
+                self._collect()
+                self._jobs.run_pending()
+                if stop.is_set():
+                    break
+                wait = self._seconds_to_next_run()
+                if wait > 0:
+                    nap(min(wait, MAX_NAP_SECONDS))
+        finally:
+            self._drain()
         self._log("INFO", "scheduler: stopped")
 
     def _clocked_jobs(self) -> list[_ClockedJob]:

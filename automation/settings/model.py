@@ -301,6 +301,13 @@ def check_broker_url(url: str) -> str:
     return url
 
 
+def _concurrency(value: object) -> object:
+    """`concurrency`: a whole number of 1 or more, or `auto`; one message for every other value."""
+    if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+        return value
+    raise ValueError(f"expected a whole number of 1 or more, or auto, got {value!r}")
+
+
 class Settings(_Strict):
     format: int = SETTINGS_FORMAT
     data_dir: Path | None = None
@@ -312,7 +319,14 @@ class Settings(_Strict):
     keep_runs: int = Field(default=50, ge=1, description="Run folders kept (older ones are pruned).")
     keep_runs_days: int = Field(default=30, ge=1)
     run_timeout: DurationText = Field(
-        default="20m", description="How long an e-mail trigger of `watch` waits for a run holding the lock."
+        default="20m",
+        description="A run still going after this is stopped and reported failed; also how long an e-mail "
+        "trigger of `watch` waits for a run holding the lock.",
+    )
+    concurrency: Annotated[int | Literal["auto"], BeforeValidator(_concurrency)] = Field(
+        default="auto",
+        description="Accounts run at once by `schedule`/`watch`: a number, or auto (from the cores and "
+        "the free memory, printed at start).",
     )
     broker_url: Annotated[SecretRef | str, BeforeValidator(reference_shape)] | None = Field(
         default=None,
