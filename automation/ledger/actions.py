@@ -20,14 +20,13 @@ after Submit may have reached Amazon and stays failed for a person to look at.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from automation.ledger.decisions import latest_decision_row
 from automation.ledger.records import ActionKind, ActionRecord
-from automation.ledger.store import LedgerBase, from_db, from_db_or_none, to_db
+from automation.ledger.store import LedgerBase, Record, from_db, from_db_or_none, to_db
 from automation.models import Outcome
 
 ALLOWED_TRANSITIONS: Mapping[Outcome, frozenset[Outcome]] = {
@@ -47,7 +46,7 @@ class InvalidTransitionError(ValueError):
     """A state change the life cycle forbids: a bug in the caller, never something to retry."""
 
 
-def _action_from_row(row: sqlite3.Row) -> ActionRecord:
+def _action_from_row(row: Record) -> ActionRecord:
     return ActionRecord(
         action_id=row["id"],
         account=row["account"],
@@ -89,7 +88,7 @@ class ActionsMixin(LedgerBase):
         row = self._latest_action_row(account, kind, _target(order_id, kind, thread_id))
         return None if row is None else _action_from_row(row)
 
-    def _latest_action_row(self, account: str, kind: ActionKind, target: str) -> sqlite3.Row | None:
+    def _latest_action_row(self, account: str, kind: ActionKind, target: str) -> Record | None:
         return self._conn.execute(
             "SELECT * FROM actions WHERE account = ? AND kind = ? AND target = ? ORDER BY id DESC LIMIT 1",
             (account, str(kind), target),
@@ -121,10 +120,11 @@ class ActionsMixin(LedgerBase):
                 return _action_from_row(latest)
             decision = latest_decision_row(self._conn, account, order_id)
             market = marketplace or self._request_marketplace(account, order_id)
-            cursor = self._conn.execute(
+            row = self._conn.execute(
                 """INSERT INTO actions (account, marketplace, order_id, kind, target, thread_id, state,
                        run_id, decision_id, attempt, created_at, updated_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (account, kind, target) WHERE state <> 'failed' DO NOTHING RETURNING *""",
                 (
                     account,
                     market,
@@ -139,8 +139,11 @@ class ActionsMixin(LedgerBase):
                     now,
                     now,
                 ),
-            )
-            row = self._conn.execute("SELECT * FROM actions WHERE id = ?", (cursor.lastrowid,)).fetchone()
+            ).fetchone()
+            if row is None:  # another process planned it since we looked (PostgreSQL): theirs stands
+                row = self._latest_action_row(account, kind, target)
+                assert row is not None
+                return _action_from_row(row)
             self._audit_action(row, now, run_id=run_id, approver=None)
         return _action_from_row(row)
 
@@ -162,7 +165,11 @@ class ActionsMixin(LedgerBase):
             raise ValueError(f"an action goes {new_state} only with a reason saying why")
         now = self._now()
         with self._write():
-            row = self._conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
+            # On PostgreSQL the row stays locked to the end of the transaction: of two processes moving
+            # the same action, the second reads the state the first committed, and is refused.
+            row = self._conn.execute(
+                f"SELECT * FROM actions WHERE id = ?{self._conn.for_update}", (action_id,)
+            ).fetchone()
             if row is None:
                 raise KeyError(f"no action {action_id} in the ledger")
             current = Outcome(row["state"])
@@ -171,14 +178,21 @@ class ActionsMixin(LedgerBase):
                     f"action {action_id} ({row['kind']} {row['target']}) cannot go"
                     f" from {current} to {new_state}"
                 )
-            self._conn.execute(
+            row = self._conn.execute(
                 """UPDATE actions SET state = ?, reason = COALESCE(?, reason),
                        evidence = COALESCE(?, evidence), updated_at = ?,
-                       in_flight_at = CASE WHEN ? THEN ? ELSE in_flight_at END
-                   WHERE id = ?""",
-                (str(new_state), reason, evidence, now, new_state is Outcome.IN_FLIGHT, now, action_id),
-            )
-            row = self._conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
+                       in_flight_at = COALESCE(?, in_flight_at)
+                   WHERE id = ? RETURNING *""",
+                (
+                    str(new_state),
+                    reason,
+                    evidence,
+                    now,
+                    now if new_state is Outcome.IN_FLIGHT else None,
+                    action_id,
+                ),
+            ).fetchone()
+            assert row is not None
             self._audit_action(
                 row, now, run_id=run_id or row["run_id"], approver=by, reason=reason, evidence=evidence
             )
@@ -186,7 +200,7 @@ class ActionsMixin(LedgerBase):
 
     def _audit_action(
         self,
-        row: sqlite3.Row,
+        row: Record,
         now: str,
         *,
         run_id: str | None,

@@ -8,16 +8,15 @@ the retention purge never needs to touch it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import datetime
 from typing import Any
 
 from automation.ledger.records import AuditEvent
-from automation.ledger.store import LedgerBase, from_db, to_db
+from automation.ledger.store import LedgerBase, Record, from_db, to_db
 from automation.models import CancellationRequest, Order, RequestKind
 
 
-def _event_from_row(row: sqlite3.Row) -> AuditEvent:
+def _event_from_row(row: Record) -> AuditEvent:
     # A Row iterates over its values, so the column names come from keys().
     fields = {key: value for key, value in zip(row.keys(), row, strict=True) if key not in {"id", "at"}}
     return AuditEvent(event_id=row["id"], at=from_db(row["at"]), **fields)

@@ -11,7 +11,6 @@ request was handled by hand) is stored as a rejection that keeps applying whatev
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable
 from typing import Literal
 
@@ -23,7 +22,7 @@ from automation.ledger.records import (
     GivenVerdict,
     Standing,
 )
-from automation.ledger.store import LedgerBase, from_db
+from automation.ledger.store import LedgerBase, LedgerDb, Record, from_db
 from automation.models import Approval, CancellationRequest, Decision, DecisionKind, RequestKind
 
 APPROVABLE = frozenset({DecisionKind.CANCEL, DecisionKind.REPLY})
@@ -34,7 +33,7 @@ PERSON_DECIDES = APPROVABLE | {DecisionKind.HOLD}
 Verb = Literal["approve", "reject", "dismiss"]
 
 
-def _decision_from_row(row: sqlite3.Row) -> DecisionRecord:
+def _decision_from_row(row: Record) -> DecisionRecord:
     return DecisionRecord(
         decision_id=row["id"],
         account=row["account"],
@@ -52,7 +51,7 @@ def _decision_from_row(row: sqlite3.Row) -> DecisionRecord:
     )
 
 
-def latest_decision_row(conn: sqlite3.Connection, account: str, order_id: str) -> sqlite3.Row | None:
+def latest_decision_row(conn: LedgerDb, account: str, order_id: str) -> Record | None:
     return conn.execute(
         "SELECT * FROM decisions WHERE account = ? AND order_id = ? ORDER BY id DESC LIMIT 1",
         (account, order_id),
@@ -99,10 +98,10 @@ class DecisionsMixin(LedgerBase):
                 decision_id = previous["id"]
             else:
                 marketplace = self._request_marketplace(account, decision.order_id)
-                cursor = self._conn.execute(
+                inserted = self._conn.execute(
                     """INSERT INTO decisions (account, marketplace, order_id, decision, rule, approve,
                            explanation, rules_sha256, request_kind, run_id, decided_at, last_decided_at,
-                           last_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           last_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                     (
                         account,
                         marketplace,
@@ -117,7 +116,7 @@ class DecisionsMixin(LedgerBase):
                         run_id,
                     ),
                 )
-                decision_id = cursor.lastrowid
+                decision_id = inserted.fetchall()[0]["id"]
                 self._audit(
                     at=now,
                     event="decision",
@@ -165,9 +164,9 @@ class DecisionsMixin(LedgerBase):
 
     def _verdict_targets(
         self, account: str, order_ids: list[str], verb: Verb
-    ) -> tuple[list[str], list[tuple[str, sqlite3.Row, sqlite3.Row]]]:
+    ) -> tuple[list[str], list[tuple[str, Record, Record]]]:
         problems: list[str] = []
-        targets: list[tuple[str, sqlite3.Row, sqlite3.Row]] = []
+        targets: list[tuple[str, Record, Record]] = []
         for order_id in order_ids:
             request = self._conn.execute(
                 "SELECT marketplace, closed_at, kind FROM requests WHERE account = ? AND order_id = ?",
@@ -221,9 +220,9 @@ class DecisionsMixin(LedgerBase):
                     continue
                 verdict = ApprovalVerdict.APPROVED if verb == "approve" else ApprovalVerdict.REJECTED
                 dismissed = verb == "dismiss"
-                cursor = self._conn.execute(
+                inserted = self._conn.execute(
                     """INSERT INTO approvals (account, order_id, decision_id, verdict, by, note, at, action,
-                           dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                     (
                         account,
                         order_id,
@@ -237,7 +236,7 @@ class DecisionsMixin(LedgerBase):
                     ),
                 )
                 record = ApprovalRecord(
-                    approval_id=int(cursor.lastrowid or 0),
+                    approval_id=int(inserted.fetchall()[0]["id"]),
                     account=account,
                     order_id=order_id,
                     decision_id=decision["id"],

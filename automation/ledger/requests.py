@@ -8,11 +8,10 @@ from `open_requests`): an open request missing from it is taken as gone and clos
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 from automation.ledger.records import RequestObservation, ScanDiff, SeenRequest
-from automation.ledger.store import LedgerBase, from_db, from_db_or_none
+from automation.ledger.store import LedgerBase, Record, from_db, from_db_or_none
 from automation.models import CancellationRequest, Channel, RequestKind
 
 
@@ -20,7 +19,7 @@ def _sources_json(sources: Sequence[Channel] | set[Channel]) -> str:
     return json.dumps(sorted(str(source) for source in sources))
 
 
-def _seen_from_row(row: sqlite3.Row) -> SeenRequest:
+def _seen_from_row(row: Record) -> SeenRequest:
     return SeenRequest(
         account=row["account"],
         order_id=row["order_id"],
@@ -125,7 +124,7 @@ class RequestsMixin(LedgerBase):
         run_id: str | None,
         request: CancellationRequest,
         marketplace: str | None,
-        row: sqlite3.Row | None,
+        row: Record | None,
         now: str,
     ) -> str | None:
         """Insert or update one request's row; returns the history event it makes, if any."""

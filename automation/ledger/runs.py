@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from automation.ledger.records import RunRecord
-from automation.ledger.store import LedgerBase, from_db, from_db_or_none
+from automation.ledger.store import LedgerBase, Record, from_db, from_db_or_none
 from automation.site_clock import SiteClock
 
 RUNNING = "running"
 """Status of a run until `finish_run`; a run killed on the way keeps it."""
 
 
-def _run_from_row(row: sqlite3.Row) -> RunRecord:
+def _run_from_row(row: Record) -> RunRecord:
     return RunRecord(
         run_id=row["run_id"],
         account=row["account"],
@@ -40,15 +39,14 @@ class RunsMixin(LedgerBase):
         with self._write():
             while True:
                 run_id = f"{stamp}-{secrets.token_hex(2)}"
-                try:
-                    self._conn.execute(
-                        "INSERT INTO runs (run_id, account, command, started_at, status)"
-                        " VALUES (?, ?, ?, ?, ?)",
-                        (run_id, account, command, now, RUNNING),
-                    )
-                except sqlite3.IntegrityError:
-                    continue  # the same second drew the same suffix: draw again
-                break
+                if self._conn.execute(
+                    "INSERT INTO runs (run_id, account, command, started_at, status, seq)"
+                    " VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))"
+                    " ON CONFLICT (run_id) DO NOTHING",
+                    (run_id, account, command, now, RUNNING),
+                ).rowcount:
+                    break
+                # the same second drew the same suffix: draw again
             self._audit(at=now, event="run_started", account=account, run_id=run_id, detail=command)
         return run_id
 
@@ -88,7 +86,7 @@ class RunsMixin(LedgerBase):
         if command is not None:
             sql += " AND command = ?"
             params.append(command)
-        row = self._conn.execute(f"{sql} ORDER BY started_at DESC, rowid DESC LIMIT 1", params).fetchone()
+        row = self._conn.execute(f"{sql} ORDER BY started_at DESC, seq DESC LIMIT 1", params).fetchone()
         return None if row is None else _run_from_row(row)
 
     def site_clock(self, account: str, machine: Callable[[], datetime]) -> SiteClock:
@@ -105,5 +103,5 @@ class RunsMixin(LedgerBase):
             sql += " WHERE account = ?"
             params.append(account)
         params.append(limit)
-        rows = self._conn.execute(f"{sql} ORDER BY started_at DESC, rowid DESC LIMIT ?", params)
+        rows = self._conn.execute(f"{sql} ORDER BY started_at DESC, seq DESC LIMIT ?", params)
         return [_run_from_row(row) for row in rows]
