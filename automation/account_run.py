@@ -109,6 +109,8 @@ class RunBook:
                 self.rt.after_run(report, self.ledger)
             except Exception as exc:  # notifications and clean-up never fail a run
                 logger.warning("after-run step failed: {}", exc)
+        if self.rt.store is not None:  # the finished folder goes to the artifact store (never raises)
+            self.rt.store.publish(self.folder.path)
 
 
 @dataclass

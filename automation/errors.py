@@ -23,6 +23,8 @@ class ExitCode(IntEnum):
     NO_BROWSER = 8
     ACTIONS_FAILED = 9
     STOPPED = 10
+    ARTIFACTS_NOT_STORED = 11
+    """The run's folder could not be put in the artifact store (`artifacts`); it stays on the machine."""
     RUN_TIMEOUT = 12
     """A run was still going after `run_timeout`: its process (and browser) was stopped."""
     INTERRUPTED = 130
@@ -105,6 +107,13 @@ class StoppedError(ScCancelError):
     """Actions were halted by the STOP file or setting."""
 
     exit_code = ExitCode.STOPPED
+
+
+class ArtifactStoreError(ScCancelError):
+    """The artifact store (an S3 bucket) cannot be reached, refuses the credentials, or has no such
+    bucket. A run's folder that could not be uploaded is kept on the machine and sent by the next run."""
+
+    exit_code = ExitCode.ARTIFACTS_NOT_STORED
 
 
 class RunTimeoutError(ScCancelError):

@@ -12,13 +12,16 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from loguru import logger
 
 from automation.artifacts import prune_runs
-from automation.errors import BadInputError
+from automation.errors import ArtifactStoreError, BadInputError
 from automation.report.write import HTML_NAME, JSON_NAME, load_report, write_html
+
+if TYPE_CHECKING:
+    from automation.artifacts_store import S3Store
 
 PERSONAL_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".webp", ".html", ".htm", ".mhtml", ".har", ".zip", ".webm"}
@@ -37,11 +40,21 @@ class PurgeReport:
     folders_removed: tuple[Path, ...] = ()
     files_removed: tuple[Path, ...] = field(default=())
     reports_rewritten: tuple[Path, ...] = ()
+    stored_runs_removed: tuple[str, ...] = ()
+    """Run ids pruned from the artifact store (an S3 bucket)."""
+    stored_files_removed: tuple[str, ...] = ()
+    """Evidence objects deleted from the artifact store."""
 
     def summary(self) -> str:
+        stored = (
+            f"; in the store, {len(self.stored_runs_removed)} runs and {len(self.stored_files_removed)} "
+            "evidence files removed"
+            if self.stored_runs_removed or self.stored_files_removed
+            else ""
+        )
         return (
             f"retention: {self.ledger_rows} ledger rows scrubbed, {len(self.folders_removed)} run folders "
-            f"and {len(self.files_removed)} evidence files removed"
+            f"and {len(self.files_removed)} evidence files removed{stored}"
         )
 
 
@@ -103,9 +116,11 @@ def purge(
     keep_runs: int,
     keep_runs_days: int,
     now: datetime,
+    store: S3Store | None = None,
 ) -> PurgeReport:
     """Apply the retention settings once: scrub the ledger, prune run folders, strip evidence older than
-    `retention_days` from the folders that stay."""
+    `retention_days` from the folders that stay; in the artifact store too, when there is one (a store
+    that fails is logged and tried again after the next run)."""
     cutoff = now - timedelta(days=retention_days)
     rows = ledger.purge_personal_data(cutoff)
     folders = prune_runs(runs_dir, keep=keep_runs, max_age_days=keep_runs_days, now=now.timestamp())
@@ -117,7 +132,17 @@ def purge(
             files += removed
             if again:
                 rewritten.append(folder / HTML_NAME)
-    report = PurgeReport(rows, tuple(folders), tuple(files), tuple(rewritten))
-    if rows or folders or files:
+    stored_runs: list[str] = []
+    stored_files: list[str] = []
+    if store is not None:
+        try:
+            stored_runs = store.prune(keep=keep_runs, max_age_days=keep_runs_days, now=now.timestamp())
+            stored_files, _ = store.purge_evidence(PERSONAL_SUFFIXES, cutoff=cutoff.timestamp(), now=now)
+        except ArtifactStoreError as exc:
+            logger.warning("retention in the artifact store: {}", exc)
+    report = PurgeReport(
+        rows, tuple(folders), tuple(files), tuple(rewritten), tuple(stored_runs), tuple(stored_files)
+    )
+    if rows or folders or files or stored_runs or stored_files:
         logger.info(report.summary())
     return report

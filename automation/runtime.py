@@ -22,6 +22,7 @@ from automation.settings import BrowserSettings
 from automation.sources.context import RetryPolicy
 
 if TYPE_CHECKING:
+    from automation.artifacts_store import S3Store
     from automation.ledger import Ledger
     from automation.report import RunReport
     from automation.targets import Target
@@ -49,6 +50,8 @@ class Runtime:
     """`scan --replay`: every request is answered from this HAR, the rest aborted (no site, no sign-in)."""
     capture: bool = False
     """`sc-cancel record`: capture the run's network, bodies included, into <run folder>/capture/."""
+    store: S3Store | None = None
+    """Where finished run folders are uploaded (`artifacts: s3://...`); None: they stay in `runs_dir`."""
     run_started: Callable[[str, Path], None] | None = None
     """Called with a run's id and folder as soon as both exist: a run in a worker process tells its
     parent, which can then close that run as failed if it must stop the process (`run_timeout`)."""

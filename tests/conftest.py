@@ -10,6 +10,7 @@ import pytest
 from mail_server import MailServer, running_mail_server
 from pg_server import PgServer, postgres_problem, running_pg_server
 from redis_server import RedisServer, redis_problem, running_redis_server
+from s3_server import S3Server, running_s3_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,4 +50,12 @@ def pg_server() -> Iterator[PgServer]:
     if problem:
         pytest.skip(problem)
     with running_pg_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """A real S3 endpoint (moto's server, tests/s3_server.py) on a free loopback port, checking
+    credentials, one for the session: tests keep apart by bucket. Stopped after the session."""
+    with running_s3_server(tmp_path_factory.mktemp("moto")) as server:
         yield server

@@ -36,11 +36,13 @@ class Invocation:
         return getattr(self.args, name, None)
 
     def runtime(self) -> Runtime:
+        from automation.artifacts_store import open_store
         from automation.notify.hooks import RunHooks
         from automation.runtime import Runtime
         from automation.sources.context import RetryPolicy
 
         s = self.settings
+        store = open_store(s)
         hooks = RunHooks.build(
             s,
             s.environ,
@@ -48,8 +50,10 @@ class Invocation:
             runs_dir=s.runs_dir,
             clock=lambda: datetime.now(UTC),
             source=s.source,
+            store=store,
         )
         return Runtime(
+            store=store,
             after_run=hooks.after_run,
             retry=RetryPolicy().scaled(s.retry_scale),
             data_dir=s.data_dir,

@@ -89,9 +89,14 @@ def scheduled_runs(
 
     def run_target(target: Target) -> RunResult:
         rules = load_rules(inv.rules_file(target))  # re-read: edits apply without a restart
-        return run_account(
+        failures = len(rt.store.failures) if rt.store is not None else 0
+        result = run_account(
             target, rt, rules, execute=inv.args.execute, actions_enabled=inv.settings.actions_enabled
         )
+        stored = rt.store.failed_since(failures) if rt.store is not None else None
+        if stored is not None:  # the run went through; its folder waits on this machine (exit 11)
+            raise stored
+        return result
 
     jobs = [job_for_target(t, run_target, clock=rt.clock, isolate=checked) for t in targets]
     return Scheduler(jobs, sleep=sleep, concurrency=concurrency)
@@ -114,15 +119,31 @@ def cmd_report(inv: Invocation) -> int:
 
     from automation.report import list_runs, open_report, print_run_list
 
-    runs_dir = inv.runtime().runs_dir
+    rt = inv.runtime()
+    # With an S3 store, the reports are read from the bucket into a local cache, then opened from there.
+    runs_dir = rt.runs_dir if rt.store is None else rt.store.mirror_reports()
     if inv.args.run_id is None and not inv.args.latest:
         print_run_list(list_runs(runs_dir, inv.args.limit), sys.stdout)
         return ExitCode.OK
+    if rt.store is not None:
+        rt.store.fetch_html(report_run_id(runs_dir, inv.args.run_id))
     path = open_report(runs_dir, inv.args.run_id)
     print(path)
     if inv.args.open:
         webbrowser.open(path.as_uri())
     return ExitCode.OK
+
+
+def report_run_id(runs_dir: Path, run_id: str | None) -> str:
+    """The full id of the run `report` asked for (the newest, or the one a unique prefix names); where
+    none or several match, the id as given, and `open_report` says what is wrong."""
+    from automation.report import list_runs
+
+    if run_id is None:
+        rows = list_runs(runs_dir, limit=1)
+        return rows[0].run_id if rows else ""
+    matches = [p.name for p in runs_dir.iterdir() if p.is_dir() and p.name.startswith(run_id)]
+    return matches[0] if len(matches) == 1 and "/" not in run_id else run_id
 
 
 def login_options(parser: argparse.ArgumentParser) -> None:

@@ -60,8 +60,13 @@ def cmd_scan(inv: Invocation) -> int:
                 title=f"Pending buyer cancellation requests: {target.name} ({target.email})",
                 summary=summary_line(result.requests, result.new, None),
             )
+    stored = rt.store.failed_since() if rt.store is not None else None  # exit 11, reports kept locally
     if inv.args.json:
         print_json(documents[0] if len(documents) == 1 else documents)
+        if stored is not None:
+            return int(stored.exit_code)
+    if stored is not None:
+        raise stored
     return ExitCode.OK
 
 
@@ -116,7 +121,7 @@ def cmd_run(inv: Invocation) -> int:
                 summary=summary_line(scan.requests, scan.new, columns),
                 notes=run_notes(result.outcomes),
             )
-    error = run_error(failed, stopped)
+    error = run_error(failed, stopped) or (rt.store.failed_since() if rt.store is not None else None)
     if inv.args.json:
         print_json(documents[0] if len(documents) == 1 else documents)
         if error is not None:  # its document, printed above, already carries the error

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
@@ -24,6 +24,9 @@ from automation.retention import purge
 from automation.settings import Settings, parse_duration
 from automation.yaml_source import YamlDocument
 
+if TYPE_CHECKING:
+    from automation.artifacts_store import S3Store
+
 HISTORY_RUNS = 10
 
 
@@ -33,6 +36,8 @@ class RunHooks:
     notifier: Notifier | None
     runs_dir: Path
     clock: Callable[[], datetime]
+    store: S3Store | None = None
+    """The artifact store the retention rules apply to as well (an S3 bucket), if any."""
 
     @classmethod
     def build(
@@ -44,6 +49,7 @@ class RunHooks:
         runs_dir: Path,
         clock: Callable[[], datetime],
         source: YamlDocument | None = None,
+        store: S3Store | None = None,
     ) -> RunHooks:
         """Resolve notification URLs now, so a broken reference stops the command before any browser
         (with the settings file's line when `source` is given)."""
@@ -54,7 +60,7 @@ class RunHooks:
             if urls
             else None
         )
-        return cls(settings, notifier, runs_dir, clock)
+        return cls(settings, notifier, runs_dir, clock, store)
 
     def after_run(self, report: RunReport, ledger: Ledger) -> None:
         """Notify what the run calls for, then apply the retention settings."""
@@ -82,6 +88,7 @@ class RunHooks:
             keep_runs=s.keep_runs,
             keep_runs_days=s.keep_runs_days,
             now=now,
+            store=self.store,
         )
         if removed.folders_removed or removed.ledger_rows:
             logger.debug(

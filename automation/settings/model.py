@@ -301,6 +301,25 @@ def check_broker_url(url: str) -> str:
     return url
 
 
+S3_ONLY_SETTINGS = ("artifacts_endpoint", "artifacts_region", "artifacts_access_key", "artifacts_secret_key")
+_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def check_artifacts_place(value: str) -> None:
+    """`artifacts`: a folder, or `s3://bucket[/prefix]` with a valid bucket name (ValueError otherwise)."""
+    if not value.strip():
+        raise ValueError("give a folder or s3://bucket/prefix")
+    if "://" not in value:
+        return
+    if not value.startswith("s3://"):
+        raise ValueError(f"'{value}': only s3:// URLs are stores; otherwise give a folder")
+    bucket = value[len("s3://") :].split("/", 1)[0]
+    if not _BUCKET_RE.match(bucket):
+        raise ValueError(
+            f"'{bucket}' is not an S3 bucket name (3-63 lower-case letters, digits, dots and dashes)"
+        )
+
+
 def _concurrency(value: object) -> object:
     """`concurrency`: a whole number of 1 or more, or `auto`; one message for every other value."""
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
@@ -335,6 +354,58 @@ class Settings(_Strict):
     )
     notifications: Notifications = Field(default_factory=Notifications)
     accounts: list[Account] = Field(default_factory=list)
+    artifacts: str | None = Field(
+        default=None,
+        description="Where run folders go: a local folder (default <data_dir>/runs) or s3://bucket/prefix.",
+    )
+    artifacts_endpoint: str | None = Field(
+        default=None, description="An S3-compatible endpoint URL (MinIO, Ceph...); default: AWS's own."
+    )
+    artifacts_region: str | None = Field(default=None, description="The bucket's region, if it needs one.")
+    artifacts_access_key: SecretRef | None = Field(
+        default=None,
+        description="Reference to the S3 access key id; default: boto3's own chain (AWS_*, a role).",
+    )
+    artifacts_secret_key: SecretRef | None = Field(
+        default=None, description="Reference to the S3 secret access key (with artifacts_access_key)."
+    )
+
+    @field_validator("artifacts_access_key", "artifacts_secret_key", mode="before")
+    @classmethod
+    def _artifact_key_reference(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
+        return reference_shape(value)
+
+    @field_validator("artifacts")
+    @classmethod
+    def _artifacts_place(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_artifacts_place(value)
+        return value
+
+    @field_validator("artifacts_endpoint")
+    @classmethod
+    def _artifacts_endpoint(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s@]+(/\S*)?$", value):
+            raise ValueError(
+                f"'{value}' is not an endpoint URL like https://s3.example.com:9000 (no user or password "
+                "in it: give those as artifacts_access_key and artifacts_secret_key references)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _s3_options_need_s3(self) -> Settings:
+        given = [
+            name
+            for name in S3_ONLY_SETTINGS
+            if getattr(self, name) is not None
+        ]
+        if given and not (self.artifacts or "").startswith("s3://"):
+            raise ValueError(f"{', '.join(given)} apply only to an S3 store: set artifacts: s3://bucket/prefix")
+        if (self.artifacts_access_key is None) != (self.artifacts_secret_key is None):
+            raise ValueError("give both artifacts_access_key and artifacts_secret_key, or neither")
+        return self
 
     @field_validator("format")
     @classmethod

@@ -122,12 +122,34 @@ def load_settings(path: Path, *, given_by: str | None = None) -> tuple[Settings,
             "selectors_dir": rel(settings.selectors_dir),
             "accounts": accounts,
             "notifications": settings.notifications.model_copy(update={"urls": urls}),
+            "artifacts": _local_relative(settings.artifacts, base),
+            "artifacts_access_key": settings.artifacts_access_key and ref(settings.artifacts_access_key),
+            "artifacts_secret_key": settings.artifacts_secret_key and ref(settings.artifacts_secret_key),
             "broker_url": settings.broker_url
             if settings.broker_url is None or isinstance(settings.broker_url, str)
             else ref(settings.broker_url),
         }
     )
     return settings, doc
+
+
+def _local_relative(artifacts: str | None, base: Path) -> str | None:
+    """`artifacts` as a folder is relative to the settings file's folder, like every path there."""
+    if artifacts is None or artifacts.startswith("s3://"):
+        return artifacts
+    path = Path(artifacts).expanduser()
+    return str(path if path.is_absolute() else (base / path).resolve())
+
+
+def _runs_dir(file: Settings, data_dir: Path) -> Path:
+    """Where run folders are written: `artifacts` when it is a folder (`runs_dir` is its older name),
+    else `<data_dir>/runs`, which for an S3 store is where a run writes before its folder is uploaded."""
+    local = None if file.artifacts is None or file.artifacts.startswith("s3://") else Path(file.artifacts)
+    if local is not None and file.runs_dir is not None and local != file.runs_dir:
+        raise BadInputError(
+            f"artifacts ({local}) and runs_dir ({file.runs_dir}) name two folders: keep artifacts only"
+        )
+    return local or file.runs_dir or data_dir / "runs"  # in the data folder: `report` finds them anywhere
 
 
 class CommandLine(BaseModel):
@@ -183,7 +205,7 @@ def resolve_settings(
     file, source = load_settings(path, given_by=given_by) if path is not None else (Settings(), None)
     data_dir = _first(given.data_dir, env.data_dir, file.data_dir) or default_data_dir(environ)
     data_dir = data_dir.expanduser().resolve()
-    runs_dir = file.runs_dir or data_dir / "runs"  # in the data folder: `report` finds them from anywhere
+    runs_dir = _runs_dir(file, data_dir)
     selectors_dir = _first(given.selectors_dir, file.selectors_dir) or REPO_SELECTORS
     overrides = {  # over the file's browser settings: SC_CANCEL_CHROMIUM, then the command line's options
         "executable": env.chromium,
