@@ -26,7 +26,7 @@ def watch_options(parser: argparse.ArgumentParser) -> None:
 def cmd_watch(inv: Invocation) -> int:
     from automation.locks import LockWait
     from automation.rules.loader import load_rules
-    from automation.scheduler import install_signal_handlers
+    from automation.scheduler import in_worker, install_signal_handlers
     from automation.settings import parse_duration
     from automation.watch.mail_wait import MailWaiter
     from automation.watch.trigger_run import TriggerRun
@@ -53,7 +53,8 @@ def cmd_watch(inv: Invocation) -> int:
         actions_enabled=inv.settings.actions_enabled,
         lock_wait=LockWait(timeout, stop=stop),
     )
-    triggers = Triggers(handle, stop)
+    isolate = in_worker(rt, timeout)  # an e-mail run too is stopped after run_timeout
+    triggers = Triggers(lambda account: isolate(handle.targets[account], lambda: handle(account)), stop)
     scheduler = scheduled_runs(inv, rt, targets, sleep=triggers.serve)
     restore = install_signal_handlers(stop)
     try:
