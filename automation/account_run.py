@@ -29,7 +29,7 @@ from automation.locks import LockWait, account_lock
 from automation.models import Order, ScanStats
 from automation.parsers.email_texts import load_email_texts
 from automation.redact import REDACTOR, RunValues
-from automation.report import PhaseTimer, build_report, write_reports
+from automation.report import PhaseTimer, ReportTrigger, build_report, write_reports
 from automation.runtime import Prepared, Runtime
 from automation.scan import MarketScan, ScanResult, merge_markets, scan_market
 from automation.scan_email import EmailCheck, check_emails, missing_notices, missing_warning, read_emails
@@ -52,6 +52,8 @@ class RunBook:
     folder: RunFolder
     base_urls: list[str]
     started_at: datetime
+    trigger: ReportTrigger | None = None
+    """What started a targeted run (`watch`'s e-mails); None for a full run."""
     started: float = field(default_factory=time.monotonic)
     timer: PhaseTimer = field(default_factory=PhaseTimer)
     site_clock: SiteClock = field(default_factory=SiteClock)
@@ -65,8 +67,9 @@ class RunBook:
         if isinstance(error, KeyboardInterrupt):
             error = InterruptedRunError("interrupted (Ctrl-C or SIGINT) before the run finished")
         try:
+            cause = {} if self.trigger is None else {"trigger": self.trigger.model_dump(mode="json")}
             if error is None and result is not None:
-                stats = {**result.stats.model_dump(), **self.site_clock.stats()}
+                stats = {**result.stats.model_dump(), **self.site_clock.stats(), **cause}
                 self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=stats)
             else:
                 code = exit_code_for(error)
@@ -74,6 +77,7 @@ class RunBook:
                     "error": REDACTOR(str(error))[:500],
                     "seconds": self.seconds(),
                     **self.site_clock.stats(),
+                    **cause,
                 }
                 self.ledger.finish_run(self.run_id, status="failed", exit_code=int(code), stats=stats)
             report = build_report(
@@ -97,6 +101,7 @@ class RunBook:
                 rules_sha256=run.rules_sha256 if run else None,
                 execute=run.execute if run else None,
                 stopped=bool(run and run.stopped),
+                trigger=self.trigger,
                 unconfirmed=[u.as_report() for u in result.unconfirmed] if result else (),
                 warnings=[w.as_report() for w in result.warnings] if result else (),
             )
@@ -247,11 +252,14 @@ def open_account(
     command: str,
     state: RunState | None = None,
     lock_wait: LockWait | None = None,
+    trigger: ReportTrigger | None = None,
 ) -> Iterator[OpenAccount]:
     """Open `target` for one run (see the module's docstring); the block does the run's work.
 
     Selector files and texts are validated before the lock is taken or any browser starts. `lock_wait`:
-    wait that long for a run holding the account's lock (e-mail triggers) instead of failing at once."""
+    wait that long for a run holding the account's lock (e-mail triggers) instead of failing at once.
+    `trigger`: what started a targeted run; the ledger records such a run under the command that
+    started it (`watch`), so `last_run(..., "run")` still means the last full run."""
     prepared = Prepared.load(rt.selectors_dir)
     if target.mailbox is not None or wants_mailbox(target, rt):
         load_email_texts(rt.selectors_dir)  # its errors too come before any browser
@@ -263,12 +271,12 @@ def open_account(
         REDACTOR.run_scope() as hidden,
     ):
         base_urls = [sandbox_url or m.base_url or "" for m in served.marketplaces]
-        run_id = ledger.start_run(served.key, command)
+        run_id = ledger.start_run(served.key, command if trigger is None else trigger.by)
         common = prepared.selectors["common"]
         folder = RunFolder.create(rt.runs_dir, run_id, tuple(common.fields.get("personal_data", ())))
         if rt.run_started is not None:
             rt.run_started(run_id, folder.path)
-        book = RunBook(ledger, rt, served, command, run_id, folder, base_urls, started_at)
+        book = RunBook(ledger, rt, served, command, run_id, folder, base_urls, started_at, trigger)
         logger.info(
             "{} {}: run {} against {}", command, served.name, run_id, ", ".join(sorted(set(base_urls)))
         )

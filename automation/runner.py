@@ -15,6 +15,7 @@ from automation.account_run import OpenAccount, open_account
 from automation.actions.cancel import OrderView
 from automation.actions.executor import Executor
 from automation.actions.outcome import RunResult, RunState
+from automation.report import ReportTrigger
 from automation.runtime import Runtime
 from automation.scan import ScanResult
 from automation.targets import Target
@@ -59,8 +60,11 @@ def run_orders(
     page, then decided and acted on like `run_account`'s requests. No list is read: the scheduled full
     runs catch whatever an e-mail missed. `lock_wait`: how long to wait for a run holding the lock."""
     state = RunState(rules_path=rules.path, rules_sha256=rules.sha256, execute=execute)
-    # Recorded and reported as a `run` (it decides and acts like one); its timings show no list read.
-    with open_account(target, rt, command="run", state=state, lock_wait=lock_wait) as account:
+    # Reported as a `run` (it decides and acts like one) with what started it and for which orders.
+    trigger = ReportTrigger(order_ids=tuple(sorted(order_ids)))
+    with open_account(
+        target, rt, command="run", state=state, lock_wait=lock_wait, trigger=trigger
+    ) as account:
         scan = account.check_orders(order_ids, read)
         # The orders were read just now to confirm their requests: the cancellations take those reads.
         _act(

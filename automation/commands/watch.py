@@ -21,6 +21,27 @@ def watch_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="poll the mailbox instead of IMAP IDLE (automatic where the server has no IDLE)",
     )
+    parser.add_argument(
+        "--poll-every",
+        type=_poll_interval,
+        default=None,
+        metavar="DURATION",
+        help="how often polling looks for new mail: 10s, 1m... (default 30s; a provider may limit logins "
+        "and commands, so do not go much lower against a real mailbox)",
+    )
+
+
+def _poll_interval(text: str) -> float:
+    """A duration of at least a second, in seconds; argparse turns the error into exit code 2."""
+    from automation.settings import parse_duration
+
+    try:
+        seconds = parse_duration(text).total_seconds()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is under a second; give 1s or more")
+    return seconds
 
 
 def cmd_watch(inv: Invocation) -> int:
@@ -28,7 +49,7 @@ def cmd_watch(inv: Invocation) -> int:
     from automation.rules.loader import load_rules
     from automation.scheduler import in_worker, install_signal_handlers
     from automation.settings import parse_duration
-    from automation.watch.mail_wait import MailWaiter
+    from automation.watch.mail_wait import POLL_SECONDS, MailWaiter
     from automation.watch.trigger_run import TriggerRun
     from automation.watch.triggers import Triggers
 
@@ -62,7 +83,13 @@ def cmd_watch(inv: Invocation) -> int:
             assert target.mailbox is not None
             for folder in target.mailbox.folders:
                 MailWaiter(
-                    target.name, target.mailbox, folder, triggers.mail_arrived, stop, force_poll=inv.args.poll
+                    target.name,
+                    target.mailbox,
+                    folder,
+                    triggers.mail_arrived,
+                    stop,
+                    poll_seconds=inv.args.poll_every or POLL_SECONDS,
+                    force_poll=inv.args.poll,
                 ).start()
         scheduler.run_forever(stop)
     finally:

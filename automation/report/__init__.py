@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from automation.report.build import OutcomeLike, build_report
 from automation.report.listing import RunSummaryRow, list_runs, open_report, print_run_list
-from automation.report.model import ReportError, ReportRequest, RequestCounts, RulesRef, RunReport
+from automation.report.model import (
+    ReportError,
+    ReportRequest,
+    ReportTrigger,
+    RequestCounts,
+    RulesRef,
+    RunReport,
+)
 from automation.report.render_html import render_html
 from automation.report.timings import PhaseTimer
 from automation.report.write import load_report, write_html, write_reports
@@ -19,6 +26,7 @@ __all__ = [
     "PhaseTimer",
     "ReportError",
     "ReportRequest",
+    "ReportTrigger",
     "RequestCounts",
     "RulesRef",
     "RunReport",

@@ -42,7 +42,7 @@ class RunSummaryRow:
         return cls(
             run_id=report.run_id,
             account=report.account,
-            command=report.command,
+            command=report.command if report.trigger is None else f"{report.command}:{report.trigger.by}",
             started_at=report.started_at,
             status=report.status,
             exit_code=report.exit_code,

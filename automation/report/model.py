@@ -130,6 +130,15 @@ class RulesRef(_Frozen):
     sha256: str
 
 
+class ReportTrigger(_Frozen):
+    """What started a run other than a person or the schedule: `watch` saw new e-mails from Amazon naming
+    these orders, and ran for just them (their details pages; no list read)."""
+
+    by: Literal["watch"] = "watch"
+    event: Literal["email"] = "email"
+    order_ids: tuple[str, ...]
+
+
 class RunReport(_Frozen):
     format: int = REPORT_FORMAT
     run_id: str
@@ -151,6 +160,9 @@ class RunReport(_Frozen):
     """`run` only: True with --execute, False for a dry run; None for `scan`."""
     stopped: bool = False
     """Actions were halted by the STOP switch."""
+    trigger: ReportTrigger | None = None
+    """A targeted run's cause (`command` stays `run`: it decides and acts like one); None for a run
+    started by a person or the schedule, which reads every list."""
     error: ReportError | None = None
     counts: RequestCounts = Field(default_factory=RequestCounts)
     stats: ReportStats = Field(default_factory=ReportStats)

@@ -52,6 +52,9 @@ def _meta(report: RunReport) -> list[tuple[str, object]]:
     command = report.command + (
         "" if report.execute is None else (" --execute" if report.execute else " (dry run)")
     )
+    if report.trigger is not None:
+        orders = ", ".join(report.trigger.order_ids)
+        command += f" (started by {report.trigger.by}: an e-mail naming {orders})"
     return [
         ("Account", report.account),
         ("Account key", report.account_key),

@@ -33,6 +33,9 @@ DOVECOT = Path("/usr/sbin/dovecot")
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
 USERNAME = "seller@example.test"
+WITHOUT_IDLE = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE LITERAL+ NAMESPACE UIDPLUS UNSELECT CHILDREN"
+"""What a server without IDLE lists (`imap_capability`), as some providers' servers do: IMAP4rev1 and the
+extensions every client expects, with no IDLE (Dovecot still answers one, but no client should send it)."""
 
 
 class MailServerError(RuntimeError):
@@ -92,7 +95,7 @@ def free_port() -> int:
         return port
 
 
-def _config(root: Path, maildir: Path, port: int) -> str:
+def _config(root: Path, maildir: Path, port: int, *, idle: bool = True) -> str:
     user = _mail_user()
     if os.geteuid() == 0:
         users = (
@@ -104,6 +107,7 @@ def _config(root: Path, maildir: Path, port: int) -> str:
             f"default_login_user = {user.pw_name}\ndefault_internal_user = {user.pw_name}\n"
             f"default_internal_group = {user.pw_name}\n"
         )
+    capabilities = "" if idle else f"imap_capability = {WITHOUT_IDLE}\n"
     return f"""\
 protocols = imap
 listen = 127.0.0.1
@@ -116,7 +120,7 @@ auth_mechanisms = plain login
 auth_failure_delay = 0
 {users}first_valid_uid = 1
 mail_location = maildir:{maildir}
-passdb {{
+{capabilities}passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {root}/passwd
 }}
@@ -270,10 +274,16 @@ def _write_private(path: Path, text: str) -> None:
 
 @contextmanager
 def running_mail_server(
-    root: Path, maildir: Path | None = None, *, username: str = USERNAME, password: str | None = None
+    root: Path,
+    maildir: Path | None = None,
+    *,
+    username: str = USERNAME,
+    password: str | None = None,
+    idle: bool = True,
 ) -> Iterator[MailServer]:
     """Dovecot serving `maildir` (default: `root/Maildir`) to `username` with `password` (default: a
-    new random one), stopped afterwards whatever happens, a failed start included."""
+    new random one), stopped afterwards whatever happens, a failed start included. `idle=False`: a
+    server that does not list IDLE among its capabilities, for the clients' polling fallback."""
     root.mkdir(parents=True, exist_ok=True)
     root.chmod(0o755)  # the mail user must reach the files below it
     for part in ("run", "state"):
@@ -289,7 +299,7 @@ def running_mail_server(
         password=password if password is not None else secrets.token_urlsafe(18),
     )
     _write_private(root / "passwd", f"{server.username}:{{PLAIN}}{server.password}\n")
-    server.config.write_text(_config(root, maildir, server.port))
+    server.config.write_text(_config(root, maildir, server.port, idle=idle))
     try:
         server.start()
         yield server

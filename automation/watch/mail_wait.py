@@ -74,6 +74,8 @@ class MailWaiter(threading.Thread):
         self.poll_seconds = poll_seconds
         self.force_poll = force_poll
         self.mode: Mode | None = None
+        self.waiting = threading.Event()
+        """Set once the folder is open and its UIDNEXT known: mail landing from then on wakes the account."""
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -102,6 +104,7 @@ class MailWaiter(threading.Thread):
             last = self._uidnext(client)
             how = "IMAP IDLE" if self.mode == "idle" else f"polling every {self.poll_seconds:g} s"
             logger.info("watch {}: waiting for e-mail in {} ({})", self.account, self.folder, how)
+            self.waiting.set()
             while not self.stop.is_set():
                 if self.mode == "idle":
                     arrived = _has_new_mail(client.idle.wait(timeout=IDLE_SECONDS))
@@ -119,4 +122,8 @@ class MailWaiter(threading.Thread):
                 client.logout()
 
     def _uidnext(self, client: BaseMailBox) -> int:
+        """The folder's UIDNEXT, after a NOOP: a server may answer STATUS on the folder a connection has
+        selected from what it knew at its last sync of that folder (Dovecot does, so a poll by STATUS
+        alone never sees new mail), and NOOP is IMAP's way to ask it to look again."""
+        client.client.noop()
         return int(client.folder.status(self.folder, ["UIDNEXT"])["UIDNEXT"])

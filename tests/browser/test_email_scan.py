@@ -14,6 +14,7 @@ import re
 import tempfile
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -132,9 +133,16 @@ def reachable_dir() -> Iterator[Path]:
 
 @pytest.fixture
 def shop(tmp_path: Path, reachable_dir: Path) -> Iterator[Any]:
-    """`shop(orders, hook=None, mailbox=None)`: the store served with its mail, and a settings file."""
+    """`shop(orders, hook=None, **mailbox)`: the store served with its mail, and a settings file."""
+    with shops(tmp_path, reachable_dir) as make:
+        yield make
+
+
+@contextmanager
+def shops(tmp_path: Path, reachable_dir: Path, *, idle: bool = True) -> Iterator[Any]:
+    """The `shop` fixture's maker, its Dovecot listing IDLE or (`idle=False`) not."""
     started: list[Sandbox] = []
-    with running_mail_server(reachable_dir / "imap") as mail:
+    with running_mail_server(reachable_dir / "imap", idle=idle) as mail:
 
         def make(orders: list[dict[str, Any]], hook: Hook | None = None, **mailbox: Any) -> Shop:
             path = write_yaml(tmp_path / "scenario.yaml", scenario(orders))

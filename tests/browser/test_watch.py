@@ -2,6 +2,8 @@
 on it with IMAP IDLE, and a request raised while it waits is cancelled by a targeted run: the order's
 details page, never a Manage Orders list, and exactly one cancellation in at most 4 page loads (the
 details page read once before the cancel page, once after its Submit). SIGTERM then ends it with 0.
+A Dovecot that lists no IDLE is polled instead (no option needed), and a notice landing in its Maildir
+still starts the targeted run. Each targeted run's report says what started it (`trigger`).
 
 Every wait is bounded (the watch's log lines, the sandbox's state); none is timed.
 """
@@ -20,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import test_email_scan
 import yaml
 from run_support import AUTO_CANCEL_OFFICIAL, accepted_cancellations, kill_group, order, rules, write_yaml
@@ -135,7 +138,50 @@ def test_an_email_starts_a_targeted_run_that_cancels_the_order_once(shop: Any, t
     assert [(r["order_id"], r["sources"], r["outcome"]) for r in targeted["requests"]] == [
         (order_id(2), ["email", "manage_orders"], "done")
     ]
+    assert (targeted["command"], targeted["trigger"]) == (
+        "run",
+        {"by": "watch", "event": "email", "order_ids": [order_id(2)]},
+    )
+    # The ledger records it under the command that started it, so the last `run` stays the last full run.
+    history = store.agent(
+        "history", "--json", "--run", targeted["run_id"], "--config", str(store.config),
+        target=False, env=store.secrets(),
+    )  # fmt: skip
+    assert history.returncode == 0, history.stderr
+    assert [e["detail"] for e in json.loads(history.stdout) if e["event"] == "run_started"] == ["watch"]
     # The cancel step takes the details page just read to confirm the banner instead of reading it again.
     details = f"/orders-v3/order/{order_id(2)}"
     assert gets[gets_before:].count(details) == 2, gets[gets_before:]
     assert targeted["stats"]["pages_visited"] <= 4, targeted["stats"]
+
+
+@pytest.fixture
+def shop_without_idle(tmp_path: Path, reachable_dir: Path) -> Iterator[Any]:
+    """`shop`, its Dovecot not listing IDLE among its capabilities (as some providers' servers do)."""
+    with test_email_scan.shops(tmp_path, reachable_dir, idle=False) as make:
+        yield make
+
+
+def test_a_server_without_idle_is_polled_and_a_notice_still_starts_a_targeted_run(
+    shop_without_idle: Any, tmp_path: Path
+) -> None:
+    """No `--poll`: the watch sees the server has no IDLE and polls; the notice that then lands in the
+    Maildir is found by a poll and its order handled by a targeted run."""
+    store = shop_without_idle([order(1), order(2)])
+    with watching(store, tmp_path, "--poll-every", "1s") as (process, log):
+        log.wait_for("waiting for e-mail in INBOX (polling every 1 s)", "shop: next run at")
+
+        raise_request(store, order_id(1), "Order Created by Mistake")
+        until(lambda: order_id(1) in accepted_cancellations(store.sandbox.state()), "the order is cancelled")
+        log.wait_for("e-mail run shop: ok")
+
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=WAIT_S)
+
+    assert process.returncode == 0, "".join(log.seen) + err
+    assert not any("IMAP IDLE" in line for line in log.seen)
+    assert [c["order_id"] for c in store.sandbox.state()["cancellations"]] == [order_id(1)]
+    reports = sorted((store.agent.data_dir / "runs").glob("*/report.json"), key=lambda p: p.stat().st_mtime)
+    targeted = json.loads(reports[-1].read_text(encoding="utf-8"))
+    assert targeted["trigger"] == {"by": "watch", "event": "email", "order_ids": [order_id(1)]}
+    assert [(r["order_id"], r["outcome"]) for r in targeted["requests"]] == [(order_id(1), "done")]

@@ -12,7 +12,14 @@ from pydantic import ValidationError
 from automation.errors import PageChangedError, PersonNeededError
 from automation.models import CancellationRequest, Channel, OrderStatus, RequestKind, ScanStats
 from automation.redact import Redactor
-from automation.report import PhaseTimer, RunReport, build_report
+from automation.report import (
+    PhaseTimer,
+    ReportTrigger,
+    RunReport,
+    RunSummaryRow,
+    build_report,
+    render_html,
+)
 
 STARTED = datetime(2026, 11, 26, 12, 0, 3, tzinfo=UTC)
 FINISHED = datetime(2026, 11, 26, 12, 1, 15, tzinfo=UTC)
@@ -191,6 +198,22 @@ def test_exit_codes_of_errors(tmp_path: Path) -> None:
 def test_command_must_be_scan_or_run(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="command"):
         build(tmp_path, command="explode")
+
+
+def test_a_targeted_run_says_what_started_it_and_a_full_run_nothing(tmp_path: Path) -> None:
+    """`command` stays `run` (a fixed value tools read); `trigger` tells a `watch` e-mail run apart."""
+    trigger = ReportTrigger(order_ids=("113-0000001-0000001",))
+    report = build(tmp_path, trigger=trigger)
+    document = report.model_dump(mode="json")
+    assert (document["command"], document["trigger"]) == (
+        "run",
+        {"by": "watch", "event": "email", "order_ids": ["113-0000001-0000001"]},
+    )
+    assert RunReport.model_validate_json(report.model_dump_json()) == report
+    assert "started by watch: an e-mail naming 113-0000001-0000001" in render_html(report, tmp_path)
+    assert RunSummaryRow.of(report, tmp_path / "report.html").command == "run:watch"
+    assert build(tmp_path).model_dump(mode="json")["trigger"] is None
+    assert RunSummaryRow.of(build(tmp_path), tmp_path / "report.html").command == "run"
 
 
 def test_phase_timer_adds_up_repeated_phases_and_times_failures() -> None:

@@ -1,0 +1,83 @@
+"""The mail waiter against a real Dovecot: in either mode (IDLE, or polling where the server lists no
+IDLE), a message delivered into the folder it waits on wakes the account, and nothing wakes it before.
+
+Waits are bounded by a generous deadline on the outcome; none is timed.
+"""
+
+from __future__ import annotations
+
+import queue
+import tempfile
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from email_kit import request_notice
+from mail_server import MailServer, running_mail_server
+from pydantic import SecretStr
+
+from automation.parsers.email_senders import DEFAULT_SENDERS
+from automation.targets import MailboxTarget
+from automation.watch.mail_wait import MailWaiter
+
+DEADLINE_S = 60.0
+SUBJECT = "Order cancellation request from Amazon customer Ann Lee (Order: 401-1000001-2000001)"
+
+
+def mailbox(server: MailServer) -> MailboxTarget:
+    secret = SecretStr(server.password)
+    return MailboxTarget(
+        host=server.host,
+        port=server.port,
+        security="none",
+        username=server.username,
+        password=lambda: secret,
+        folders=("INBOX",),
+        since_days=14,
+        senders=DEFAULT_SENDERS,
+        notice_grace=timedelta(hours=2),
+        setting="accounts[0].mailbox",
+    )
+
+
+@pytest.fixture(params=[True, False], ids=["idle", "no-idle"])
+def server(request: pytest.FixtureRequest) -> Iterator[MailServer]:
+    """Dovecot listing IDLE among its capabilities, or not (`imap_capability`)."""
+    with tempfile.TemporaryDirectory(prefix="sc-cancel-dovecot-") as name:
+        Path(name).chmod(0o755)
+        with running_mail_server(Path(name) / "imap", idle=request.param) as started:
+            yield started
+
+
+def test_a_delivered_message_wakes_the_account_in_the_mode_the_server_allows(server: MailServer) -> None:
+    woken: queue.Queue[str] = queue.Queue()
+    stop = threading.Event()
+    waiter = MailWaiter("shop", mailbox(server), "INBOX", woken.put, stop, poll_seconds=0.2)
+    waiter.start()
+    try:
+        assert waiter.waiting.wait(DEADLINE_S)
+        assert waiter.mode == ("idle" if "IDLE" in _listed(server) else "poll")
+        # Rounds with no new mail wake nobody.
+        with pytest.raises(queue.Empty):
+            woken.get(timeout=1.0)
+
+        server.deliver(request_notice(SUBJECT, "401-1000001-2000001"))
+
+        assert woken.get(timeout=DEADLINE_S) == "shop"
+    finally:
+        stop.set()
+        server.stop()  # ends an IDLE round at once (the connection drops) instead of at its timeout
+        waiter.join(DEADLINE_S)
+    assert not waiter.is_alive()
+
+
+def _listed(server: MailServer) -> set[str]:
+    """What the server lists after login."""
+    import imaplib
+
+    with imaplib.IMAP4(server.host, server.port) as imap:
+        imap.login(server.username, server.password)
+        _, data = imap.capability()
+    return set(data[0].decode().upper().split()) if isinstance(data[0], bytes) else set()
