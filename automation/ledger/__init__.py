@@ -1,13 +1,15 @@
-"""SQLite ledger: runs, requests seen, inbox marks, decisions, approvals, actions and the audit trail.
+"""The ledger (SQLite or PostgreSQL): runs, requests seen, inbox marks, decisions, approvals, actions,
+the STOP switch and the audit trail.
 
-`Ledger.open(path, clock=...)` is the entry point; the records it returns are in `records`.
+`Ledger.open(path or LedgerLocation, clock=...)` is the entry point; the records it returns are in
+`records`.
 """
 
 from __future__ import annotations
 
 from automation.ledger.actions import ALLOWED_TRANSITIONS, InvalidTransitionError
 from automation.ledger.inbox import FINAL_ORDER_STATUSES
-from automation.ledger.ledger import LEDGER_FILE_NAME, Ledger
+from automation.ledger.ledger import LEDGER_FILE_NAME, Ledger, LedgerLocation
 from automation.ledger.records import (
     ActionKind,
     ActionRecord,
@@ -38,6 +40,7 @@ __all__ = [
     "GivenVerdict",
     "InvalidTransitionError",
     "Ledger",
+    "LedgerLocation",
     "RequestObservation",
     "RunRecord",
     "ScanDiff",

@@ -9,10 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from ledger_kit import ACCOUNT, SHA_A, SHA_B, START, FakeClock, decision, request
 
 from automation.errors import BadInputError, ExitCode
-from automation.ledger import ApprovalVerdict, Ledger, ThreadKind, ThreadMark
+from automation.ledger import ApprovalVerdict, Ledger, LedgerLocation, ThreadKind, ThreadMark
+from automation.ledger.engine import make_engine
 from automation.ledger.schema import MIGRATIONS
 from automation.models import (
     Approval,
@@ -29,8 +31,8 @@ from automation.models import (
 
 
 @pytest.fixture
-def ledger(tmp_path: Path, clock: FakeClock) -> Ledger:
-    with Ledger.open(tmp_path / "data" / "ledger.sqlite3", clock=clock) as opened:
+def ledger(ledger_location: LedgerLocation, clock: FakeClock) -> Ledger:
+    with Ledger.open(ledger_location, clock=clock) as opened:
         yield opened  # type: ignore[misc]
 
 
@@ -502,16 +504,15 @@ def test_history_shows_everything_in_order_and_filters_by_order(ledger: Ledger, 
     assert len(ledger.history(order_id="A")) == len(events) + 1
 
 
-def test_the_audit_trail_refuses_updates_and_deletes(tmp_path: Path, ledger: Ledger) -> None:
+def test_the_audit_trail_refuses_updates_and_deletes(ledger_location: LedgerLocation, ledger: Ledger) -> None:
     ledger.start_run(ACCOUNT, "scan")
-    raw = sqlite3.connect(tmp_path / "data" / "ledger.sqlite3")
+    raw = make_engine(ledger_location.url, ledger_location.password)
     try:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            raw.execute("UPDATE audit SET event = 'forged'")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            raw.execute("DELETE FROM audit")
+        for forgery in ("UPDATE audit SET event = 'forged'", "DELETE FROM audit"):
+            with raw.connect() as conn, pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only"):
+                conn.exec_driver_sql(forgery)
     finally:
-        raw.close()
+        raw.dispose()
     assert [e.event for e in ledger.history()] == ["run_started"]
 
 

@@ -3,15 +3,15 @@ restarts and over a rolling 24 hours."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
+import sqlalchemy
 from ledger_kit import FakeClock
 
-from automation.ledger import ActionKind, InvalidTransitionError, Ledger
+from automation.ledger import ActionKind, InvalidTransitionError, Ledger, LedgerLocation
+from automation.ledger.engine import make_engine
 from automation.models import CancellationRequest, Channel, Decision, DecisionKind, Outcome, RequestKind
 
 START = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
@@ -45,12 +45,12 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def path(tmp_path: Path) -> Path:
-    return tmp_path / "ledger.sqlite3"
+def path(ledger_location: LedgerLocation) -> LedgerLocation:
+    return ledger_location
 
 
 @pytest.fixture
-def ledger(path: Path, clock: FakeClock) -> Iterator[Ledger]:
+def ledger(path: LedgerLocation, clock: FakeClock) -> Iterator[Ledger]:
     with Ledger.open(path, clock=clock) as opened:
         yield opened
 
@@ -126,18 +126,20 @@ def test_a_planned_action_carries_its_decision_and_marketplace(ledger: Ledger) -
     )
 
 
-def test_the_file_itself_refuses_a_second_live_action_on_a_key(path: Path, ledger: Ledger) -> None:
+def test_the_file_itself_refuses_a_second_live_action_on_a_key(path: LedgerLocation, ledger: Ledger) -> None:
     ledger.plan_action(ACCOUNT, "A", ActionKind.CANCEL, run_id="run-1")
-    raw = sqlite3.connect(path)
+    raw = make_engine(path.url, path.password)
     try:
-        with pytest.raises(sqlite3.IntegrityError):
-            raw.execute(
-                "INSERT INTO actions (account, order_id, kind, target, state, attempt, created_at,"
-                " updated_at) VALUES (?, 'A', 'cancel', 'A', 'approved', 2, 'x', 'x')",
-                (ACCOUNT,),
+        with raw.connect() as conn, pytest.raises(sqlalchemy.exc.IntegrityError):
+            conn.execute(
+                sqlalchemy.text(
+                    "INSERT INTO actions (account, order_id, kind, target, state, attempt, created_at,"
+                    " updated_at) VALUES (:account, 'A', 'cancel', 'A', 'approved', 2, 'x', 'x')"
+                ),
+                {"account": ACCOUNT},
             )
     finally:
-        raw.close()
+        raw.dispose()
 
 
 # --- the state machine ------------------------------------------------------------------------------------
@@ -262,7 +264,7 @@ def test_cancellations_count_what_reached_in_flight_except_skipped(ledger: Ledge
     assert ledger.cancellations_since("other@example.com", since) == 0
 
 
-def test_limits_hold_across_a_restart(path: Path, clock: FakeClock) -> None:
+def test_limits_hold_across_a_restart(path: LedgerLocation, clock: FakeClock) -> None:
     with Ledger.open(path, clock=clock) as before:
         submitted_cancel(before, "A", "run-1", S.DONE)
         submitted_cancel(before, "B", "run-1")  # killed here: left in flight

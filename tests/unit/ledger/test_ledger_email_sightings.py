@@ -4,11 +4,10 @@ buyer names of requests; what the scan needs to re-check an e-mail (order, time,
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from ledger_kit import ACCOUNT, START, FakeClock
 
-from automation.ledger import Ledger
+from automation.ledger import Ledger, LedgerLocation
 from automation.ledger.mailbox import EmailSighting
 
 
@@ -23,9 +22,11 @@ def sighting(key: str, days_after_start: float, subject: str) -> EmailSighting:
     )
 
 
-def test_the_purge_clears_old_subjects_and_keeps_what_rechecking_needs(tmp_path: Path) -> None:
+def test_the_purge_clears_old_subjects_and_keeps_what_rechecking_needs(
+    ledger_location: LedgerLocation,
+) -> None:
     clock = FakeClock(START)
-    with Ledger.open(tmp_path / "ledger.sqlite3", clock=clock) as ledger:
+    with Ledger.open(ledger_location, clock=clock) as ledger:
         old = sighting("m-1", 0, "Inquiry from Amazon customer Jane Roe (Order: 111-0000000-0000001)")
         new = sighting("m-2", 40, "Inquiry from Amazon customer Max Muster (Order: 111-0000000-0000002)")
         ledger.remember_emails(ACCOUNT, [old, new], run_id=None)
@@ -41,8 +42,10 @@ def test_the_purge_clears_old_subjects_and_keeps_what_rechecking_needs(tmp_path:
         assert ledger.purge_personal_data(older_than=clock.now - timedelta(days=30)) == 0
 
 
-def test_emails_are_found_by_time_whatever_the_time_zone_they_came_in(tmp_path: Path) -> None:
-    with Ledger.open(tmp_path / "ledger.sqlite3", clock=FakeClock(START)) as ledger:
+def test_emails_are_found_by_time_whatever_the_time_zone_they_came_in(
+    ledger_location: LedgerLocation,
+) -> None:
+    with Ledger.open(ledger_location, clock=FakeClock(START)) as ledger:
         ledger.remember_emails(ACCOUNT, [sighting("m-1", 0, "s")], run_id=None)
         assert [s.key for s in ledger.open_emails(ACCOUNT, since=START)] == ["m-1"]
         assert ledger.open_emails(ACCOUNT, since=START + timedelta(microseconds=1)) == []
