@@ -19,7 +19,17 @@ from typing import Any
 from loguru import logger
 
 from automation import __version__
-from automation.commands import decisions, history, operations, recording, rules, sandbox, scan_run, watch
+from automation.commands import (
+    decisions,
+    history,
+    operations,
+    recording,
+    rules,
+    sandbox,
+    scan_run,
+    watch,
+    worker,
+)
 from automation.commands.invocation import Invocation
 from automation.commands.options import command_line, global_options
 from automation.errors import BadInputError, ExitCode, ScCancelError
@@ -126,6 +136,18 @@ COMMANDS = (
         "schedule, plus a run for just the orders a new e-mail names (IMAP IDLE)",
         watch.watch_options,
         watch.cmd_watch,
+    ),
+    Command(
+        "worker",
+        "take account runs from the Redis queue (broker_url), each like schedule --once --account NAME",
+        worker.worker_options,
+        worker.cmd_worker,
+    ),
+    Command(
+        "beat",
+        "queue every configured account on its schedule, for the workers",
+        worker.beat_options,
+        worker.cmd_beat,
     ),
     Command(
         "report",
