@@ -140,6 +140,23 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def unreachable(mailbox: MailboxTarget, exc: BaseException) -> str:
+    """What to say when the mailbox cannot be reached, naming the settings to check."""
+    return (
+        f"{mailbox.setting}.host: cannot reach the mailbox {mailbox.host}:{mailbox.port} with security "
+        f"{mailbox.security} ({_reason(exc)}); check {mailbox.setting}.host, .port and .security"
+    )
+
+
+def login_refused(mailbox: MailboxTarget, exc: BaseException) -> str:
+    """What to say when the mailbox refuses the login, naming the password setting (never the password)."""
+    return (
+        f"{mailbox.setting}.password: the mailbox {mailbox.host}:{mailbox.port} refused the login of "
+        f"{mailbox.username} ({_reason(exc)}); check {mailbox.setting}.password (Gmail and Outlook want an "
+        f"app password) and {mailbox.setting}.username"
+    )
+
+
 def read_mailbox(
     mailbox: MailboxTarget,
     ledger: Ledger,
@@ -165,11 +182,7 @@ def read_mailbox(
         client = _connect(mailbox, timeout)
     except (OSError, imaplib.IMAP4.error, ImapToolsError) as exc:
         result.warnings.append(
-            MailboxWarning(
-                f"{mailbox.setting}.host: cannot reach the mailbox {where} with security "
-                f"{mailbox.security} ({_reason(exc)}); check {mailbox.setting}.host, .port and .security. "
-                "The pages were read; e-mails were not."
-            )
+            MailboxWarning(f"{unreachable(mailbox, exc)}. The pages were read; e-mails were not.")
         )
         return result
     try:
@@ -177,12 +190,7 @@ def read_mailbox(
             client.login(mailbox.username, password, initial_folder=None)
         except (MailboxLoginError, imaplib.IMAP4.error) as exc:
             result.warnings.append(
-                MailboxWarning(
-                    f"{mailbox.setting}.password: the mailbox {where} refused the login of "
-                    f"{mailbox.username} ({_reason(exc)}); check {mailbox.setting}.password (Gmail and "
-                    f"Outlook want an app password) and {mailbox.setting}.username. The pages were read; "
-                    "e-mails were not."
-                )
+                MailboxWarning(f"{login_refused(mailbox, exc)}. The pages were read; e-mails were not.")
             )
             return result
         reader = _FolderReader(client, mailbox, result, emails, texts, now)

@@ -18,10 +18,10 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from imap_tools import BaseMailBox
-from imap_tools.errors import ImapToolsError
+from imap_tools.errors import ImapToolsError, MailboxLoginError
 from loguru import logger
 
-from automation.sources.email import connect
+from automation.sources.email import connect, login_refused, unreachable
 from automation.targets import MailboxTarget
 
 IDLE_SECONDS = 60.0
@@ -48,6 +48,10 @@ def _capabilities(client: BaseMailBox) -> list[str]:
 
 def _has_new_mail(responses: Iterable[bytes]) -> bool:
     return any(r.rstrip().upper().endswith((b"EXISTS", b"RECENT")) for r in responses)
+
+
+class _CannotWaitError(Exception):
+    """The mailbox cannot be reached or refuses the login: the message names the setting to check."""
 
 
 class MailWaiter(threading.Thread):
@@ -81,24 +85,33 @@ class MailWaiter(threading.Thread):
         while not self.stop.is_set():
             try:
                 self._watch()
+            except _CannotWaitError as exc:
+                problem = str(exc)
             except (OSError, imaplib.IMAP4.error, ImapToolsError) as exc:
-                if self.stop.is_set():
-                    return
-                logger.warning(
-                    "watch {}: cannot wait on {} {} ({}); trying again in {:g} s, the scheduled runs go on",
-                    self.account,
-                    self.mailbox.setting,
-                    self.folder,
-                    type(exc).__name__,
-                    RETRY_SECONDS,
-                )
-                self.stop.wait(RETRY_SECONDS)
+                problem = f"cannot wait on {self.mailbox.setting} {self.folder} ({type(exc).__name__})"
+            else:
+                continue
+            if self.stop.is_set():
+                return
+            logger.warning(
+                "watch {}: {}; trying again in {:g} s, the scheduled runs go on",
+                self.account,
+                problem,
+                RETRY_SECONDS,
+            )
+            self.stop.wait(RETRY_SECONDS)
 
     def _watch(self) -> None:
-        client = connect(self.mailbox)
+        try:
+            client = connect(self.mailbox)
+        except (OSError, imaplib.IMAP4.error, ImapToolsError) as exc:
+            raise _CannotWaitError(unreachable(self.mailbox, exc)) from exc
         try:
             password = self.mailbox.password().get_secret_value()
-            client.login(self.mailbox.username, password, initial_folder=None)
+            try:
+                client.login(self.mailbox.username, password, initial_folder=None)
+            except (MailboxLoginError, imaplib.IMAP4.error) as exc:
+                raise _CannotWaitError(login_refused(self.mailbox, exc)) from exc
             self.mode = waiting_mode(_capabilities(client), poll=self.force_poll)
             client.folder.set(self.folder, readonly=True)  # EXAMINE: nothing in the folder changes
             last = self._uidnext(client)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import queue
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from email_kit import request_notice
+from loguru import logger
 from mail_server import MailServer, running_mail_server
 from pydantic import SecretStr
 
@@ -71,6 +74,34 @@ def test_a_delivered_message_wakes_the_account_in_the_mode_the_server_allows(ser
         server.stop()  # ends an IDLE round at once (the connection drops) instead of at its timeout
         waiter.join(DEADLINE_S)
     assert not waiter.is_alive()
+
+
+@pytest.mark.parametrize("server", [True], indirect=True, ids=["idle"])
+def test_a_refused_login_names_the_password_setting_and_never_the_password(server: MailServer) -> None:
+    """The scheduled runs go on meanwhile and say the same; the waiter tries again later."""
+    said: list[str] = []
+    sink = logger.add(lambda message: said.append(message.record["message"]), level="WARNING")
+    wrong = SecretStr("not-the-password")
+    stop = threading.Event()
+    box = replace(mailbox(server), password=lambda: wrong)
+    waiter = MailWaiter("shop", box, "INBOX", lambda account: None, stop)
+    try:
+        waiter.start()
+        deadline = time.monotonic() + DEADLINE_S
+        while not said and waiter.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        logger.remove(sink)
+        waiter.join(DEADLINE_S)
+    (line,) = said
+    assert line.startswith("watch shop: accounts[0].mailbox.password: the mailbox 127.0.0.1:"), line
+    assert f"refused the login of {server.username}" in line
+    assert "app password" in line
+    assert "trying again in 60 s" in line
+    assert "not-the-password" not in line
+    assert waiter.mode is None
+    assert not waiter.waiting.is_set()
 
 
 def _listed(server: MailServer) -> set[str]:
