@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import Error as PlaywrightError
 
-from automation.locators import SelectorFile, TextLookup, resolve
+from automation.locators import SelectorFile, TextLookup, locate, resolve
 from automation.pages import inpage
 from automation.pages.inpage import BLOCKED
 
@@ -65,6 +65,17 @@ class Elements:
         """The element as a Playwright locator: every candidate, joined with `or_()`."""
         selector_file, name = self._file(key)
         return resolve(root or self.page, selector_file.candidates(name), self.texts)
+
+    def every(self, key: str) -> Locator:
+        """Every element any candidate matches, not only the first (`locator`): the page-size links,
+        the numbered page links, where the one wanted is found by its text."""
+        selector_file, name = self._file(key)
+        combined: Locator | None = None
+        for candidate in selector_file.candidates(name):
+            found = locate(self.page, candidate, self.texts)
+            combined = found if combined is None else combined.or_(found)
+        assert combined is not None  # a selector file's elements list at least one candidate
+        return combined
 
     def css(self, key: str) -> list[str]:
         return css_candidates(*self._file(key))

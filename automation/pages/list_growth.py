@@ -38,7 +38,7 @@ def more_click(po: PageObject, spec: ListSpec) -> Callable[[], Any] | None:
 def _numbered(po: PageObject, spec: ListSpec, more: str) -> Callable[[], Any] | None:
     current = number_shown(po, spec.current_page) if spec.current_page else None
     wanted = str((current or 1) + 1)
-    links = po.el(more)
+    links = po.dom.every(more)
     for i in range(links.count()):
         link = links.nth(i)
         if re.sub(r"[^\d]", "", link.inner_text()) == wanted:

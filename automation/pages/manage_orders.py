@@ -46,6 +46,14 @@ class ManageOrdersPage(PageObject):
         )
     }
 
+    _returned = 0
+    """Rows of the list on screen already returned by `read_rows`: only a "Load more" keeps them, so
+    every other way of changing the list (a page opened, reloaded or replaced) sets it back to 0."""
+
+    def goto(self, path: str) -> None:
+        self._returned = 0
+        super().goto(path)
+
     def open(self, tab: str) -> str:
         """Open a tab; returns the landmark shown (`orders_table` or `empty_state`)."""
         self.goto(TABS[tab])
@@ -63,6 +71,7 @@ class ManageOrdersPage(PageObject):
         `lists.orders.reload` says); wait for them and the new render."""
         spec = self.list_spec("orders")
         pattern = self.sel.responses.get(spec.response) if spec.response else None
+        self._returned = 0
         try:
             wait_for_reload(self.page, spec, pattern, action)
         except PlaywrightTimeoutError:
@@ -115,7 +124,7 @@ class ManageOrdersPage(PageObject):
 
     def page_size_options(self) -> list[int]:
         """The sizes offered: a select's options, or the numbers of page-size links."""
-        control = self.el("results_per_page")
+        control = self.dom.every("results_per_page")
         if not control.count():
             return []
         if self._is_select(control):
@@ -138,7 +147,7 @@ class ManageOrdersPage(PageObject):
         if not options:
             return None
         largest = str(options[-1])
-        control = self.el("results_per_page")
+        control = self.dom.every("results_per_page")
         if self._is_select(control):
             if control.first.input_value() == largest:
                 return options[-1]
@@ -161,12 +170,21 @@ class ManageOrdersPage(PageObject):
         verified = self.ctx.verified
         banners = verified.banners(self.ctx.locale) if verified else []
         pattern = verified.order_id.pattern if verified and verified.order_id else None
-        found = {"banners": banners, "order_id": pattern}
+        start = self._returned
+        found = {"banners": banners, "order_id": pattern, "start": start}
         raw: list[dict[str, Any]] = self.dom.read_rows("order_rows", found)
         rows = self._texts_over_structure(raw, banners, pattern)
         spec = self.list_spec("orders")
-        verify_rows(self, "orders", spec, len(rows), only_page=spec.growth is Growth.SINGLE)
+        self._returned = start + len(rows)
+        # All of a "Load more" list is on screen once its control is gone: a bare total must be there.
+        complete = spec.growth is Growth.SINGLE or (
+            spec.growth is Growth.LOAD_MORE and not self._more_shown(spec)
+        )
+        verify_rows(self, "orders", spec, self._returned, only_page=complete)
         return rows
+
+    def _more_shown(self, spec: ListSpec) -> bool:
+        return spec.more is not None and self.presence([spec.more])(spec.more)
 
     def _texts_over_structure(
         self, raw: list[dict[str, Any]], banners: list[str], pattern: str | None
@@ -211,6 +229,7 @@ class ManageOrdersPage(PageObject):
 
     def reload(self) -> str:
         """Reload the view as a person would after an error; the page keeps its state in the URL."""
+        self._returned = 0
         try:
             self.page.reload(wait_until="domcontentloaded")
         except PlaywrightError as exc:

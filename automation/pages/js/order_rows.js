@@ -2,9 +2,12 @@
 // the structural answers, what the verified texts find (`pages/text_check.py` compares the two): the
 // index of a verified banner sentence in the row or the rows above it since the last order, with the
 // banner lines there, and the order ids matching the verified pattern in the row's own text.
+// Order rows before position `verified.start` were returned before "Load more" appended the rest.
 function main([f, verified]) {
   const rows = all(document, f.rows);
   const out = [];
+  const start = (verified && verified.start) || 0;
+  let orderIndex = -1;
   let banner = null;
   const norm = (t) => (t || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "")
     .replace(/[\u2018\u2019\u02bc`\u00b4]/g, "'").replace(/\s+/g, " ").trim().toLowerCase();
@@ -26,6 +29,8 @@ function main([f, verified]) {
       above.push(row);
       continue;
     }
+    orderIndex += 1;
+    if (orderIndex < start) { banner = null; above = []; continue; }
     const inRow = readBanner(row);
     const b = inRow || banner;
     banner = null;
