@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from automation.errors import BadInputError, ExitCode
-from automation.ledger import ActionKind, Ledger
+from automation.ledger import ActionKind, Ledger, LedgerLocation
+from automation.ledger.engine import make_engine
 from automation.ledger.schema import SCHEMA_VERSION
 from automation.models import CancellationRequest, Channel, Decision, DecisionKind, Outcome, RequestKind
 
@@ -25,9 +26,26 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 ACCOUNT = "seller@example.com"
 
 
-def run_python(script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run a script in a separate interpreter, as a second sc-cancel process would."""
+def racer_env(where: LedgerLocation | None = None) -> dict[str, str]:
+    """A second process's environment; the ledger's password, if any, in LEDGER_PASSWORD (never argv)."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    if where is not None and where.password:
+        env["LEDGER_PASSWORD"] = where.password
+    return env
+
+
+OPEN_IN_SCRIPT = """
+import os, sys
+from automation.ledger import Ledger, LedgerLocation
+WHERE = LedgerLocation(sys.argv[1], os.environ.get("LEDGER_PASSWORD"))
+"""
+
+
+def run_python(
+    script: str, *args: str, where: LedgerLocation | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a script in a separate interpreter, as a second sc-cancel process would."""
+    env = racer_env(where)
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(script), *args],
         capture_output=True,
@@ -141,20 +159,20 @@ def test_a_writer_waits_for_another_connections_short_transaction(tmp_path: Path
         assert ledger.approval_of(ACCOUNT, "A") is not None
 
 
-def test_a_second_process_approves_while_the_loop_holds_the_ledger_open(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite3"
-    with Ledger.open(path) as loop:
+def test_a_second_process_approves_while_the_loop_holds_the_ledger_open(
+    ledger_location: LedgerLocation,
+) -> None:
+    with Ledger.open(ledger_location) as loop:
         seed_decision(loop, "A")
         result = run_python(
-            """
-            import sys
-            from pathlib import Path
-            from automation.ledger import Ledger
-            with Ledger.open(Path(sys.argv[1])) as ledger:
-                [given] = ledger.approve("seller@example.com", ["A"], by="alice", note="from a shell")
-                print(given.now.approval_id)
-            """,
-            str(path),
+            OPEN_IN_SCRIPT
+            + """
+with Ledger.open(WHERE) as ledger:
+    [given] = ledger.approve("seller@example.com", ["A"], by="alice", note="from a shell")
+    print(given.now.approval_id)
+""",
+            ledger_location.url,
+            where=ledger_location,
         )
         assert result.returncode == 0, result.stderr
         approval = loop.approval_of(ACCOUNT, "A")
@@ -166,24 +184,20 @@ def test_a_second_process_approves_while_the_loop_holds_the_ledger_open(tmp_path
         )
 
 
-def test_processes_racing_to_plan_the_same_cancel_get_one_action(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite3"
-    Ledger.open(path).close()
-    script = textwrap.dedent(
+def test_processes_racing_to_plan_the_same_cancel_get_one_action(ledger_location: LedgerLocation) -> None:
+    Ledger.open(ledger_location).close()
+    script = OPEN_IN_SCRIPT + textwrap.dedent(
         """
-        import sys
-        from pathlib import Path
-        from automation.ledger import Ledger
-        with Ledger.open(Path(sys.argv[1])) as ledger:
+        with Ledger.open(WHERE) as ledger:
             ids = {ledger.plan_action("seller@example.com", f"O-{i}", "cancel", run_id=sys.argv[2]).action_id
                    for i in range(30)}
             print(" ".join(str(i) for i in sorted(ids)))
         """
     )
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env = racer_env(ledger_location)
     racers = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(path), f"run-{n}"],
+            [sys.executable, "-c", script, ledger_location.url, f"run-{n}"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -195,30 +209,87 @@ def test_processes_racing_to_plan_the_same_cancel_get_one_action(tmp_path: Path)
     outputs = [racer.communicate(timeout=60) for racer in racers]
     assert all(racer.returncode == 0 for racer in racers), [err for _, err in outputs]
     assert len({out for out, _ in outputs}) == 1  # every process got the very same 30 actions
-    raw = sqlite3.connect(path)
+    raw = make_engine(ledger_location.url, ledger_location.password)
     try:
-        assert raw.execute("SELECT COUNT(*) FROM actions").fetchone()[0] == 30
+        with raw.connect() as conn:
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM actions").scalar() == 30
     finally:
-        raw.close()
+        raw.dispose()
 
 
-def test_a_process_killed_after_committing_in_flight_leaves_it_for_reconciliation(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.sqlite3"
-    result = run_python(
+def test_two_processes_racing_to_submit_the_same_actions_never_both_win_one(
+    ledger_location: LedgerLocation, tmp_path: Path
+) -> None:
+    """Two workers on the same account try to move every approved action to in_flight at the same
+    moment (released together by a gate file): each action goes in flight for exactly one of them."""
+    with Ledger.open(ledger_location) as ledger:
+        approved = []
+        for n in range(40):
+            action = ledger.plan_action(ACCOUNT, f"O-{n}", ActionKind.CANCEL, run_id="run-0")
+            approved.append(ledger.transition(action.action_id, Outcome.APPROVED, by="bot").action_id)
+    gate = tmp_path / "go"
+    script = OPEN_IN_SCRIPT + textwrap.dedent(
         """
-        import os, signal, sys
+        import time
         from pathlib import Path
-        from automation.ledger import Ledger
-        ledger = Ledger.open(Path(sys.argv[1]))
-        action = ledger.plan_action("seller@example.com", "A", "cancel", run_id="run-1")
-        ledger.transition(action.action_id, "approved", by="bot")
-        ledger.transition(action.action_id, "in_flight")
-        os.kill(os.getpid(), signal.SIGKILL)  # as if killed while clicking Submit
-        """,
-        str(path),
+        from automation.ledger import InvalidTransitionError
+        ids = [int(i) for i in sys.argv[3].split(",")]
+        with Ledger.open(WHERE) as ledger:
+            print("ready", flush=True)
+            while not Path(sys.argv[2]).exists():
+                time.sleep(0.001)
+            won = []
+            for action_id in ids:
+                try:
+                    ledger.transition(action_id, "in_flight", run_id="racer")
+                except InvalidTransitionError:
+                    continue
+                won.append(action_id)
+            print(" ".join(map(str, won)))
+        """
+    )
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, ledger_location.url, str(gate), ",".join(map(str, order))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=racer_env(ledger_location),
+            cwd=REPO_ROOT,
+        )
+        for order in (approved, approved)
+    ]
+    for racer in racers:
+        assert racer.stdout is not None
+        assert racer.stdout.readline().strip() == "ready"
+    gate.touch()
+    outputs = [racer.communicate(timeout=60) for racer in racers]
+    assert all(racer.returncode == 0 for racer in racers), [err for _, err in outputs]
+    wins = [[int(i) for i in out.split()] for out, _ in outputs]
+    assert sorted(wins[0] + wins[1]) == sorted(approved)  # each action won exactly once, none lost
+    with Ledger.open(ledger_location) as ledger:
+        moves = [e for e in ledger.history(ACCOUNT) if e.event == "action" and e.state == "in_flight"]
+        assert sorted(e.action_id for e in moves) == sorted(approved)
+
+
+def test_a_process_killed_after_committing_in_flight_leaves_it_for_reconciliation(
+    ledger_location: LedgerLocation,
+) -> None:
+    result = run_python(
+        OPEN_IN_SCRIPT
+        + """
+import signal
+ledger = Ledger.open(WHERE)
+action = ledger.plan_action("seller@example.com", "A", "cancel", run_id="run-1")
+ledger.transition(action.action_id, "approved", by="bot")
+ledger.transition(action.action_id, "in_flight")
+os.kill(os.getpid(), signal.SIGKILL)  # as if killed while clicking Submit
+""",
+        ledger_location.url,
+        where=ledger_location,
     )
     assert result.returncode == -9
-    with Ledger.open(path, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC)) as next_run:
+    with Ledger.open(ledger_location, clock=lambda: datetime(2026, 11, 27, tzinfo=UTC)) as next_run:
         [unresolved] = next_run.unresolved_actions(ACCOUNT)
         assert (unresolved.order_id, unresolved.state) == ("A", Outcome.IN_FLIGHT)
         assert next_run.cancellations_since(ACCOUNT, datetime(2000, 1, 1, tzinfo=UTC)) == 1
