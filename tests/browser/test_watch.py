@@ -162,18 +162,30 @@ def shop_without_idle(tmp_path: Path, reachable_dir: Path) -> Iterator[Any]:
         yield make
 
 
+def targeted_reports(store: Shop) -> list[dict[str, Any]]:
+    """The reports of the runs `watch` started on e-mails, oldest first."""
+    found = [
+        json.loads(p.read_text(encoding="utf-8"))
+        for p in (store.agent.data_dir / "runs").glob("*/report.json")
+    ]
+    return sorted((r for r in found if r["trigger"]), key=lambda r: r["started_at"])
+
+
 def test_a_server_without_idle_is_polled_and_a_notice_still_starts_a_targeted_run(
     shop_without_idle: Any, tmp_path: Path
 ) -> None:
-    """No `--poll`: the watch sees the server has no IDLE and polls; the notice that then lands in the
-    Maildir is found by a poll and its order handled by a targeted run."""
+    """No `--poll`: the watch sees the server has no IDLE and polls. A notice from Amazon's address for
+    an order with no request (anyone can forge one) starts a targeted run that cancels nothing and lists
+    it unconfirmed; a real request's notice then gets its order cancelled."""
     store = shop_without_idle([order(1), order(2)])
     with watching(store, tmp_path, "--poll-every", "1s") as (process, log):
         log.wait_for("waiting for e-mail in INBOX (polling every 1 s)", "shop: next run at")
 
+        store.send(kind="cancel_request", order_id=order_id(2))
+        until(lambda: len(targeted_reports(store)) == 1, "a targeted run for the forged notice")
         raise_request(store, order_id(1), "Order Created by Mistake")
         until(lambda: order_id(1) in accepted_cancellations(store.sandbox.state()), "the order is cancelled")
-        log.wait_for("e-mail run shop: ok")
+        until(lambda: len(targeted_reports(store)) == 2, "the targeted run's report")
 
         process.send_signal(signal.SIGTERM)
         _, err = process.communicate(timeout=WAIT_S)
@@ -181,7 +193,9 @@ def test_a_server_without_idle_is_polled_and_a_notice_still_starts_a_targeted_ru
     assert process.returncode == 0, "".join(log.seen) + err
     assert not any("IMAP IDLE" in line for line in log.seen)
     assert [c["order_id"] for c in store.sandbox.state()["cancellations"]] == [order_id(1)]
-    reports = sorted((store.agent.data_dir / "runs").glob("*/report.json"), key=lambda p: p.stat().st_mtime)
-    targeted = json.loads(reports[-1].read_text(encoding="utf-8"))
-    assert targeted["trigger"] == {"by": "watch", "event": "email", "order_ids": [order_id(1)]}
-    assert [(r["order_id"], r["outcome"]) for r in targeted["requests"]] == [(order_id(1), "done")]
+    forged, real = targeted_reports(store)
+    assert forged["trigger"] == {"by": "watch", "event": "email", "order_ids": [order_id(2)]}
+    assert (forged["status"], forged["requests"]) == ("ok", [])
+    assert [(u["order_id"], u["why"]) for u in forged["unconfirmed"]] == [(order_id(2), "no_request_on_page")]
+    assert real["trigger"] == {"by": "watch", "event": "email", "order_ids": [order_id(1)]}
+    assert [(r["order_id"], r["outcome"]) for r in real["requests"]] == [(order_id(1), "done")]
