@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 
 from loguru import logger
 
-from automation.ledger import LEDGER_FILE_NAME
+from automation.ledger import LEDGER_FILE_NAME, LedgerLocation
 from automation.locators import SelectorFile, load_all_selector_files
 from automation.parsers.locale_texts import LocaleTexts, load_all_locale_texts
 from automation.settings import BrowserSettings
 from automation.sources.context import RetryPolicy
+from automation.verified_texts import check_folder as check_verified_texts
 
 if TYPE_CHECKING:
     from automation.artifacts_store import S3Store
@@ -56,9 +57,16 @@ class Runtime:
     """Called with a run's id and folder as soon as both exist: a run in a worker process tells its
     parent, which can then close that run as failed if it must stop the process (`run_timeout`)."""
 
+    ledger: LedgerLocation | None = None
+    """The ledger from the settings (`ledger_url`); None: the SQLite file in `data_dir`."""
+
     @property
     def ledger_path(self) -> Path:
         return self.data_dir / LEDGER_FILE_NAME
+
+    @property
+    def ledger_location(self) -> LedgerLocation:
+        return self.ledger or LedgerLocation.sqlite(self.ledger_path)
 
     def storage_state(self, target: Target) -> Path:
         return self.data_dir / "sessions" / f"{target.key}.json"
@@ -73,7 +81,11 @@ class Prepared:
 
     @classmethod
     def load(cls, selectors_dir: Path) -> Prepared:
-        return cls(load_all_selector_files(selectors_dir), load_all_locale_texts(selectors_dir))
+        prepared = cls(load_all_selector_files(selectors_dir), load_all_locale_texts(selectors_dir))
+        fields = {key: file.fields.keys() for key, file in prepared.selectors.items()}
+        banners = {locale: t.manage_orders.request_banners for locale, t in prepared.texts.items()}
+        check_verified_texts(selectors_dir, fields, banners)
+        return prepared
 
     def lookup(self, locale: str) -> Callable[[str], list[str]]:
         texts = self.texts[locale]

@@ -12,13 +12,14 @@ validated with the selector files, before any browser starts.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 from pydantic import Field, field_validator
 
 from automation.strict_model import StrictModel
-from automation.yaml_source import load_model
+from automation.yaml_source import YamlError, load_model
 
 FILE_NAME = "verified_texts.yaml"
 VERIFIED_FORMAT = 1
@@ -93,3 +94,49 @@ def load_verified_texts(selectors_dir: Path | None) -> VerifiedTexts | None:
     except FileNotFoundError:
         return None
     return _load(path.resolve(), mtime)
+
+
+def _same(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def problems(
+    verified: VerifiedTexts,
+    fields_of: Mapping[str, Collection[str]],
+    locale_banners: Mapping[str, Sequence[str]],
+) -> list[str]:
+    """What does not fit the rest of the folder: an entry backing a page or field its selector files
+    do not have, a locale without a locale file, a banner the locale file would not read as one (the
+    row it finds would then not count as a request)."""
+    found = []
+    for name, backs in verified.backed():
+        if backs.page not in fields_of:
+            found.append(f"{name}.backs.page: no selector file for page {backs.page!r}")
+        elif backs.field not in fields_of[backs.page]:
+            found.append(f"{name}.backs.field: selectors/{backs.page}.yaml has no field {backs.field!r}")
+    if verified.request_banner is not None:
+        for locale, texts in verified.request_banner.texts.items():
+            if locale not in locale_banners:
+                found.append(f"request_banner.texts.{locale}: no locale file locales/{locale}.yaml")
+                continue
+            known = {_same(t) for t in locale_banners[locale]}
+            for text in texts:
+                if _same(text) not in known:
+                    found.append(
+                        f"request_banner.texts.{locale}: {text!r} is not one of the locale's "
+                        "manage_orders.request_banners; add it there too"
+                    )
+    return found
+
+
+def check_folder(
+    selectors_dir: Path,
+    fields_of: Mapping[str, Collection[str]],
+    locale_banners: Mapping[str, Sequence[str]],
+) -> None:
+    """Stop with every `problems` of the folder's verified texts (exit code 2), if it has the file."""
+    verified = load_verified_texts(selectors_dir)
+    found = problems(verified, fields_of, locale_banners) if verified is not None else []
+    if found:
+        path = Path(selectors_dir) / FILE_NAME
+        raise YamlError(path, [f"{path}: {problem}" for problem in found])

@@ -16,6 +16,8 @@ PURE = [
     ROOT / "automation" / "actions" / "proof.py",
     ROOT / "automation" / "actions" / "policy.py",
     ROOT / "automation" / "actions" / "outcome.py",
+    ROOT / "automation" / "pages" / "text_check.py",
+    ROOT / "automation" / "verified_texts.py",
 ]
 BROWSER_PACKAGES = ("playwright", "pytest_playwright")
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
+import yaml
+
+from automation.errors import ExitCode
 from automation.pages.text_check import Disagreement, reconcile
+from automation.runtime import Prepared
 from automation.settings import REPO_SELECTORS
 from automation.verified_texts import load_verified_texts
+from automation.yaml_source import YamlError
 
 BANNERS = ["The buyer has requested that this order be canceled."]
 PATTERN = r"\b\d{3}-\d{7}-\d{7}\b"
@@ -89,3 +98,51 @@ def test_the_shipped_verified_banners_are_banners_the_locale_files_read() -> Non
     locales = load_all_locale_texts(REPO_SELECTORS)
     for locale, texts in verified.request_banner.texts.items():
         assert set(texts) <= set(locales[locale].manage_orders.request_banners), locale
+
+
+def _folder_with(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
+    folder = tmp_path / "selectors"
+    shutil.copytree(REPO_SELECTORS, folder, ignore=shutil.ignore_patterns("variants"))
+    path = folder / "verified_texts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def test_the_shipped_folders_verified_texts_fit_their_selector_and_locale_files() -> None:
+    Prepared.load(REPO_SELECTORS)
+    Prepared.load(REPO_SELECTORS / "variants" / "classic")
+
+
+def test_a_verified_banner_the_locale_file_does_not_read_stops_before_any_browser(tmp_path: Path) -> None:
+    def reworded(data: dict[str, Any]) -> None:
+        data["request_banner"]["texts"]["de_DE"] = ["Der Käufer will nicht mehr."]
+
+    with pytest.raises(YamlError) as caught:
+        Prepared.load(_folder_with(tmp_path, reworded))
+    assert caught.value.exit_code == ExitCode.BAD_INPUT
+    message = str(caught.value)
+    assert "verified_texts.yaml" in message
+    assert "request_banner.texts.de_DE: 'Der Käufer will nicht mehr.' is not one of the locale's" in message
+
+
+def test_verified_texts_backing_an_unknown_field_or_page_stop_before_any_browser(tmp_path: Path) -> None:
+    def misnamed(data: dict[str, Any]) -> None:
+        data["request_banner"]["backs"]["field"] = "banner"
+        data["order_id"]["backs"]["page"] = "orders"
+        data["request_banner"]["texts"]["pt_BR"] = ["O comprador pediu."]
+
+    with pytest.raises(YamlError) as caught:
+        Prepared.load(_folder_with(tmp_path, misnamed))
+    message = str(caught.value)
+    assert "order_id.backs.page: no selector file for page 'orders'" in message
+    assert "request_banner.backs.field: selectors/manage_orders.yaml has no field 'banner'" in message
+    assert "request_banner.texts.pt_BR: no locale file locales/pt_BR.yaml" in message
+
+
+def test_a_folder_without_verified_texts_has_no_text_fallback(tmp_path: Path) -> None:
+    folder = _folder_with(tmp_path, lambda _data: None)
+    (folder / "verified_texts.yaml").unlink()
+    Prepared.load(folder)
+    assert load_verified_texts(folder) is None
