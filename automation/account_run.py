@@ -109,13 +109,13 @@ class RunBook:
         except Exception as exc:  # the report must never hide the run's own outcome
             logger.warning("could not finish the run's records: {}", exc)
             return
+        if self.rt.store is not None:  # the finished folder goes to the artifact store (never raises)
+            self.rt.store.publish(self.folder.path)
         if self.rt.after_run is not None:
             try:
                 self.rt.after_run(report, self.ledger)
             except Exception as exc:  # notifications and clean-up never fail a run
                 logger.warning("after-run step failed: {}", exc)
-        if self.rt.store is not None:  # the finished folder goes to the artifact store (never raises)
-            self.rt.store.publish(self.folder.path)
 
 
 @dataclass
@@ -266,7 +266,7 @@ def open_account(
     started_at = rt.clock()
     with (
         account_lock(rt.data_dir, target.key, name=target.name, wait=lock_wait),
-        contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger,
+        contextlib.closing(Ledger.open(rt.ledger_location, clock=rt.clock)) as ledger,
         serve_sandbox_for_run(target, rt) as (served, sandbox_url),
         REDACTOR.run_scope() as hidden,
     ):

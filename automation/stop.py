@@ -1,16 +1,25 @@
-"""The kill switch: a file named `STOP` in the data folder (beside the ledger) halts all actions, as
-does the `actions_enabled: false` setting.
+"""The kill switch: a file named `STOP` in the data folder halts all actions of that machine, the STOP
+switch held in the ledger (`sc-cancel ledger stop`) those of every machine sharing the ledger, and the
+`actions_enabled: false` setting those of whoever reads that settings file.
 
 A file is what an operator can create in a hurry from any shell, or a deployment can drop in, without
-restarting the scheduled loop. Meant to be checked before every action, not only at start, so that it
-takes effect within one action.
+restarting the scheduled loop; the ledger's switch is the same for a fleet of workers sharing one
+PostgreSQL ledger. Meant to be checked before every action, not only at start, so that it takes effect
+within one action.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Protocol
 
 from automation.errors import StoppedError
+
+
+class StopSwitchSource(Protocol):
+    """What holds the shared switch (the ledger): the switch while set, else None."""
+
+    def stop_switch(self) -> Any: ...
 
 STOP_FILE_NAME = "STOP"
 
@@ -19,15 +28,30 @@ def stop_file(data_dir: Path) -> Path:
     return Path(data_dir) / STOP_FILE_NAME
 
 
-def stop_requested(data_dir: Path, *, actions_enabled: bool = True) -> bool:
-    """True when the setting disables actions or the STOP file exists (any kind of file; its content is
-    free for a note on why)."""
-    return not actions_enabled or stop_file(data_dir).exists()
+def stop_requested(
+    data_dir: Path, *, actions_enabled: bool = True, ledger: StopSwitchSource | None = None
+) -> bool:
+    """True when the setting disables actions, the STOP file exists (any kind of file; its content is
+    free for a note on why), or the ledger's STOP switch is set."""
+    return (
+        not actions_enabled
+        or stop_file(data_dir).exists()
+        or (ledger is not None and ledger.stop_switch() is not None)
+    )
 
 
-def raise_if_stopped(data_dir: Path, *, actions_enabled: bool = True) -> None:
+def raise_if_stopped(
+    data_dir: Path, *, actions_enabled: bool = True, ledger: StopSwitchSource | None = None
+) -> None:
     """Raise `StoppedError` (exit code 10), saying how to resume, when actions are halted."""
     if not actions_enabled:
         raise StoppedError("actions are halted by the setting actions_enabled: false; set it true to resume")
     if stop_file(data_dir).exists():
         raise StoppedError(f"actions are halted by the file {stop_file(data_dir)}; delete it to resume")
+    switch = ledger.stop_switch() if ledger is not None else None
+    if switch is not None:
+        why = f": {switch.reason}" if switch.reason else ""
+        raise StoppedError(
+            f"actions are halted by the STOP switch in the ledger, set by {switch.set_by}{why}; "
+            "`sc-cancel ledger resume` lifts it"
+        )

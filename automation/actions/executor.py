@@ -66,9 +66,12 @@ class Executor:
     # -- helpers -------------------------------------------------------------------------------------
 
     def _stop_now(self) -> bool:
-        if stop_requested(self.rt.data_dir, actions_enabled=self.actions_enabled):
+        if stop_requested(self.rt.data_dir, actions_enabled=self.actions_enabled, ledger=self.ledger):
             if not self.stopped:
-                logger.warning("actions halted: STOP file in {} or actions_enabled: false", self.rt.data_dir)
+                logger.warning(
+                    "actions halted: STOP file in {}, the ledger's STOP switch or actions_enabled: false",
+                    self.rt.data_dir,
+                )
             self.stopped = True
         return self.stopped
 

@@ -17,7 +17,7 @@ from automation.errors import BadInputError
 from automation.settings import REPO_SELECTORS, ResolvedSettings
 
 if TYPE_CHECKING:
-    from automation.ledger import Ledger
+    from automation.ledger import Ledger, LedgerLocation
     from automation.runtime import Runtime
     from automation.targets import Target
 
@@ -63,6 +63,7 @@ class Invocation:
             env=dict(s.environ),
             announce=lambda message: print(message, file=sys.stderr, flush=True),
             sandbox_mail=self.option("mail"),
+            ledger=self.ledger_location,
         )
 
     def targets(self) -> list[Target]:
@@ -98,15 +99,33 @@ class Invocation:
 
         return self.settings.data_dir / LEDGER_FILE_NAME
 
+    @property
+    def ledger_location(self) -> LedgerLocation:
+        """The ledger from `ledger_url` and `ledger_password` (its reference resolved here), else the
+        SQLite file in the data folder."""
+        from automation.ledger import LedgerLocation
+        from automation.ledger.engine import parse_ledger_url
+        from automation.settings.secrets import resolve_secret
+
+        s = self.settings
+        if s.ledger_url is None:
+            return LedgerLocation.sqlite(self.ledger_path)
+        parse_ledger_url(s.ledger_url)
+        password = None
+        if s.ledger_password is not None:
+            password = resolve_secret(s.ledger_password, s.environ, "ledger_password").get_secret_value()
+        return LedgerLocation(s.ledger_url, password)
+
     def existing_ledger(self) -> Ledger:
         """The ledger, for commands that only read or amend it: refused when no scan has made one."""
         from automation.ledger import Ledger
 
-        if not self.ledger_path.exists():
+        where = self.ledger_location
+        if not where.exists():
             raise BadInputError(
                 f"no ledger in {self.settings.data_dir} yet: run `sc-cancel scan` or `sc-cancel run` first"
             )
-        return Ledger.open(self.ledger_path)
+        return Ledger.open(where)
 
     def rules_file(self, target: Target) -> Path:
         """`--rules`, else the account's rules file, else the example rules."""

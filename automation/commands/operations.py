@@ -84,7 +84,7 @@ def scheduled_runs(
 
     def checked(target: Target, work: Work) -> JobOutcome | None:
         with checks:  # in the scheduler itself, one at a time: the notifier's state is one file
-            hooks.round_checks(rt.ledger_path, targets, started_at)
+            hooks.round_checks(rt.ledger_location, targets, started_at)
         return isolate(target, work)
 
     def run_target(target: Target) -> RunResult:

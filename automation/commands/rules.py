@@ -116,14 +116,15 @@ def _explain_account(inv: Invocation, loaded: LoadedRules, target: Target, rt: R
     from automation.runner import scan_account
 
     requests = None
-    if inv.ledger_path.exists():
-        with Ledger.open(inv.ledger_path) as ledger:
+    if inv.ledger_location.exists():
+        with Ledger.open(inv.ledger_location) as ledger:
             if ledger.last_run(target.key) is not None:
                 requests = ledger.open_requests(target.key)
     if requests is None:
         print(f"No scan of account {target.name} yet; scanning first.", file=sys.stderr)
         requests = scan_account(inv.check_secrets([target])[0], rt).requests
-    with Ledger.open(inv.ledger_path) as ledger:  # request ages on the site's clock, as the last scan saw it
+    # request ages on the site's clock, as the last scan saw it
+    with Ledger.open(inv.ledger_location) as ledger:
         now = ledger.site_clock(target.key, rt.clock).now()
         emails = ledger.emails_naming(target.key, [r.order_id for r in requests])
     reasons = ReasonTable.of(load_all_locale_texts(rt.selectors_dir))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
-from automation.ledger import Ledger
+from automation.ledger import Ledger, LedgerLocation
 from automation.notify.notifier import Notifier, notification_urls
 from automation.notify.run_events import check_stale, events_for_run
 from automation.notify.summary import daily_summary
@@ -97,7 +97,9 @@ class RunHooks:
                 removed.ledger_rows,
             )
 
-    def round_checks(self, ledger_path: Path, accounts: Sequence[Any], started_at: datetime) -> None:
+    def round_checks(
+        self, ledger_path: Path | LedgerLocation, accounts: Sequence[Any], started_at: datetime
+    ) -> None:
         """Once per scheduler round: alert on accounts whose runs stopped, send the daily summary."""
         if self.notifier is None or not ledger_path.exists():
             return

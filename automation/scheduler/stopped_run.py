@@ -34,7 +34,7 @@ def close_stopped_run(
         logger.warning("{}: stopped before its run was recorded: {}", target.name, error)
         return
     try:
-        with contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger:
+        with contextlib.closing(Ledger.open(rt.ledger_location, clock=rt.clock)) as ledger:
             book = RunBook(
                 ledger=ledger,
                 rt=rt,

@@ -301,6 +301,20 @@ def check_broker_url(url: str) -> str:
     return url
 
 
+def check_ledger_url(url: str) -> str:
+    """`ledger_url`: a SQLite or PostgreSQL URL with no password in it (that goes in ledger_password, a
+    secret reference), since settings files get copied and printed."""
+    parts = urlsplit(url)
+    if parts.scheme.split("+")[0] not in ("sqlite", "postgresql"):
+        raise ValueError(f"'{url}' is not a ledger URL like sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+    if parts.password:
+        raise ValueError(
+            "the URL contains a password; remove it and give it as ledger_password, a secret reference "
+            "such as {env: SC_CANCEL_LEDGER_PASSWORD}"
+        )
+    return url
+
+
 S3_ONLY_SETTINGS = ("artifacts_endpoint", "artifacts_region", "artifacts_access_key", "artifacts_secret_key")
 _BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -352,6 +366,14 @@ class Settings(_Strict):
         description="Celery broker (Redis) for `sc-cancel worker` and `beat`: redis://HOST:PORT/DB, or a "
         "secret reference ({env: NAME}, {file: PATH}) to a URL that carries a password.",
     )
+    ledger_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the ledger, never with a password: sqlite:///PATH or "
+        "postgresql+psycopg://USER@HOST:PORT/DB; default sqlite:///<data_dir>/ledger.sqlite3.",
+    )
+    ledger_password: SecretRef | None = Field(
+        default=None, description="Reference to the ledger database's password ({env: NAME}, {file: PATH})."
+    )
     notifications: Notifications = Field(default_factory=Notifications)
     accounts: list[Account] = Field(default_factory=list)
     artifacts: str | None = Field(
@@ -370,7 +392,12 @@ class Settings(_Strict):
         default=None, description="Reference to the S3 secret access key (with artifacts_access_key)."
     )
 
-    @field_validator("artifacts_access_key", "artifacts_secret_key", mode="before")
+    @field_validator("ledger_url")
+    @classmethod
+    def _ledger_url(cls, value: str | None) -> str | None:
+        return None if value is None else check_ledger_url(value)
+
+    @field_validator("artifacts_access_key", "artifacts_secret_key", "ledger_password", mode="before")
     @classmethod
     def _artifact_key_reference(cls, value: object) -> object:
         if isinstance(value, str):

@@ -125,6 +125,7 @@ def load_settings(path: Path, *, given_by: str | None = None) -> tuple[Settings,
             "artifacts": _local_relative(settings.artifacts, base),
             "artifacts_access_key": settings.artifacts_access_key and ref(settings.artifacts_access_key),
             "artifacts_secret_key": settings.artifacts_secret_key and ref(settings.artifacts_secret_key),
+            "ledger_password": settings.ledger_password and ref(settings.ledger_password),
             "broker_url": settings.broker_url
             if settings.broker_url is None or isinstance(settings.broker_url, str)
             else ref(settings.broker_url),

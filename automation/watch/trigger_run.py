@@ -57,7 +57,7 @@ class TriggerRun:
         if self._prepared is None:
             self._prepared = Prepared.load(rt.selectors_dir)
         started = rt.clock()
-        with contextlib.closing(Ledger.open(rt.ledger_path, clock=rt.clock)) as ledger:
+        with contextlib.closing(Ledger.open(rt.ledger_location, clock=rt.clock)) as ledger:
             read = read_emails(target, ledger, rt.selectors_dir, self._prepared.texts, started)
             if read is None:
                 return None

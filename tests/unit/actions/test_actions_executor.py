@@ -15,7 +15,7 @@ from ledger_kit import FakeClock
 
 from automation.actions.executor import Executor
 from automation.actions.policy import Hold
-from automation.ledger import ActionKind, Ledger
+from automation.ledger import ActionKind, Ledger, LedgerLocation
 from automation.models import Approval, CancellationRequest, Channel, DecisionKind, Outcome, RequestKind
 
 START = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -215,3 +215,14 @@ def test_a_reply_counts_as_done_only_when_every_thread_has_its_final_result(
         "skipped",
         "as the test says",
     )
+
+
+def test_the_ledgers_stop_switch_halts_an_approved_action_without_a_file(
+    ledger: Ledger, ledger_location: LedgerLocation, clock: FakeClock, tmp_path: Path
+) -> None:
+    executor = make_executor(ledger, clock, tmp_path)
+    with Ledger.open(ledger_location) as another_machine:
+        another_machine.set_stop(by="alice", reason="maintenance")
+    held = held_back(executor, request(), DecisionKind.CANCEL, Approval.AUTO)
+    assert held == ("planned", "halted by the STOP switch")
+    assert executor.stopped is True
