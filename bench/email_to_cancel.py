@@ -11,7 +11,7 @@ cancellation accepted (polled every 50 ms), and the documents the browser loaded
 meanwhile (every request but the JSON API, assets and the benchmark's own `/__sandbox` calls). The goal
 is printed beside each figure: under 10 s, at most 4 page loads per order.
 
-    .venv/bin/python bench/email_to_cancel.py [--orders N] [--poll] [--keep]
+    .venv/bin/python bench/email_to_cancel.py [--orders N] [--poll [--poll-every 5s]] [--keep]
 """
 
 from __future__ import annotations
@@ -111,6 +111,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=3, help="orders asked to cancel, one after another")
     parser.add_argument("--poll", action="store_true", help="watch --poll (no IMAP IDLE)")
+    parser.add_argument("--poll-every", metavar="DURATION", help="watch --poll-every (default: watch's 30s)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="echo the watch's log")
     args = parser.parse_args()
@@ -171,6 +172,7 @@ def measure(
         env["SC_CANCEL_CHROMIUM"] = os.environ["SC_CANCEL_CHROMIUM"]
     command = [sys.executable, "-m", "automation", "watch", "--execute", "--config", str(config)]
     command += ["--rules", str(rules), *(["--poll"] if args.poll else [])]
+    command += ["--poll-every", args.poll_every] if args.poll_every else []
     process = subprocess.Popen(
         command, cwd=folder, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
         start_new_session=True,
