@@ -98,6 +98,19 @@ def test_a_notice_with_an_unknown_subject_is_known_by_its_body_line(judge) -> No
     assert (verdict.kind, verdict.how, verdict.order_id) == ("request", "body", "113-7654321-1234567")
 
 
+def test_the_real_italian_notice_is_known_by_its_body_line_without_header_or_subject(judge) -> None:  # type: ignore[no-untyped-def]
+    """The body line of a real Italian notice (seller-central.md §12.1, N1), the e-mail forwarded by a
+    rule that dropped Amazon's header and rewrote the subject."""
+    html = (
+        "<html><body><p>Buongiorno, <br> <br> hai ricevuto una richiesta di annullamento di un ordine da "
+        "parte di un acquirente. <br> <br> Richiesta di annullamento da parte dell'acquirente per "
+        f'l\'ordine numero: <a href="https://sellercentral.amazon.it/orders-v3/order/{ORDER}/cancel-order">'
+        f"{ORDER}</a>. <br> <br> Il team di Amazon Marketplace</p></body></html>"
+    )
+    verdict = judge(email("[ordini] nuova notifica", html=html))
+    assert (verdict.kind, verdict.how, verdict.language, verdict.order_id) == ("request", "body", "it", ORDER)
+
+
 def test_a_forwarded_notice_keeps_its_meaning(judge) -> None:  # type: ignore[no-untyped-def]
     verdict = judge(
         request_notice(
