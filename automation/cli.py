@@ -22,6 +22,7 @@ from automation import __version__
 from automation.commands import (
     decisions,
     history,
+    ledger,
     operations,
     recording,
     rules,
@@ -69,6 +70,7 @@ class Command:
 
 
 GROUPS = {
+    "ledger": "upgrade or copy the ledger; the STOP switch every machine sharing it obeys",
     "rules": "check or explain a rules file",
     "sandbox": "the built-in sandbox Seller Central",
     "selectors": "check the selector files against a site or a recording",
@@ -149,6 +151,25 @@ COMMANDS = (
         worker.beat_options,
         worker.cmd_beat,
     ),
+    Command(
+        "ledger migrate",
+        "upgrade the ledger's tables (prints from/to revision)",
+        ledger.migrate_options,
+        ledger.cmd_migrate,
+    ),
+    Command(
+        "ledger copy",
+        "copy every table to another ledger (SQLite to PostgreSQL), checking row counts",
+        ledger.copy_options,
+        ledger.cmd_copy,
+    ),
+    Command(
+        "ledger stop",
+        "halt every action of every machine sharing the ledger",
+        ledger.stop_options,
+        ledger.cmd_stop,
+    ),
+    Command("ledger resume", "lift the ledger's STOP switch", ledger.resume_options, ledger.cmd_resume),
     Command(
         "report",
         "list recent runs, or show one run's report",

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from automation.clock import utc_now
@@ -86,25 +86,7 @@ class Ledger(
         or upgrading its tables. A SQLite file and its folders are created if needed, readable by their
         owner only: it holds buyer order data. A file that is not a ledger is bad input (exit code 2)."""
         location = where if isinstance(where, LedgerLocation) else LedgerLocation.sqlite(Path(where))
-        path = location.sqlite_file
-        if path is not None:
-            _make_private_file(path)
-        name = str(path) if path is not None else str(location)
-        engine = make_engine(location.url, location.password)
-        try:
-            conn = engine.connect()
-            try:
-                migrate.upgrade(conn, name)
-            except BaseException:
-                conn.close()
-                raise
-        except DBAPIError as exc:
-            engine.dispose()
-            hint = "move it away or use another --data-dir" if path is not None else "check ledger_url"
-            raise BadInputError(f"{name}: not a usable sc-cancel ledger ({exc.orig}); {hint}") from None
-        except BaseException:
-            engine.dispose()
-            raise
+        engine, conn, _revisions = connect_and_upgrade(location)
         ledger = cls(LedgerDb(conn), clock)
         ledger._engine = engine
         return ledger
@@ -132,3 +114,29 @@ def _make_private_file(path: Path) -> None:
         os.chmod(path, 0o600)
     except OSError as exc:
         raise BadInputError(f"{path}: cannot open the ledger: {exc.strerror}; check --data-dir") from None
+
+
+def connect_and_upgrade(location: LedgerLocation) -> tuple[Engine, Connection, tuple[str | None, str]]:
+    """An engine and a connection to the ledger at `location`, its tables brought to the head revision
+    (a SQLite file is created first, private); also the revisions before and after. A database that is
+    not a usable ledger, or cannot be reached, is bad input (exit code 2) naming where it is."""
+    path = location.sqlite_file
+    if path is not None:
+        _make_private_file(path)
+    name = str(path) if path is not None else str(location)
+    engine = make_engine(location.url, location.password)
+    try:
+        conn = engine.connect()
+        try:
+            revisions = migrate.upgrade(conn, name)
+        except BaseException:
+            conn.close()
+            raise
+    except DBAPIError as exc:
+        engine.dispose()
+        hint = "move it away or use another --data-dir" if path is not None else "check ledger_url"
+        raise BadInputError(f"{name}: not a usable sc-cancel ledger ({exc.orig}); {hint}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine, conn, revisions
