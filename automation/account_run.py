@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from loguru import logger
+from sqlalchemy import Engine
 
 from automation.actions.cancel import OrderView, read_order_view
 from automation.actions.outcome import RunState
@@ -25,6 +26,7 @@ from automation.browser.sandbox_mailbox import serve_sandbox_for_run, wants_mail
 from automation.browser.session import BrowserSession
 from automation.errors import InterruptedRunError, PageChangedError, exit_code_for
 from automation.ledger import Ledger
+from automation.ledger.engine import make_engine
 from automation.locks import LockWait, account_lock
 from automation.models import Order, ScanStats
 from automation.parsers.email_texts import load_email_texts
@@ -265,7 +267,7 @@ def open_account(
         load_email_texts(rt.selectors_dir)  # its errors too come before any browser
     started_at = rt.clock()
     with (
-        account_lock(rt.data_dir, target.key, name=target.name, wait=lock_wait),
+        account_lock(rt.data_dir, target.key, name=target.name, wait=lock_wait, database=_shared_ledger(rt)),
         contextlib.closing(Ledger.open(rt.ledger_location, clock=rt.clock)) as ledger,
         serve_sandbox_for_run(target, rt) as (served, sandbox_url),
         REDACTOR.run_scope() as hidden,
@@ -311,6 +313,13 @@ def open_account(
                 result.stats.pages_visited,
                 result.stats.seconds,
             )
+
+
+def _shared_ledger(rt: Runtime) -> Engine | None:
+    """The ledger's database when it is a server (PostgreSQL), whose advisory lock every machine sharing
+    it sees; None for the SQLite file, whose lock file in the data folder suffices (one machine)."""
+    where = rt.ledger_location
+    return None if where.sqlite_file is not None else make_engine(where.url, where.password)
 
 
 def _browser(book: RunBook) -> BrowserSession:

@@ -108,3 +108,50 @@ def test_a_waiting_run_takes_the_lock_when_the_holder_ends(
     finally:
         released.join()
         engine.dispose()
+
+
+def test_a_run_with_a_postgresql_ledger_is_refused_while_another_machine_runs_the_account(
+    tmp_path: Path, pg_server: PgServer, ledger_url: str
+) -> None:
+    """`sc-cancel run` takes the advisory lock before anything else (no browser starts): exit code 6,
+    naming the holder, although its own data folder has no lock file held."""
+    import yaml
+
+    from automation.settings import load_settings
+    from automation.targets import resolve_targets
+
+    config = tmp_path / "sc-cancel.yaml"
+    account = {
+        "name": "shop",
+        "email": "seller@example.com",
+        "password": {"env": "SHOP_PASSWORD"},
+        "marketplaces": [{"base_url": "http://127.0.0.1:9", "marketplace": "ATVPDKIKX0DER"}],
+    }
+    settings_text = {
+        "format": 1,
+        "ledger_url": ledger_url,
+        "ledger_password": {"env": "LEDGER_PASSWORD"},
+        "accounts": [account],
+    }
+    config.write_text(yaml.safe_dump(settings_text), encoding="utf-8")
+    env = {"SHOP_PASSWORD": "x", "LEDGER_PASSWORD": pg_server.password}
+    settings, _ = load_settings(config)
+    [target] = resolve_targets(scenario=None, base_url=None, settings=settings, account=None, env=env)
+    engine = make_engine(ledger_url, pg_server.password)
+    try:
+        with account_lock(tmp_path / "machine-a", target.key, database=engine):
+            run = subprocess.run(
+                [sys.executable, "-m", "automation", "run", "--config", str(config)],
+                env={**os.environ, **env, "SC_CANCEL_DATA_DIR": str(tmp_path / "machine-b")},
+                cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+    finally:
+        engine.dispose()
+    assert run.returncode == ExitCode.LOCKED, run.stderr
+    assert f"PID {os.getpid()}" in run.stderr
+    assert "advisory lock" in run.stderr
+    assert pg_server.password not in run.stderr
