@@ -27,6 +27,7 @@ REQUIRED = {
     ("rules", "explain"): ["rules.yaml"],
     ("scrub",): ["capture"],
     ("sandbox", "generate"): ["--orders", "5", "--requests", "1", "--threads", "2", "--seed", "1"],
+    ("ledger", "copy"): ["--to", "postgresql+psycopg://sc@127.0.0.1/sc"],
 }
 """Positional arguments some commands need before they parse."""
 
