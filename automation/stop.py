@@ -21,6 +21,7 @@ class StopSwitchSource(Protocol):
 
     def stop_switch(self) -> Any: ...
 
+
 STOP_FILE_NAME = "STOP"
 
 
