@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -64,6 +64,35 @@ def rss_kib(pid: int) -> int:
         return 0
 
 
+KINDS = ("agent", "driver", "browser", "renderer", "gpu", "utility", "other")
+"""Process kinds, in the order tables show them: the Python agent, Playwright's Node driver, Chromium's
+browser process (and its zygotes), its renderers, its GPU process, its utility processes (network,
+storage, audio)."""
+
+
+def process_kind(pid: int) -> str:
+    """Which of `KINDS` a process is, from its command line (`--type=` for Chromium's children)."""
+    try:
+        # Chromium's children rewrite their command line into one string with spaces.
+        argv = (PROC / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").split()
+    except OSError:
+        return "other"
+    exe = argv[0].rsplit(b"/", 1)[-1] if argv and argv[0] else b""
+    if b"python" in exe:
+        return "agent"
+    if exe == b"node":
+        return "driver"
+    kind = next((a[len(b"--type=") :] for a in argv if a.startswith(b"--type=")), None)
+    if kind is None:
+        return "browser" if b"chrom" in exe or b"headless" in exe else "other"
+    return {
+        b"renderer": "renderer",
+        b"gpu-process": "gpu",
+        b"utility": "utility",
+        b"zygote": "browser",
+    }.get(kind, "other")
+
+
 def pss_kib(pid: int) -> int | None:
     """Proportional set size, or None where smaps_rollup cannot be read."""
     try:
@@ -80,6 +109,10 @@ class MemoryPeak:
     rss_mib: float = 0.0
     pss_mib: float | None = None
     processes: int = 0
+    pss_by_kind: dict[str, float] = field(default_factory=dict)
+    """Each kind's own peak PSS (MiB) over the run; the kinds need not peak at the same moment."""
+    pss_at_peak: dict[str, float] = field(default_factory=dict)
+    """Each kind's PSS (MiB) in the sample where the whole tree's PSS peaked: what made the peak."""
     cpu_seen_s: float = 0.0
     """CPU of every process last seen in a sample: a cross-check of the exit status's figure."""
 
@@ -95,6 +128,7 @@ class TreeSampler(threading.Thread):
         self._samples = 0
         self.peak = MemoryPeak()
         self._cpu_by_pid: dict[int, float] = {}
+        self._kind_by_pid: dict[int, str] = {}
         self._stopped = threading.Event()
 
     def sample(self) -> None:
@@ -102,13 +136,26 @@ class TreeSampler(threading.Thread):
         rss = sum(rss_kib(p) for p in pids)
         with_pss = self._samples % self.pss_every == 0
         self._samples += 1
-        readable = [v for v in (pss_kib(p) for p in pids) if v is not None] if with_pss else []
+        pss = {p: pss_kib(p) for p in pids} if with_pss else {}
+        readable = [v for v in pss.values() if v is not None]
         for pid in pids:
             self._cpu_by_pid[pid] = max(self._cpu_by_pid.get(pid, 0.0), cpu_seconds(pid))
         peak = self.peak
         peak.rss_mib = max(peak.rss_mib, rss / 1024)
         if readable:
-            peak.pss_mib = max(peak.pss_mib or 0.0, sum(readable) / 1024)
+            by_kind: dict[str, float] = {}
+            for pid, kib in pss.items():
+                if kib is not None:
+                    if pid not in self._kind_by_pid:
+                        self._kind_by_pid[pid] = process_kind(pid)
+                    kind = self._kind_by_pid[pid]
+                    by_kind[kind] = by_kind.get(kind, 0.0) + kib / 1024
+            for kind, mib in by_kind.items():
+                peak.pss_by_kind[kind] = max(peak.pss_by_kind.get(kind, 0.0), mib)
+            total = sum(readable) / 1024
+            if total > (peak.pss_mib or 0.0):
+                peak.pss_mib = total
+                peak.pss_at_peak = by_kind
         peak.processes = max(peak.processes, len(pids))
         peak.cpu_seen_s = sum(self._cpu_by_pid.values())
 

@@ -35,12 +35,34 @@ from pathlib import Path
 from typing import Any
 
 from floor import Account, FloorResult, measure_floor
-from process_tree import MemoryPeak, TreeSampler, cpu_seconds
+from process_tree import KINDS, MemoryPeak, TreeSampler, cpu_seconds
 
 from automation.sandbox.generator import SANDBOX_ACCOUNT, dump_scenario, expected_requests, generate_scenario
 from automation.sandbox.scenario import parse_scenario
 
 AGENT = [sys.executable, "-m", "automation"]
+
+GOAL_PSS_MIB = 450.0
+"""Peak PSS of the agent's whole tree (agent, driver, Chromium) on the default store."""
+GOAL_RESCAN = 1.3
+"""An idle rescan (scan 2) against a scan of an empty store: a rescan costs what is new."""
+GOAL_FLOOR = 40.0
+"""A first full scan against the plain-HTTP floor."""
+GOAL_PAGES_PER_CANCELLATION = 4.0
+"""Documents the browser loads to cancel one approved request (the scan's own pages left out)."""
+AUTO_CANCEL = {
+    "format": 1,
+    "default": "hold",
+    "limits": {"max_cancellations_per_run": 50, "max_cancellations_per_day": 100},
+    "rules": [
+        {
+            "name": "official unshipped cancel",
+            "when": {"kind": "official", "order_status": ["unshipped"]},
+            "then": "cancel",
+            "approve": "auto",
+        }
+    ],
+}
 
 
 @dataclass
@@ -209,6 +231,86 @@ def start_sandbox(scenario: Path, workdir: Path) -> tuple[subprocess.Popen[bytes
 
 
 # ---------------------------------------------------------------------------------------------------
+# Pages per cancellation
+
+
+class DocumentCounter:
+    """Pure ASGI middleware counting the documents the browser asks the sandbox for: requests whose
+    `Sec-Fetch-Dest` is `document` (Chromium sends it to a loopback origin), so the JSON calls, scripts
+    and styles of a page are not counted, and nothing else of the sandbox changes."""
+
+    def __init__(self, app: Any, tally: list[str]) -> None:
+        self.app = app
+        self.tally = tally
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and (b"sec-fetch-dest", b"document") in scope.get("headers", ()):
+            self.tally.append(scope["path"])
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class Cancellations:
+    cancelled: int
+    documents: int
+    """Documents loaded by `run --execute` beyond those of an idle scan just before it."""
+    problem: str = ""
+
+    @property
+    def per_cancellation(self) -> float:
+        return self.documents / self.cancelled if self.cancelled else float("nan")
+
+
+def measure_cancellations(workdir: Path, args: argparse.Namespace) -> Cancellations:
+    """`run --execute` with rules that auto-cancel official requests, on a small store with
+    `--cancellations` of them, after a first scan and an idle one; pages per cancellation is the run's
+    documents minus the idle scan's (the run scans first, and finds nothing new), over the accepted
+    cancellations (from `/__sandbox/state`). The sandbox runs embedded here, to count documents."""
+    import yaml
+
+    from automation.sandbox.server import SandboxServer
+
+    folder = workdir / "cancellations"
+    folder.mkdir()
+    data = generate_scenario(
+        orders=40, requests=args.cancellations, threads=40, message_requests=0, inquiries=0,
+        unshipped_only=True, seed=args.seed,
+    )  # fmt: skip
+    path = folder / "scenario.yaml"
+    path.write_text(dump_scenario(data, data.parameters), encoding="utf-8")
+    rules = folder / "rules.yaml"
+    rules.write_text(yaml.safe_dump(AUTO_CANCEL), encoding="utf-8")
+    server = SandboxServer(path)
+    documents: list[str] = []
+    server.app.add_middleware(DocumentCounter, tally=documents)
+    server.start()
+    try:
+        base = ["--base-url", server.base_url, "--scenario", str(path), "--data-dir", str(folder / "data")]
+        options = {"timeout_s": args.timeout, "agent_code": args.agent_code}
+        runs = []
+        for label, command in (
+            ("first", ["scan", "--json", *base]),
+            ("idle", ["scan", "--json", *base]),
+            ("execute", ["run", "--execute", "--json", "--rules", str(rules), *base]),
+        ):
+            before = len(documents)
+            run = run_agent(f"cancel-{label}", command, folder, **options)
+            runs.append((run, len(documents) - before))
+            if args.verbose:
+                print(f"{label}: {documents[before:]}", file=sys.stderr)
+            if run.code != 0:
+                return Cancellations(0, 0, f"{label}: exit code {run.code}: {run.stderr.strip()[-300:]}")
+        with urllib.request.urlopen(server.base_url + "/__sandbox/state", timeout=10) as answer:
+            state = json.load(answer)
+        cancelled = sum(1 for c in state.get("cancellations", []) if c.get("accepted"))
+        documents = runs[2][1] - runs[1][1]
+        problem = "" if cancelled == args.cancellations else f"{cancelled} of {args.cancellations} cancelled"
+        return Cancellations(cancelled, documents, problem)
+    finally:
+        server.stop()
+
+
+# ---------------------------------------------------------------------------------------------------
 # One round: two scans and the floor
 
 
@@ -328,6 +430,59 @@ def print_table(
             f"scan 1 read {stats1['orders_seen']} order rows and {stats1['threads_seen']} threads; "
             f"scan 2 read {stats2.get('orders_seen')} rows and {stats2.get('threads_seen')} threads"
         )
+    print_memory_by_kind(empty, rounds)
+    print_goals(empty, rounds, floor_s)
+
+
+def _kind_cell(runs: list[AgentRun], kind: str, at_peak: bool) -> str:
+    values = [(r.peak.pss_at_peak if at_peak else r.peak.pss_by_kind).get(kind, 0.0) for r in runs]
+    return f"{_median(values):8.0f}" if any(values) else f"{'-':>8}"
+
+
+def print_memory_by_kind(empty: list[AgentRun], rounds: list[Round]) -> None:
+    """Peak PSS per process kind: in the sample where the whole tree peaked (what the peak is made of),
+    and each kind's own peak (kinds need not peak together, so those do not add up to the total)."""
+    rows = [
+        ("empty store", empty),
+        ("scan 1", [r.scan1 for r in rounds]),
+        ("scan 2", [r.scan2 for r in rounds]),
+    ]
+    print()
+    print("PSS MiB by process kind, at the tree's peak (own peak of each kind in brackets):")
+    print(f"{'':16s} " + " ".join(f"{kind:>17}" for kind in KINDS))
+    for label, runs in rows:
+        cells = [
+            f"{_kind_cell(runs, kind, True)} [{_kind_cell(runs, kind, False).strip():>6}]" for kind in KINDS
+        ]
+        print(f"{label:16s} " + " ".join(cells))
+    print(
+        "(agent: Python; the empty store's agent also serves the embedded sandbox; driver: Playwright's "
+        "Node; browser: Chromium's browser process and zygotes)"
+    )
+
+
+def _goal(label: str, value: float, goal: float, unit: str) -> str:
+    met = "met" if value <= goal else "NOT met"
+    return f"{label:44s} {value:8.1f}{unit:2s}  goal <= {goal:g}{unit:2s}  {met}"
+
+
+def print_goals(empty: list[AgentRun], rounds: list[Round], floor_s: float) -> None:
+    """Each figure of the speed and memory goals with its goal beside it."""
+    scan1 = [r.scan1 for r in rounds]
+    scan2 = [r.scan2 for r in rounds]
+    peaks = [r.peak.pss_mib for r in (*scan1, *scan2) if r.peak.pss_mib is not None]
+    empty_s = _median([r.seconds for r in empty])
+    empty_cpu = _median([r.cpu_s for r in empty])
+    print()
+    print("goals:")
+    if peaks:
+        print(_goal("peak PSS, scans 1 and 2 (median of peaks)", _median(peaks), GOAL_PSS_MIB, "M"))
+    rescan = _median([r.seconds for r in scan2]) / empty_s
+    rescan_cpu = _median([r.cpu_s for r in scan2]) / empty_cpu
+    print(_goal("idle rescan / empty-store scan (wall)", rescan, GOAL_RESCAN, "x"))
+    print(_goal("idle rescan / empty-store scan (CPU s)", rescan_cpu, GOAL_RESCAN, "x"))
+    first = _median([r.seconds for r in scan1]) / floor_s
+    print(_goal("first full scan / HTTP floor", first, GOAL_FLOOR, "x"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -342,6 +497,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--message-requests", type=int, default=60, help="official requests in Messages")
     parser.add_argument("--inquiries", type=int, default=40, help="buyer messages asking to cancel")
     parser.add_argument("--repeat", type=int, default=1, help="rounds; the table shows medians")
+    parser.add_argument(
+        "--cancellations",
+        type=int,
+        default=3,
+        help="approved requests cancelled by `run --execute` on a small store, for pages per cancellation "
+        "(0: skip)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, ledgers)")
     parser.add_argument(
         "--trace", choices=("on", "off", "retain-on-failure"), help="pass --trace to the scans"
@@ -390,7 +552,22 @@ def main(argv: list[str] | None = None) -> int:
             "scan1": verdict([check(r.scan1, expected) for r in rounds]),
             "scan2": verdict([check(r.scan2, expected) for r in rounds]),
         }
+        cancels = None
+        if args.cancellations:
+            print(f"pages per cancellation: {args.cancellations} approved requests ...", file=sys.stderr)
+            cancels = measure_cancellations(workdir, args)
+            verdicts["cancellations"] = cancels.problem or "OK"
         print_table(args, _median(version_runs), empty, rounds, verdicts)
+        if cancels is not None:
+            print(
+                _goal(
+                    f"pages per cancellation ({cancels.cancelled} cancelled)",
+                    cancels.per_cancellation,
+                    GOAL_PAGES_PER_CANCELLATION,
+                    "",
+                )
+                + (f"  {cancels.problem}" if cancels.problem else "")
+            )
         ok = all(v == "OK" for v in verdicts.values())
         return 0 if ok else 1
     finally:
