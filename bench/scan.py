@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,9 +304,9 @@ def measure_cancellations(workdir: Path, args: argparse.Namespace) -> Cancellati
         with urllib.request.urlopen(server.base_url + "/__sandbox/state", timeout=10) as answer:
             state = json.load(answer)
         cancelled = sum(1 for c in state.get("cancellations", []) if c.get("accepted"))
-        documents = runs[2][1] - runs[1][1]
+        extra = runs[2][1] - runs[1][1]
         problem = "" if cancelled == args.cancellations else f"{cancelled} of {args.cancellations} cancelled"
-        return Cancellations(cancelled, documents, problem)
+        return Cancellations(cancelled, extra, problem)
     finally:
         server.stop()
 
@@ -369,7 +370,7 @@ def verdict(checks: list[str]) -> str:
 # The table
 
 
-def _median(values: list[float]) -> float:
+def _median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
