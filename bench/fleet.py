@@ -1,7 +1,7 @@
 """Load test of the fleet (not a test: it reports figures): 12 accounts on 12 sandboxes, 2 `sc-cancel
-worker` processes and one `sc-cancel beat`, Redis on loopback, 3 scheduled rounds; in round 2 the
-worker's pool process running a cancellation is killed with SIGKILL (with its browser) just after the
-submission reached the sandbox.
+worker` processes and one `sc-cancel beat`, Redis and PostgreSQL (the shared ledger; `--ledger sqlite`:
+one file) on loopback, 3 scheduled rounds; in round 2 the worker's pool process running a cancellation
+is killed with SIGKILL (with its browser) just after the submission reached the sandbox.
 
 Each sandbox serves 3 official requests and the rules cancel at most one per run, so every round has a
 cancellation to make on every account. Reported: runs per minute, the largest delay of a due run (beat's
@@ -16,12 +16,12 @@ account run twice at once (the ledger's runs of each account never overlap).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
 import re
 import signal
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -43,9 +43,15 @@ from fleet_kit import (  # noqa: E402
     stop_fleet_process,
     tree,
 )
+from pg_server import running_pg_server  # noqa: E402
 from redis_server import running_redis_server  # noqa: E402
 from run_support import AUTO_CANCEL_OFFICIAL, order, rules, start_sandbox, write_yaml  # noqa: E402
 from scenario_kit import PASSWORD, scenario  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
+
+from automation.ledger import LedgerLocation  # noqa: E402
+from automation.ledger.engine import make_engine  # noqa: E402
 
 REQUESTS = 3
 ROUNDS = 3
@@ -89,8 +95,10 @@ def talks_to(pid: int, port: int) -> bool:
     return False
 
 
-def parse_time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+def parse_time(value: str | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def main() -> int:  # noqa: PLR0912, PLR0915 (one script's steps, in order)
@@ -98,6 +106,12 @@ def main() -> int:  # noqa: PLR0912, PLR0915 (one script's steps, in order)
     parser.add_argument("--accounts", type=int, default=12)
     parser.add_argument("--every", default="2m", help="each account's schedule (default 2m)")
     parser.add_argument("--timeout", type=float, default=1200)
+    parser.add_argument(
+        "--ledger",
+        choices=["postgresql", "sqlite"],
+        default="postgresql",
+        help="the shared ledger (default postgresql)",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="sc-cancel-fleet-"))
@@ -110,7 +124,17 @@ def main() -> int:  # noqa: PLR0912, PLR0915 (one script's steps, in order)
     data_dir = work / "data"
     peak = 0
     killed: dict[str, Any] = {}
-    with running_redis_server() as redis:
+    with contextlib.ExitStack() as servers:
+        redis = servers.enter_context(running_redis_server())
+        extra: dict[str, Any] = {}
+        env = {"SHOP_PASSWORD": PASSWORD}
+        if args.ledger == "postgresql":
+            pg = servers.enter_context(running_pg_server())
+            ledger = LedgerLocation(pg.create_database("fleet"), pg.password)
+            extra = {"ledger_url": ledger.url, "ledger_password": {"env": "SC_LEDGER_PASSWORD"}}
+            env["SC_LEDGER_PASSWORD"] = pg.password
+        else:
+            ledger = LedgerLocation.sqlite(data_dir / "ledger.sqlite3")
         accounts = [
             {
                 **fleet_account(f"shop-{n:02d}", s.base_url, every=args.every, jitter="10s"),
@@ -118,8 +142,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 (one script's steps, in order)
             }
             for n, s in enumerate(sandboxes)
         ]
-        config = fleet_settings(work / "fleet.yaml", redis.url, accounts)
-        env = {"SHOP_PASSWORD": PASSWORD}
+        config = fleet_settings(work / "fleet.yaml", redis.url, accounts, **extra)
         logs = {
             name: (work / f"{name}.log").open("w", encoding="utf-8")
             for name in ("worker1", "worker2", "beat")
@@ -159,7 +182,7 @@ def main() -> int:  # noqa: PLR0912, PLR0915 (one script's steps, in order)
                                     killed = {"account": f"shop-{index:02d}", "pid": child}
                 if (
                     all(count == REQUESTS for count in submitted)
-                    and _rounds_done(data_dir) >= ROUNDS * args.accounts
+                    and _rounds_done(ledger) >= ROUNDS * args.accounts
                 ):
                     break
                 time.sleep(0.1)
@@ -173,41 +196,47 @@ def main() -> int:  # noqa: PLR0912, PLR0915 (one script's steps, in order)
         states = [state(s.base_url) for s in sandboxes]
         for s in sandboxes:
             s.server.stop()
-
-    report = _report(work, data_dir, states, elapsed, peak, killed, args.accounts)
+        report = _report(work, ledger, states, elapsed, peak, killed, args.accounts)
+        report["ledger"] = args.ledger
     print(json.dumps(report, indent=2))
     return 0 if report["holds"] else 1
 
 
-def _runs(data_dir: Path) -> list[tuple[str, str, str | None, str]]:
-    path = data_dir / "ledger.sqlite3"
-    if not path.exists():
+def _query(ledger: LedgerLocation, sql: str) -> list[tuple[Any, ...]]:
+    if not ledger.exists():
         return []
-    with sqlite3.connect(path) as db:
-        return list(
-            db.execute("SELECT account, started_at, finished_at, status FROM runs ORDER BY started_at")
-        )
+    engine = make_engine(ledger.url, ledger.password)
+    try:
+        with engine.connect() as db:
+            return [tuple(row) for row in db.execute(text(sql))]
+    except DBAPIError:  # no tables yet: no run has started
+        return []
+    finally:
+        engine.dispose()
 
 
-def _run_starts(data_dir: Path) -> list[tuple[str, str]]:
-    with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
-        return list(db.execute("SELECT run_id, started_at FROM runs"))
+def _runs(ledger: LedgerLocation) -> list[tuple[Any, ...]]:
+    return _query(ledger, "SELECT account, started_at, finished_at, status FROM runs ORDER BY started_at")
 
 
-def _rounds_done(data_dir: Path) -> int:
-    return sum(1 for _a, _s, finished, status in _runs(data_dir) if finished and status == "ok")
+def _run_starts(ledger: LedgerLocation) -> list[tuple[Any, ...]]:
+    return _query(ledger, "SELECT run_id, started_at FROM runs")
+
+
+def _rounds_done(ledger: LedgerLocation) -> int:
+    return sum(1 for _a, _s, finished, status in _runs(ledger) if finished and status == "ok")
 
 
 def _report(  # noqa: PLR0917
     work: Path,
-    data_dir: Path,
+    ledger: LedgerLocation,
     states: list[dict[str, Any]],
     elapsed: float,
     peak_kib: int,
     killed: dict[str, Any],
     accounts: int,
 ) -> dict[str, Any]:
-    runs = _runs(data_dir)
+    runs = _runs(ledger)
     run_seconds = [
         float(m.group(1))
         for name in ("worker1", "worker2")
@@ -224,7 +253,7 @@ def _report(  # noqa: PLR0917
         if match:
             at = datetime.combine(day, datetime.strptime(match.group(1), "%H:%M:%S").time()).astimezone(UTC)
             queued.setdefault(match.group(2), []).append(at)
-    started_at = {run_id: parse_time(started) for run_id, started in _run_starts(data_dir)}
+    started_at = {run_id: parse_time(started) for run_id, started in _run_starts(ledger)}
     starts: dict[str, list[datetime]] = {}
     for name in ("worker1", "worker2"):
         for match in re.finditer(r"run (shop-\d+): run (\S+) against", (work / f"{name}.log").read_text()):
@@ -250,10 +279,7 @@ def _report(  # noqa: PLR0917
     cancelled = [[c["order_id"] for c in st["cancellations"] if c["accepted"]] for st in states]
     exactly_once = all(len(ids) == len(set(ids)) == REQUESTS for ids in cancelled)
     all_cancelled = all(all(o["status"] == "canceled" for o in st["orders"].values()) for st in states)
-    with sqlite3.connect(data_dir / "ledger.sqlite3") as db:
-        actions = dict(
-            db.execute("SELECT state, COUNT(*) FROM actions WHERE kind = 'cancel' GROUP BY state").fetchall()
-        )
+    actions = dict(_query(ledger, "SELECT state, COUNT(*) FROM actions WHERE kind = 'cancel' GROUP BY state"))
     return {
         "accounts": accounts,
         "minutes": round(elapsed / 60, 2),
