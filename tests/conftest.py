@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from loguru import logger
 from mail_server import MailServer, running_mail_server
 from pg_server import PgServer, postgres_problem, running_pg_server
 from redis_server import RedisServer, redis_problem, running_redis_server
 from s3_server import S3Server, running_s3_server
+
+if TYPE_CHECKING:
+    from loguru import Record
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +65,19 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     credentials, one for the session: tests keep apart by bucket. Stopped after the session."""
     with running_s3_server(tmp_path_factory.mktemp("moto")) as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def _loguru_as_it_starts() -> Iterator[None]:
+    """Put loguru back as a fresh process has it after each test. `cli.main()` configures logging for
+    the process (the redacting patcher, sinks on the stderr of that moment), and tests call it in
+    process: without this, every later test's log records would pass that redactor (a user name read
+    as "[email]") and go to a stream pytest may have closed."""
+    yield
+    logger.remove()
+    logger.configure(patcher=_leave_as_is)  # patcher=None would keep the one set (loguru's "unchanged")
+    logger.add(sys.stderr)
+
+
+def _leave_as_is(record: Record) -> None:
+    """The patcher of a fresh process: none."""
