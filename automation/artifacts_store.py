@@ -71,16 +71,22 @@ class S3Store:
     def key(self, run_id: str, relative: str) -> str:
         return f"{self.prefix}{run_id}/{relative}"
 
+    def location(self, run_id: str, relative: str) -> str:
+        """Where a file of a run folder is once uploaded, as an operator names it: s3://bucket/key."""
+        return f"s3://{self.bucket}/{self.key(run_id, relative)}"
+
+    def waiting(self) -> list[Path]:
+        """The run folders on this machine whose upload failed, oldest first: the next run sends them."""
+        if not self.staging.is_dir():
+            return []
+        return sorted(p for p in self.staging.iterdir() if (p / PENDING_MARK).is_file())
+
     # ---- upload ----
 
     def publish(self, folder: Path) -> bool:
         """Upload `folder`, then any folder an earlier upload left pending, removing each once sent.
         Never raises: a failure is logged, kept in `failures`, and the folder stays (marked pending)."""
-        pending = sorted(
-            p
-            for p in (self.staging.iterdir() if self.staging.is_dir() else ())
-            if p != folder and (p / PENDING_MARK).is_file()
-        )
+        pending = [p for p in self.waiting() if p != folder]
         for each in [folder, *pending]:
             try:
                 sent = self._upload(each)

@@ -107,7 +107,7 @@ def report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--latest", action="store_true", help="the most recent run")
     parser.add_argument("--open", action="store_true", help="open the HTML report in a browser")
     parser.add_argument("--limit", type=int, default=20)
-    parser.add_argument("--config", type=Path, help="settings file (for runs_dir)")
+    parser.add_argument("--config", type=Path, help="settings file (for artifacts: a folder or s3://)")
     parser.add_argument(
         "--data-dir", type=Path, help="the data folder whose runs/ to list (env SC_CANCEL_DATA_DIR)"
     )
@@ -120,29 +120,36 @@ def cmd_report(inv: Invocation) -> int:
     from automation.report import list_runs, open_report, print_run_list
 
     rt = inv.runtime()
-    # With an S3 store, the reports are read from the bucket into a local cache, then opened from there.
-    runs_dir = rt.runs_dir if rt.store is None else rt.store.mirror_reports()
+    store = rt.store
+    # With an S3 store, the reports are read from the bucket into a local cache, then opened from there;
+    # the runs whose upload failed are still here, waiting for the next run: listed and opened from here.
+    runs_dir = rt.runs_dir if store is None else store.mirror_reports()
+    waiting = None if store is None else store.waiting()
     if inv.args.run_id is None and not inv.args.latest:
-        print_run_list(list_runs(runs_dir, inv.args.limit), sys.stdout)
+        print_run_list(list_runs(runs_dir, inv.args.limit, waiting=waiting), sys.stdout)
         return ExitCode.OK
-    if rt.store is not None:
-        rt.store.fetch_html(report_run_id(runs_dir, inv.args.run_id))
-    path = open_report(runs_dir, inv.args.run_id)
+    if store is not None:
+        run_id = report_run_id(runs_dir, inv.args.run_id, waiting or [])
+        if run_id not in {folder.name for folder in waiting or []}:
+            store.fetch_html(run_id)
+    path = open_report(runs_dir, inv.args.run_id, waiting=waiting or [])
     print(path)
     if inv.args.open:
         webbrowser.open(path.as_uri())
     return ExitCode.OK
 
 
-def report_run_id(runs_dir: Path, run_id: str | None) -> str:
-    """The full id of the run `report` asked for (the newest, or the one a unique prefix names); where
-    none or several match, the id as given, and `open_report` says what is wrong."""
+def report_run_id(runs_dir: Path, run_id: str | None, waiting: list[Path]) -> str:
+    """The full id of the run `report` asked for (the newest, or the one a unique prefix names), among
+    the store's copies and the runs `waiting` for upload; where none or several match, the id as given,
+    and `open_report` says what is wrong."""
     from automation.report import list_runs
 
     if run_id is None:
-        rows = list_runs(runs_dir, limit=1)
+        rows = list_runs(runs_dir, limit=1, waiting=waiting)
         return rows[0].run_id if rows else ""
-    matches = [p.name for p in runs_dir.iterdir() if p.is_dir() and p.name.startswith(run_id)]
+    folders = [*waiting, *(p for p in runs_dir.iterdir() if p.is_dir())]
+    matches = [p.name for p in folders if p.name.startswith(run_id)]
     return matches[0] if len(matches) == 1 and "/" not in run_id else run_id
 
 

@@ -195,6 +195,41 @@ def test_a_wrong_secret_key_is_named_the_folder_stays_and_the_next_run_sends_it(
     assert not folder.exists()
 
 
+def test_report_lists_and_opens_the_runs_waiting_for_their_upload_marked_as_such(
+    tmp_path: Path, s3_server: S3Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    setup = Setup(tmp_path, s3_server)
+    store = setup.store()
+    assert store.publish(finished_run(store.staging, "20261126T110000Z-aa01"))
+    setup.env[SECRET_VAR] = "not-the-secret-key-0123456789"
+    assert not setup.store().publish(finished_run(store.staging, "20261126T120000Z-bb02", failed=False))
+    setup.env[SECRET_VAR] = s3_server.secret_key  # fixed, but no run has uploaded the folder yet
+    capsys.readouterr()
+
+    assert setup.cli("report") == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:] if not line.startswith("#")}
+    assert out.splitlines()[0].split()[-1] == "uploaded"
+    assert rows["20261126T110000Z-aa01"][-1] == "yes"
+    assert rows["20261126T120000Z-bb02"][-1] == "no"
+    assert f"# 1 run(s) not yet uploaded to the artifact store: their folders wait in {store.staging}" in out
+
+    assert setup.cli("report", "--latest") == 0
+    assert Path(capsys.readouterr().out.strip()) == store.staging / "20261126T120000Z-bb02" / "report.html"
+    assert setup.cli("report", "20261126T12") == 0
+    assert Path(capsys.readouterr().out.strip()).parent == store.staging / "20261126T120000Z-bb02"
+    assert setup.cli("report", "20261126T11") == 0  # the stored one, from the bucket's copy
+    assert Path(capsys.readouterr().out.strip()).parent == store.cache / "20261126T110000Z-aa01"
+
+
+def test_reports_config_option_says_what_it_is_for(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["report", "--help"], environ={})
+    helped = " ".join(capsys.readouterr().out.split())
+    assert "--config CONFIG settings file (for artifacts: a folder or s3://)" in helped
+    assert "runs_dir" not in helped
+
+
 def test_a_wrong_endpoint_and_a_missing_bucket_are_named_and_report_exits_11(
     tmp_path: Path, s3_server: S3Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
