@@ -277,7 +277,7 @@ def open_account(
         common = prepared.selectors["common"]
         folder = RunFolder.create(rt.runs_dir, run_id, tuple(common.fields.get("personal_data", ())))
         if rt.run_started is not None:
-            rt.run_started(run_id, folder.path)
+            rt.run_started(run_id, folder.path, trigger)
         book = RunBook(ledger, rt, served, command, run_id, folder, base_urls, started_at, trigger)
         logger.info(
             "{} {}: run {} against {}", command, served.name, run_id, ", ".join(sorted(set(base_urls)))

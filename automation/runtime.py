@@ -25,7 +25,7 @@ from automation.verified_texts import check_folder as check_verified_texts
 if TYPE_CHECKING:
     from automation.artifacts_store import S3Store
     from automation.ledger import Ledger
-    from automation.report import RunReport
+    from automation.report import ReportTrigger, RunReport
     from automation.targets import Target
 
 
@@ -53,9 +53,10 @@ class Runtime:
     """`sc-cancel record`: capture the run's network, bodies included, into <run folder>/capture/."""
     store: S3Store | None = None
     """Where finished run folders are uploaded (`artifacts: s3://...`); None: they stay in `runs_dir`."""
-    run_started: Callable[[str, Path], None] | None = None
-    """Called with a run's id and folder as soon as both exist: a run in a worker process tells its
-    parent, which can then close that run as failed if it must stop the process (`run_timeout`)."""
+    run_started: Callable[[str, Path, ReportTrigger | None], None] | None = None
+    """Called with a run's id, folder and trigger (what started a targeted run, else None) as soon as
+    they exist: a run in a worker process tells its parent, which can then close that run as failed,
+    trigger included, if it must stop the process (`run_timeout`)."""
 
     ledger: LedgerLocation | None = None
     """The ledger from the settings (`ledger_url`); None: the SQLite file in `data_dir`."""

@@ -45,13 +45,11 @@ def _poll_interval(text: str) -> float:
 
 
 def cmd_watch(inv: Invocation) -> int:
-    from automation.locks import LockWait
     from automation.rules.loader import load_rules
     from automation.scheduler import in_worker, install_signal_handlers
     from automation.settings import parse_duration
     from automation.watch.mail_wait import POLL_SECONDS, MailWaiter
     from automation.watch.trigger_run import TriggerRun
-    from automation.watch.triggers import Triggers
 
     rt = inv.runtime()
     targets = inv.check_secrets(inv.targets())
@@ -72,11 +70,20 @@ def cmd_watch(inv: Invocation) -> int:
         rules=lambda target: load_rules(inv.rules_file(target)),
         execute=inv.args.execute,
         actions_enabled=inv.settings.actions_enabled,
-        lock_wait=LockWait(timeout, stop=stop),
+        run_timeout=timeout,
+        stop=stop,
     )
-    isolate = in_worker(rt, timeout)  # an e-mail run too is stopped after run_timeout
-    triggers = Triggers(lambda account: isolate(handle.targets[account], lambda: handle(account)), stop)
-    scheduler = scheduled_runs(inv, rt, targets, sleep=triggers.serve)
+    # An e-mail run is a worker like a scheduled run: it may wait up to run_timeout for its account's lock
+    # (a stop ends that wait), then is stopped after run_timeout.
+    isolate = in_worker(rt, timeout, stop=stop, lock_wait=timeout)
+    scheduler = scheduled_runs(inv, rt, targets)
+
+    def mail_arrived(account: str) -> None:
+        """From a mail waiter's thread: an e-mail run in the scheduler's pool, beside the scheduled runs
+        (up to `concurrency`), never beside another run of the same account."""
+        target = handle.targets[account]
+        scheduler.run_soon(account, lambda: isolate(target, lambda: handle(account)), kind="e-mail run")
+
     restore = install_signal_handlers(stop)
     try:
         for target in watched:
@@ -86,7 +93,7 @@ def cmd_watch(inv: Invocation) -> int:
                     target.name,
                     target.mailbox,
                     folder,
-                    triggers.mail_arrived,
+                    mail_arrived,
                     stop,
                     poll_seconds=inv.args.poll_every or POLL_SECONDS,
                     force_poll=inv.args.poll,

@@ -9,6 +9,7 @@ of a task queue) alike.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -28,10 +29,17 @@ Isolate = Callable[["Target", Work], "JobOutcome | None"]
 """Runs one account's work somewhere it can be stopped (`in_worker`), returning its outcome."""
 
 
-def in_worker(rt: Runtime, timeout: timedelta) -> Isolate:
+def in_worker(
+    rt: Runtime,
+    timeout: timedelta,
+    *,
+    stop: threading.Event | None = None,
+    lock_wait: timedelta = timedelta(0),
+) -> Isolate:
     """Each call runs an account's work in a worker process, stopped after `timeout` (`run_timeout`),
     its run then closed as failed in the ledger and its report. Sets `rt.run_started`, through which a
-    worker names its run to the parent."""
+    worker names its run to the parent. `stop` and `lock_wait`: see `run_in_worker` (`watch`'s e-mail
+    runs wait for their account's lock, and a stop ends that wait)."""
     from automation.scheduler.stopped_run import close_stopped_run
 
     rt.run_started = note_run_started
@@ -43,6 +51,8 @@ def in_worker(rt: Runtime, timeout: timedelta) -> Isolate:
             timeout=timeout,
             stopped=lambda run, error: close_stopped_run(rt, target, run, error),
             clock=rt.clock,
+            stop=stop,
+            lock_wait=lock_wait,
         )
 
     return isolate

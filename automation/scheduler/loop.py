@@ -23,6 +23,12 @@ With `concurrency` above 1, a due job is handed to a pool of that many threads i
 the loop's thread; until it finishes its `next_run` lies far ahead, so `schedule` never starts it twice,
 and the loop plans its next run (from its end, as above) when it sees it finished. Each thread only
 waits for its account's worker process (`scheduler.worker`): no two runs share an interpreter.
+
+Runs off the schedule (`watch`'s e-mail runs, `run_soon`) go through the same pool, so they count
+against `concurrency` like the scheduled ones and never stop the loop from starting other accounts'
+runs. The loop never runs one account twice at once: a run asked for an account whose run (scheduled
+or not) is under way waits in the loop's queue, holding no slot, until that run ends; a scheduled run
+falling due meanwhile waits the same way.
 """
 
 from __future__ import annotations
@@ -58,6 +64,15 @@ def _log_with_loguru(level: str, message: str) -> None:
 
 
 @dataclass(frozen=True)
+class _OneOff:
+    """A run asked for off the schedule (`run_soon`); `kind` names it in its outcome line."""
+
+    account: str
+    run: Callable[[], JobOutcome | None]
+    kind: str
+
+
+@dataclass(frozen=True)
 class ScheduledJob:
     """One account in the loop: run `run` every `interval` plus a random delay up to `jitter`.
 
@@ -89,6 +104,11 @@ class _ClockedJob(schedule.Job):
 
     @property
     def should_run(self) -> bool:
+        """Due, and its account has no run under way (a run off the schedule, `run_soon`)."""
+        return self.due and not self.owner.busy(self.spec.account)
+
+    @property
+    def due(self) -> bool:
         return self.next_run is not None and self.owner.now() >= self.next_run
 
     def run(self) -> Any:
@@ -151,9 +171,13 @@ class Scheduler:
         self._last: dict[str, JobOutcome] = {}
         self._concurrency = concurrency
         self._pool: ThreadPoolExecutor | None = None
-        self._running: dict[Future[None], _ClockedJob] = {}
+        self._running: dict[Future[None], _ClockedJob | _OneOff] = {}
+        self._queued: list[_OneOff] = []
+        """Runs asked for off the schedule, not yet started (oldest first); guarded by `_queue_lock`."""
+        self._queue_lock = threading.Lock()
         self._wake = threading.Event()
-        """Set when a run of the pool finishes, so the default wait ends and the loop plans its next."""
+        """Set when a run of the pool finishes or one is asked for (`run_soon`), so the default wait ends
+        and the loop looks again."""
         self._jobs = schedule.Scheduler()
         for spec in jobs:
             job = _ClockedJob(self, spec, self._jobs)
@@ -165,18 +189,52 @@ class Scheduler:
     def parallel(self) -> bool:
         return self._concurrency > 1
 
-    def submit(self, job: _ClockedJob) -> None:
-        """Hand `job`'s run to the pool (started now, or when one of the pool's threads is free)."""
+    def submit(self, job: _ClockedJob | _OneOff) -> None:
+        """Hand a run to the pool (started now, or when one of the pool's threads is free)."""
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="account-run")
-        future = self._pool.submit(self._execute, job.spec)
+        if isinstance(job, _ClockedJob):
+            future = self._pool.submit(self._execute, job.spec)
+        else:
+            future = self._pool.submit(self._execute_one_off, job)
         self._running[future] = job
         future.add_done_callback(lambda _done: self._wake.set())
+
+    def busy(self, account: str) -> bool:
+        """Whether a run of `account` is in the pool (running or about to)."""
+        return any(_account_of(job) == account for job in self._running.values())
+
+    def run_soon(self, account: str, run: Callable[[], JobOutcome | None], *, kind: str) -> None:
+        """Ask for a run of `account` off the schedule (`watch`'s e-mail runs): `run()` in the pool as
+        soon as the loop sees it and no other run of that account is under way. Asked again before it
+        starts, it is still one run (it reads whatever is new by then). Its outcome gets a `kind` line
+        (None: nothing was run, no line). Safe to call from any thread; the endless loop serves it."""
+        with self._queue_lock:
+            if all(queued.account != account for queued in self._queued):
+                self._queued.append(_OneOff(account, run, kind))
+        self._wake.set()
+
+    def _start_queued(self) -> None:
+        """Start every run asked for whose account is free (in the loop's thread): in the pool, or with
+        no pool (`concurrency` 1) here, one after the other."""
+        while not self._stop.is_set():
+            with self._queue_lock:
+                ready = next((q for q in self._queued if not self.busy(q.account)), None)
+                if ready is not None:
+                    self._queued.remove(ready)
+            if ready is None:
+                return
+            if self.parallel:
+                self.submit(ready)
+            else:
+                self._execute_one_off(ready)
 
     def _collect(self) -> None:
         """Plan the next run of every job whose run in the pool has ended (in the loop's thread)."""
         for future in [f for f in self._running if f.done()]:
-            self._running.pop(future).finished()
+            job = self._running.pop(future)
+            if isinstance(job, _ClockedJob):
+                job.finished()
 
     def _drain(self) -> None:
         """Wait for every run handed to the pool (those not yet started see the stop and do nothing)."""
@@ -187,6 +245,16 @@ class Scheduler:
         self._pool.shutdown(wait=True)
         self._pool = None
         self._collect()
+
+    def _drop_queued(self) -> None:
+        """A stopped loop starts nothing more: say what was asked for and is not run."""
+        with self._queue_lock:
+            dropped, self._queued = self._queued, []
+        for queued in dropped:
+            self._not_started(queued)
+
+    def _not_started(self, job: _OneOff) -> None:
+        self._log("INFO", f"{job.kind} {job.account}: not started (stopping); the next run catches up")
 
     def _nap(self, seconds: float) -> None:
         """The default wait: until `seconds` have passed, a stop, or a run of the pool finished."""
@@ -252,6 +320,7 @@ class Scheduler:
         try:
             while not stop.is_set():
                 self._collect()
+                self._start_queued()
                 self._jobs.run_pending()
                 if stop.is_set():
                     break
@@ -260,16 +329,25 @@ class Scheduler:
                     nap(min(wait, MAX_NAP_SECONDS))
         finally:
             self._drain()
+            self._drop_queued()
         self._log("INFO", "scheduler: stopped")
 
     def _clocked_jobs(self) -> list[_ClockedJob]:
         return [job for job in self._jobs.jobs if isinstance(job, _ClockedJob)]
 
     def _seconds_to_next_run(self) -> float:
-        next_run = self._jobs.get_next_run()
-        if next_run is None:
+        """Until the next run that can start: a due job whose account is busy waits for that run to end
+        (its end wakes the loop), and a run asked for off the schedule starts at once."""
+        with self._queue_lock:
+            if any(not self.busy(q.account) for q in self._queued):
+                return 0.0
+        jobs = self._clocked_jobs()
+        if any(job.should_run for job in jobs):
+            return 0.0
+        planned = [job.next_run for job in jobs if job.next_run is not None and not job.due]
+        if not planned:
             return MAX_NAP_SECONDS
-        return (next_run - self.now()).total_seconds()
+        return (min(planned) - self.now()).total_seconds()
 
     def _execute(self, spec: ScheduledJob) -> None:
         """One run of one account; whatever happens becomes an outcome and a log line, never an
@@ -288,6 +366,25 @@ class Scheduler:
             self._round.append(outcome)
         self._last[spec.account] = outcome
         self._log(_level_of(outcome), outcome.line())
+
+    def _execute_one_off(self, job: _OneOff) -> None:
+        """One run asked for off the schedule; like `_execute`, never an exception."""
+        if self._stop.is_set():
+            self._not_started(job)
+            return
+        started = self.now()
+        try:
+            outcome = job.run()
+        except Exception as exc:  # LockedError included: exit code 6 after waiting for the lock
+            outcome = JobOutcome.from_exception(job.account, exc, started_at=started, finished_at=self.now())
+            if outcome.exit_code == 1:
+                logger.opt(exception=exc).debug("traceback of the failed {} of {}", job.kind, job.account)
+        if outcome is not None:
+            self._log(_level_of(outcome), outcome.line(job.kind))
+
+
+def _account_of(job: _ClockedJob | _OneOff) -> str:
+    return job.spec.account if isinstance(job, _ClockedJob) else job.account
 
 
 def _short(delta: timedelta) -> str:

@@ -66,11 +66,12 @@ class JobOutcome:
         except ValueError:
             return "failed"
 
-    def line(self) -> str:
+    def line(self, kind: str = "scheduled run") -> str:
         """The one log line of this run, e.g.
-        `scheduled run shop-us: ok | exit=0 found=3 new=1 actions_done=1 actions_failed=0 seconds=41.2`."""
+        `scheduled run shop-us: ok | exit=0 found=3 new=1 actions_done=1 actions_failed=0 seconds=41.2`
+        (`kind`: what sort of run, `e-mail run` for `watch`'s)."""
         counts = " ".join(f"{name}={self.summary.get(name, '-')}" for name in SUMMARY_FIELDS)
-        text = f"scheduled run {self.account}: {self.status} | exit={self.exit_code} {counts}"
+        text = f"{kind} {self.account}: {self.status} | exit={self.exit_code} {counts}"
         text += f" seconds={self.seconds}"
         error = self.summary.get("error")
         if error and not self.skipped:

@@ -2,7 +2,8 @@
 
 The stopped process cannot close its own run, so the scheduler does it with the same `RunBook.finish`
 a run ends with: the ledger's run row `failed` with the exit code and the message naming
-`run_timeout`, `report.json` and `report.html` in the run's folder saying the same, and the usual
+`run_timeout`, `report.json` and `report.html` in the run's folder saying the same (and, for a targeted
+run, what triggered it, as the worker told the scheduler), and the usual
 after-run hook (notifications). A run stopped before it was recorded (waiting for its lock, starting
 its sandbox) leaves only the log line.
 """
@@ -45,6 +46,7 @@ def close_stopped_run(
                 base_urls=[m.base_url or "" for m in target.marketplaces],
                 started_at=run.started_at,
                 started=time.monotonic() - (rt.clock() - run.started_at).total_seconds(),
+                trigger=run.trigger,
             )
             book.finish(None, error, None)
     except Exception as exc:  # the outcome line still says what happened

@@ -12,6 +12,11 @@ until written. The scheduler itself never starts Playwright, so nothing of a bro
 worker leaves the scheduler's session (`setsid`), so a Ctrl-C at the terminal reaches the scheduler
 only, which lets running runs finish as before; a stop from outside (`run_timeout`) ends the whole
 process tree, read from /proc, since Playwright starts Chromium in a process group of its own.
+
+A stop asked of the scheduler (SIGTERM, Ctrl-C) is passed on to its workers through a pipe of their
+own: a worker still waiting for its account's lock (`watch`'s e-mail runs wait) gives up at once
+(`stop_asked`), while a run under way goes on to its end as before. The worker's log lines go to the
+scheduler's log file without rotating it (`log_setup.in_forked_worker`).
 """
 
 from __future__ import annotations
@@ -20,24 +25,34 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from loguru import logger
 
 from automation.clock import utc_now
 from automation.durations import human_duration
 from automation.errors import ExitCode, RunTimeoutError
+from automation.log_setup import in_forked_worker
 from automation.scheduler.outcome import JobOutcome
 
+if TYPE_CHECKING:
+    from automation.report import ReportTrigger
+
 PROC = Path("/proc")
+_SLICE_SECONDS = 0.5
+"""How often the parent looks at its stop event while a worker runs (a signal handler can only set it)."""
 
 _channel: Connection | None = None
 """In a worker process: where it tells its parent about the run it started. None elsewhere."""
+_stop_asked: threading.Event | None = None
+"""In a worker process: set once its parent has been asked to stop. None elsewhere."""
 
 
 @dataclass(frozen=True)
@@ -47,12 +62,21 @@ class StartedRun:
     run_id: str
     folder: Path
     started_at: datetime
+    trigger: ReportTrigger | None = None
+    """What started a targeted run, so that the run closed as failed still says so."""
 
 
-def note_run_started(run_id: str, folder: Path) -> None:
+def note_run_started(run_id: str, folder: Path, trigger: ReportTrigger | None = None) -> None:
     """`Runtime.run_started` for runs in workers: tell the parent (a no-op outside a worker)."""
     if _channel is not None:
-        _channel.send(("started", StartedRun(run_id, folder, utc_now())))
+        _channel.send(("started", StartedRun(run_id, folder, utc_now(), trigger)))
+
+
+def stop_asked(elsewhere: threading.Event) -> threading.Event:
+    """The event a stop of the scheduler sets, as seen from here: in a worker, its own (set when the
+    parent passes the stop on); elsewhere `elsewhere`, the caller's stop event itself. A wait that must
+    end on a stop (`LockWait`) takes this one, since a forked copy of the parent's event is never set."""
+    return _stop_asked if _stop_asked is not None else elsewhere
 
 
 Work = Callable[[], JobOutcome | None]
@@ -66,24 +90,38 @@ def run_in_worker(
     timeout: timedelta,
     stopped: Stopped,
     clock: Callable[[], datetime] = utc_now,
+    stop: threading.Event | None = None,
+    lock_wait: timedelta = timedelta(0),
 ) -> JobOutcome | None:
     """`work()` in a worker process; its outcome, or, once `timeout` has passed, the worker stopped,
     `stopped(run, error)` called to close its run as failed, and an outcome with `RunTimeoutError`'s
     exit code. `work` returns an outcome (None: nothing was run) and may raise: an exception becomes
-    the outcome of its exit code, as in the loop."""
+    the outcome of its exit code, as in the loop. `stop`: the scheduler's stop event, passed on to the
+    worker once set (`stop_asked`). `lock_wait`: how long the work may wait for its account's lock
+    before its run is recorded; `timeout` then counts from the run's start (from the worker's start
+    while it waits, `lock_wait` added)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    orders, tell = context.Pipe(duplex=False)
     started_at = clock()
-    child = context.Process(target=_worker_main, args=(send, account, work), name=f"run {account}")
+    child = context.Process(
+        target=_worker_main, args=(send, orders, tell, account, work), name=f"run {account}"
+    )
     child.start()
     send.close()
+    orders.close()
     pid = child.pid
     assert pid is not None  # started
-    deadline = time.monotonic() + timeout.total_seconds()
+    deadline = time.monotonic() + (lock_wait + timeout).total_seconds()
     started: StartedRun | None = None
+    told = False
     try:
         while (left := deadline - time.monotonic()) > 0:
-            if not wait([receive, child.sentinel], timeout=left):
+            if stop is not None and stop.is_set() and not told:
+                told = True
+                with contextlib.suppress(OSError):  # a worker already gone needs no telling
+                    tell.send("stop")
+            if not wait([receive, child.sentinel], timeout=min(left, _SLICE_SECONDS)):
                 continue
             try:
                 kind, payload = receive.recv() if receive.poll() else ("gone", None)
@@ -91,6 +129,7 @@ def run_in_worker(
                 kind, payload = "gone", None
             if kind == "started":
                 started = payload
+                deadline = min(deadline, time.monotonic() + timeout.total_seconds())
                 continue
             child.join()
             if kind == "done":
@@ -115,6 +154,7 @@ def run_in_worker(
             stop_tree(pid)
             child.join()
         receive.close()
+        tell.close()
 
 
 def _timed(outcome: JobOutcome | None, started_at: datetime, finished_at: datetime) -> JobOutcome | None:
@@ -124,13 +164,18 @@ def _timed(outcome: JobOutcome | None, started_at: datetime, finished_at: dateti
     return JobOutcome(outcome.account, outcome.exit_code, outcome.summary, started_at, finished_at)
 
 
-def _worker_main(send: Connection, account: str, work: Work) -> None:
-    """The worker: its own session, the default signal handling back, the work, its outcome sent."""
-    global _channel  # noqa: PLW0603 - one per worker process, set once at its start
+def _worker_main(send: Connection, orders: Connection, tell: Connection, account: str, work: Work) -> None:
+    """The worker: its own session, the default signal handling back, its log lines appended to the
+    parent's file, the parent's stop listened for, the work, its outcome sent."""
+    global _channel, _stop_asked  # noqa: PLW0603 - one each per worker process, set once at its start
     os.setsid()
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    in_forked_worker()
+    tell.close()  # the parent's end
     _channel = send
+    _stop_asked = threading.Event()
+    threading.Thread(target=_listen, args=(orders, _stop_asked), name="stop-listener", daemon=True).start()
     try:
         outcome = work()
     except BaseException as exc:  # the parent gets an outcome whatever happens
@@ -139,6 +184,13 @@ def _worker_main(send: Connection, account: str, work: Work) -> None:
             logger.opt(exception=exc).debug("traceback of the failed run of {}", account)
     send.send(("done", outcome))
     send.close()
+
+
+def _listen(orders: Connection, stop: threading.Event) -> None:
+    """In the worker: set `stop` when the parent says so (its only message); return when it is gone."""
+    with contextlib.suppress(EOFError, OSError):
+        if orders.recv() == "stop":
+            stop.set()
 
 
 def descendants(root: int) -> list[int]:

@@ -5,27 +5,32 @@ names no request (shipping notices, refunds...) costs no browser and no run reco
 the ledger, for the next full scan to check like any e-mail, and the reading position moves on. When
 allowed request notices name orders, `run_orders` opens the account (waiting for its lock up to
 `run_timeout`), confirms each order on its details page and acts under the rules; it remembers the
-e-mails and moves the reading position itself once it has finished.
+e-mails and moves the reading position itself once it has finished. A stop asked of `watch` ends the
+wait for the lock (the run has not started; its e-mails are read again by the next run).
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from loguru import logger
 
+from automation.errors import LockedError
 from automation.ledger import Ledger
+from automation.locks import LockWait
 from automation.runner import run_orders
 from automation.runtime import Prepared
 from automation.scan_email import read_emails, sighting_of
 from automation.scheduler.outcome import JobOutcome
+from automation.scheduler.worker import stop_asked
 from automation.sources.email import EmailNotice
 
 if TYPE_CHECKING:
-    from automation.locks import LockWait
     from automation.rules.loader import LoadedRules
     from automation.runtime import Runtime
     from automation.targets import Target
@@ -48,8 +53,10 @@ class TriggerRun:
     """The account's rules, read again at each run (edits apply without a restart)."""
     execute: bool
     actions_enabled: bool
-    lock_wait: LockWait
-    """`run_timeout`, and the stop event that ends a wait for the lock early."""
+    run_timeout: timedelta
+    """How long to wait for the account's lock when another run holds it."""
+    stop: threading.Event
+    """`watch`'s stop event: set, it ends a wait for the lock (in a worker, through `stop_asked`)."""
     _prepared: Prepared | None = field(default=None, repr=False)
 
     def __call__(self, account: str) -> JobOutcome | None:
@@ -70,14 +77,25 @@ class TriggerRun:
                 logger.debug("watch {}: {} new e-mails, no request notice", account, read.emails_seen)
                 return None
         logger.info("watch {}: e-mail names a request for {}", account, ", ".join(order_ids))
-        result = run_orders(
-            target,
-            rt,
-            self.rules(target),
-            order_ids,
-            read,
-            execute=self.execute,
-            actions_enabled=self.actions_enabled,
-            lock_wait=self.lock_wait,
-        )
+        lock_wait = LockWait(self.run_timeout, stop=stop_asked(self.stop))
+        try:
+            result = run_orders(
+                target,
+                rt,
+                self.rules(target),
+                order_ids,
+                read,
+                execute=self.execute,
+                actions_enabled=self.actions_enabled,
+                lock_wait=lock_wait,
+            )
+        except LockedError:
+            if not lock_wait.stop.is_set():
+                raise
+            logger.info(
+                "watch {}: stopping; no longer waiting for the account's lock (held by another run), "
+                "the next run reads these e-mails again",
+                account,
+            )
+            return None
         return JobOutcome.from_run_result(account, result, started_at=started, finished_at=rt.clock())
