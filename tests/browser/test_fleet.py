@@ -2,7 +2,8 @@
 and recorded in the ledger; a worker process killed (SIGKILL, browser and all) right after submitting a
 cancellation has its task delivered again (late acknowledgement), and the run that follows settles the
 in-flight cancellation by reading the order, never by submitting again; and two workers given the same
-account at once never both run it (the account lock: the second logs "skipped: still running").
+account at once, as on two machines sharing a PostgreSQL ledger, never both run it (the advisory lock:
+the second logs "skipped: still running").
 
 One worker start per test, few browser starts: the queue and the lock are what is tested here.
 """
@@ -27,6 +28,7 @@ from fleet_kit import (
     stop_fleet_process,
     tree,
 )
+from pg_server import PgServer
 from redis_server import RedisServer
 from run_support import AUTO_CANCEL_OFFICIAL, Agent, SandboxMaker, make_sandbox, order, rules, write_yaml
 from scenario_kit import PASSWORD, order_id, scenario
@@ -115,19 +117,32 @@ def test_a_killed_worker_process_has_its_run_delivered_again_and_the_cancellatio
     assert "sandbox-password" not in log
 
 
-def test_two_workers_given_the_same_account_at_once_run_it_once(
-    tmp_path: Path, make_sandbox: SandboxMaker, redis_server: RedisServer, logs: LogOpener
+def test_two_machines_workers_given_the_same_account_at_once_run_it_once(
+    tmp_path: Path,
+    make_sandbox: SandboxMaker,
+    redis_server: RedisServer,
+    pg_server: PgServer,
+    logs: LogOpener,
 ) -> None:
+    """Two workers as on two machines: each its own data folder (no lock file in common), one PostgreSQL
+    ledger; its advisory lock lets one run the account and the other log the skip."""
     broker = redis_server.url_for(2)
 
     def slow_orders(method: str, path: str) -> float | None:
         return 2.0 if method == "GET" and "orders" in path else None
 
     sandbox = make_sandbox(scenario([order(1)]), hook=slow_orders)
-    config = fleet_settings(tmp_path / "sc-cancel.yaml", broker, [fleet_account("shop", sandbox.base_url)])
-    data_dir = tmp_path / "data"
+    database = "fleet_" + os.urandom(4).hex()
+    config = fleet_settings(
+        tmp_path / "sc-cancel.yaml",
+        broker,
+        [fleet_account("shop", sandbox.base_url)],
+        ledger_url=pg_server.create_database(database),
+        ledger_password={"env": "LEDGER_PASSWORD"},
+    )
+    env = {"SHOP_PASSWORD": PASSWORD, "LEDGER_PASSWORD": pg_server.password}
     workers = [
-        start_fleet_process("worker", config, data_dir, logs(f"worker{n}"), env={"SHOP_PASSWORD": PASSWORD})
+        start_fleet_process("worker", config, tmp_path / f"machine-{n}", logs(f"worker{n}"), env=env)
         for n in (1, 2)
     ]
     paths = [tmp_path / f"worker{n}.log" for n in (1, 2)]
@@ -144,6 +159,8 @@ def test_two_workers_given_the_same_account_at_once_run_it_once(
     finally:
         for worker in workers:
             stop_fleet_process(worker)
+        pg_server.drop_database(database)
     text = "".join(p.read_text() for p in paths)
     assert text.count("scheduled run shop: ok") == 1, text[-4000:]
     assert text.count("scheduled run shop: skipped: still running") == 1, text[-4000:]
+    assert pg_server.password not in text
