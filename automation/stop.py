@@ -41,18 +41,29 @@ def stop_requested(
     )
 
 
+def halted_by(
+    data_dir: Path, *, actions_enabled: bool = True, ledger: StopSwitchSource | None = None
+) -> str | None:
+    """What halts actions now, and how to lift it, in one sentence (None when nothing does): the
+    operator of a fleet must learn that the switch is the ledger's, set by whom, not look for a file."""
+    if not actions_enabled:
+        return "actions are halted by the setting actions_enabled: false; set it true to resume"
+    if stop_file(data_dir).exists():
+        return f"actions are halted by the file {stop_file(data_dir)}; delete it to resume"
+    switch = ledger.stop_switch() if ledger is not None else None
+    if switch is not None:
+        why = f": {switch.reason}" if switch.reason else ""
+        return (
+            f"actions are halted by the STOP switch in the ledger, set by {switch.set_by}{why}; "
+            "`sc-cancel ledger resume` lifts it"
+        )
+    return None
+
+
 def raise_if_stopped(
     data_dir: Path, *, actions_enabled: bool = True, ledger: StopSwitchSource | None = None
 ) -> None:
     """Raise `StoppedError` (exit code 10), saying how to resume, when actions are halted."""
-    if not actions_enabled:
-        raise StoppedError("actions are halted by the setting actions_enabled: false; set it true to resume")
-    if stop_file(data_dir).exists():
-        raise StoppedError(f"actions are halted by the file {stop_file(data_dir)}; delete it to resume")
-    switch = ledger.stop_switch() if ledger is not None else None
-    if switch is not None:
-        why = f": {switch.reason}" if switch.reason else ""
-        raise StoppedError(
-            f"actions are halted by the STOP switch in the ledger, set by {switch.set_by}{why}; "
-            "`sc-cancel ledger resume` lifts it"
-        )
+    why = halted_by(data_dir, actions_enabled=actions_enabled, ledger=ledger)
+    if why is not None:
+        raise StoppedError(why)

@@ -23,7 +23,7 @@ from automation.ledger import ActionKind, ActionRecord, Ledger
 from automation.models import Approval, CancellationRequest, Channel, Decision, DecisionKind, Outcome
 from automation.parsers.reasons import ReasonTable
 from automation.rules.engine import evaluate
-from automation.stop import stop_requested
+from automation.stop import halted_by
 
 if TYPE_CHECKING:
     from automation.browser.account import AccountBrowser
@@ -66,12 +66,11 @@ class Executor:
     # -- helpers -------------------------------------------------------------------------------------
 
     def _stop_now(self) -> bool:
-        if stop_requested(self.rt.data_dir, actions_enabled=self.actions_enabled, ledger=self.ledger):
-            if not self.stopped:
-                logger.warning(
-                    "actions halted: STOP file in {}, the ledger's STOP switch or actions_enabled: false",
-                    self.rt.data_dir,
-                )
+        if self.stopped:
+            return True
+        why = halted_by(self.rt.data_dir, actions_enabled=self.actions_enabled, ledger=self.ledger)
+        if why is not None:
+            logger.warning("{}", why)
             self.stopped = True
         return self.stopped
 

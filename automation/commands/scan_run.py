@@ -137,5 +137,8 @@ def run_error(failed: bool, stopped: bool) -> ScCancelError | None:
     if failed:
         return ActionsFailedError("some actions failed or could not be confirmed; see `sc-cancel history`")
     if stopped:
-        return StoppedError("actions were halted by the STOP file or the actions_enabled setting")
+        return StoppedError(
+            "actions were halted by a STOP switch (the warning above names it and how to lift it: the STOP "
+            "file, the ledger's switch or actions_enabled: false)"
+        )
     return None
