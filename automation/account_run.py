@@ -14,6 +14,7 @@ import time
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from loguru import logger
 from sqlalchemy import Engine
@@ -110,14 +111,37 @@ class RunBook:
             write_reports(self.folder, report)
         except Exception as exc:  # the report must never hide the run's own outcome
             logger.warning("could not finish the run's records: {}", exc)
+            _name_screenshot(error, getattr(error, "screenshot", None) or "")  # the folder stays here
             return
         if self.rt.store is not None:  # the finished folder goes to the artifact store (never raises)
             self.rt.store.publish(self.folder.path)
+        self._name_screenshot(error)
         if self.rt.after_run is not None:
             try:
                 self.rt.after_run(report, self.ledger)
             except Exception as exc:  # notifications and clean-up never fail a run
                 logger.warning("after-run step failed: {}", exc)
+
+    def _name_screenshot(self, error: BaseException | None) -> None:
+        """The changed page's screenshot named where it is now the run is over: in the bucket once the
+        folder is uploaded (the local file is gone; `report` shows the page embedding it), else here."""
+        kept = getattr(error, "screenshot", None)
+        if not isinstance(kept, str) or not kept:
+            return
+        store, path = self.rt.store, self.folder.path
+        if store is None or path.exists():  # no store, or the upload failed: the folder waits here
+            _name_screenshot(error, kept)
+            return
+        relative = Path(kept).relative_to(path).as_posix()
+        where = store.location(self.run_id, relative)
+        _name_screenshot(error, f"{where}; `sc-cancel report {self.run_id}` shows it")
+
+
+def _name_screenshot(error: BaseException | None, where: str) -> None:
+    """A changed page's message ends with where its screenshot is, as people read it in the terminal."""
+    if isinstance(error, PageChangedError) and where and error.args:
+        error.screenshot = where.partition(";")[0]
+        error.args = (f"{error.args[0]} (screenshot: {where})", *error.args[1:])
 
 
 @dataclass
@@ -353,6 +377,5 @@ def _keep_evidence(session: BrowserSession, folder: RunFolder, exc: BaseExceptio
     except AssertionError:
         return
     if isinstance(exc, PageChangedError) and files:
-        exc.screenshot = str(files[0])
-        exc.args = (f"{exc.args[0]} (screenshot: {files[0]})",)
+        exc.screenshot = str(files[0])  # named in the message once the run is over (`RunBook.finish`)
     logger.debug("evidence kept: {}", ", ".join(str(f) for f in files))

@@ -98,7 +98,12 @@ class S3Store:
                 return False
             if sent:
                 shutil.rmtree(each, ignore_errors=True)
-                logger.debug("run folder {} stored in {}", each.name, self.url)
+                # Said at INFO: the paths logged during the run (trace, screenshots) are gone from here.
+                logger.info(
+                    "run folder stored in {} (sc-cancel report {} opens it)",
+                    self.location(each.name, ""),
+                    each.name,
+                )
         return True
 
     def _upload(self, folder: Path) -> bool:

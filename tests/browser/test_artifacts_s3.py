@@ -5,6 +5,7 @@ that loses nothing (exit 11 naming the setting, the run's work done, its folder 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from run_support import (
@@ -28,7 +29,8 @@ KEY_VAR, SECRET_VAR = "SC_TEST_S3_KEY", "SC_TEST_S3_SECRET"
 def test_a_run_stores_its_folder_in_the_bucket_and_a_wrong_key_loses_nothing(
     tmp_path: Path, make_sandbox: SandboxMaker, s3_server: S3Server
 ) -> None:
-    sandbox = make_sandbox(scenario([order(1, request="Order Created by Mistake"), order(2)]))
+    data = scenario([order(1, request="Order Created by Mistake"), order(2)])
+    sandbox = make_sandbox(data)
     bucket = s3_server.make_bucket("browser-runs")
     config = write_yaml(
         tmp_path / "sc-cancel.yaml",
@@ -54,12 +56,21 @@ def test_a_run_stores_its_folder_in_the_bucket_and_a_wrong_key_loses_nothing(
     assert len(kept) == 1
     assert s3_server.keys(bucket) == []
 
-    # Fixed: the next run uploads its own folder and the one left behind, and keeps nothing here.
-    second = agent("scan", "--trace", "on", "--config", str(config), env=right)
+    # Fixed: the next run uploads its own folder and the one left behind, and keeps nothing here. It
+    # meets a changed page (exit 4): its message names the screenshot where it now is, in the bucket.
+    changed = make_sandbox({**data, "faults": {"changed_layout": True}}, name="changed.yaml")
+    second = Agent(tmp_path, changed)("scan", "--trace", "on", "--config", str(config), env=right)
 
-    assert second.returncode == 0, second.stderr
+    assert second.returncode == 4, second.stderr
     keys = s3_server.keys(bucket)
     runs = {key.split("/")[1] for key in keys}
+    named = re.search(
+        rf"\(screenshot: s3://{bucket}/(shop/[^/]+/error-\w+\.png); `sc-cancel report ", second.stderr
+    )
+    assert named, second.stderr
+    assert named.group(1) in keys
+    run_id = named.group(1).split("/")[1]
+    assert f"run folder stored in s3://{bucket}/shop/{run_id}/ (sc-cancel report {run_id}" in second.stderr
     assert kept[0].name in runs
     assert len(runs) == 2
     assert any(key.endswith("/trace.zip") for key in keys)
