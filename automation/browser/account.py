@@ -13,6 +13,7 @@ from pathlib import Path
 
 from loguru import logger
 
+from automation.browser.memory import RendererMemory
 from automation.browser.navigation import open_url
 from automation.browser.session import BrowserSession, SessionOptions
 from automation.browser.signin import Credentials, SignIn
@@ -115,6 +116,7 @@ class AccountBrowser:
             locale=market.locale,
         )
         self.sign_ins = 0
+        self._memory: RendererMemory | None = None
 
     @property
     def label(self) -> str:
@@ -167,6 +169,12 @@ class AccountBrowser:
         self.sign_ins += 1
         self.session.save_storage_state()
 
+    def _list_step(self) -> None:
+        page = self.session.page
+        if self._memory is None or self._memory.page is not page:
+            self._memory = RendererMemory(page)
+        self._memory.step()
+
     def source_context(self) -> SourceContext:
         return SourceContext(
             page=self.session.page,
@@ -177,4 +185,5 @@ class AccountBrowser:
             reauthenticate=self.sign_in,
             retry=self.rt.retry,
             seller_names=tuple(n for n in (self.market.store,) if n),
+            list_step=self._list_step,
         )

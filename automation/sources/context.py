@@ -34,6 +34,9 @@ class SourceContext:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     reauthentications: int = 0
+    list_step: Callable[[], None] = lambda: None
+    """Called after each step of a long list (grown, a page of rows read, a thread opened): the browser
+    uses it to keep the renderer's memory bounded (`automation.browser.memory`)."""
     seller_names: tuple[str, ...] = ()
     """The store's own names, so its replies in a thread are not read as the buyer's words."""
 

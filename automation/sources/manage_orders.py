@@ -142,6 +142,7 @@ def _read_tab(
                 if not ctx.retrying(f"{label} page {page_no + 1}", step):
                     break
                 page_no += 1
+                ctx.list_step()
         except _ViewLost as exc:
             logger.warning("{}: {}; reading the tab again", label, exc)
             continue
