@@ -3,7 +3,8 @@ on it with IMAP IDLE, and a request raised while it waits is cancelled by a targ
 details page, never a Manage Orders list, and exactly one cancellation in at most 4 page loads (the
 details page read once before the cancel page, once after its Submit). SIGTERM then ends it with 0.
 A Dovecot that lists no IDLE is polled instead (no option needed), and a notice landing in its Maildir
-still starts the targeted run. Each targeted run's report says what started it (`trigger`).
+still starts the targeted run. Each targeted run's report says what started it (`trigger`), one
+stopped by `run_timeout` too; and SIGTERM ends an e-mail run's wait for its account's lock.
 
 Every wait is bounded (the watch's log lines, the sandbox's state); none is timed.
 """
@@ -18,7 +19,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,18 @@ import pytest
 import test_email_scan
 import yaml
 from run_support import AUTO_CANCEL_OFFICIAL, accepted_cancellations, kill_group, order, rules, write_yaml
-from scenario_kit import order_id
+from scenario_kit import EMAIL, order_id
 from test_email_scan import Shop
+
+from automation.locks import account_lock
+from automation.targets import state_key
 
 shop = test_email_scan.shop  # the fixtures of the e-mail scan's tests: sandbox, Dovecot, settings file
 reachable_dir = test_email_scan.reachable_dir
 
 WAIT_S = 120.0
+HANG_SECONDS = 600.0
+RUN_TIMEOUT = "20s"
 LIST_PATHS = ("/orders-v3/mfn", "/orders-v3/search", "/orders-api/search", "/messaging")
 
 
@@ -79,12 +85,14 @@ def raise_request(store: Shop, oid: str, reason: str) -> dict[str, Any]:
 
 
 @contextmanager
-def watching(store: Shop, tmp_path: Path, *extra: str) -> Iterator[tuple[subprocess.Popen[str], Lines]]:
-    """`watch --execute` auto-cancelling official requests, its full run due once an hour; killed with
-    its browser if the test fails before stopping it."""
+def watching(
+    store: Shop, tmp_path: Path, *extra: str, **changes: Any
+) -> Iterator[tuple[subprocess.Popen[str], Lines]]:
+    """`watch --execute` auto-cancelling official requests, its full run due once an hour (`changes`:
+    more settings); killed with its browser if the test fails before stopping it."""
     settings = yaml.safe_load(store.config.read_text(encoding="utf-8"))
     settings["accounts"][0]["schedule"] = {"every": "1h", "jitter": "0s"}
-    write_yaml(store.config, settings)
+    write_yaml(store.config, {**settings, **changes})
     rules_file = write_yaml(tmp_path / "rules.yaml", rules(AUTO_CANCEL_OFFICIAL))
     process = store.agent.start(
         "watch", "--execute", "--rules", str(rules_file), "--config", str(store.config), *extra,
@@ -199,3 +207,50 @@ def test_a_server_without_idle_is_polled_and_a_notice_still_starts_a_targeted_ru
     assert [(u["order_id"], u["why"]) for u in forged["unconfirmed"]] == [(order_id(2), "no_request_on_page")]
     assert real["trigger"] == {"by": "watch", "event": "email", "order_ids": [order_id(1)]}
     assert [(r["order_id"], r["outcome"]) for r in real["requests"]] == [(order_id(1), "done")]
+
+
+def test_an_email_run_stopped_by_run_timeout_keeps_its_trigger_and_a_stop_ends_a_wait_for_the_lock(
+    shop: Any, tmp_path: Path
+) -> None:
+    """The test holds the account's lock, as a manual run would: the first full run is skipped. A notice
+    for order 2 starts an e-mail run that waits for the lock; once the test lets it go, the run starts,
+    and its order's details page never answers: `run_timeout` stops it, and its report, rebuilt by the
+    scheduler, still says what triggered it. With the lock held again, a notice for order 1 starts an
+    e-mail run that waits; SIGTERM ends that wait at once (not after run_timeout) and the watch exits 0,
+    having recorded no run for order 1 and cancelled nothing."""
+    hung = f"/orders-v3/order/{order_id(2)}"
+    store = shop([order(1), order(2)], lambda _method, path: HANG_SECONDS if path == hung else None)
+    key = state_key(store.sandbox.base_url, EMAIL)
+    data_dir = store.agent.data_dir
+    changes = {
+        "run_timeout": RUN_TIMEOUT,
+        # Page waits longer than run_timeout: only run_timeout can end the hung run.
+        "browser": {"timeout_seconds": HANG_SECONDS, "navigation_timeout_seconds": HANG_SECONDS},
+    }
+    with ExitStack() as held:
+        held.enter_context(account_lock(data_dir, key, name="test"))
+        with watching(store, tmp_path, **changes) as (process, log):
+            log.wait_for(
+                "waiting for e-mail in INBOX (IMAP IDLE)", "scheduled run shop: skipped: still running"
+            )
+
+            raise_request(store, order_id(2), "Order Created by Mistake")
+            log.wait_for(f"watch shop: e-mail names a request for {order_id(2)}")
+            held.close()  # the e-mail run takes the lock and runs into the page that never answers
+            log.wait_for("e-mail run shop: failed: run timeout | exit=12")
+            [stopped] = targeted_reports(store)
+
+            held.enter_context(account_lock(data_dir, key, name="test"))
+            raise_request(store, order_id(1), "Order Created by Mistake")
+            log.wait_for(f"watch shop: e-mail names a request for {order_id(1)}")
+            process.send_signal(signal.SIGTERM)
+            log.wait_for(
+                "watch shop: stopping; no longer waiting for the account's lock", "scheduler: stopped"
+            )
+            assert process.wait(timeout=WAIT_S) == 0, "".join(log.seen)
+
+    assert stopped["trigger"] == {"by": "watch", "event": "email", "order_ids": [order_id(2)]}
+    assert (stopped["status"], stopped["exit_code"]) == ("failed", 12)
+    assert "run_timeout" in stopped["error"]["message"]
+    assert targeted_reports(store) == [stopped]  # none for order 1: its run never started
+    assert accepted_cancellations(store.sandbox.state()) == []

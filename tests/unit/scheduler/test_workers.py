@@ -1,7 +1,9 @@
 """Runs in worker processes and several accounts at once, without a browser: a worker's outcome comes
 back, a worker outlasting `run_timeout` is stopped with everything it started (a process in a session
 of its own included, as Playwright starts Chromium) and its lock is free again, and the loop runs
-accounts side by side so that one account that hangs never holds up the others."""
+accounts side by side so that one account that hangs never holds up the others. A stop of the
+scheduler reaches a worker waiting for its account's lock, and a stopped run's trigger reaches the
+scheduler."""
 
 from __future__ import annotations
 
@@ -14,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import ExitCode, PageChangedError, RunTimeoutError
-from automation.locks import account_lock
+from automation.errors import ExitCode, LockedError, PageChangedError, RunTimeoutError
+from automation.locks import LockWait, account_lock
+from automation.report import ReportTrigger
 from automation.scheduler import JobOutcome, ScheduledJob, Scheduler, concurrency_for, round_exit_code
 from automation.scheduler.capacity import auto_concurrency
-from automation.scheduler.worker import StartedRun, note_run_started, run_in_worker
+from automation.scheduler.worker import StartedRun, note_run_started, run_in_worker, stop_asked
 from automation.settings import load_settings
 from automation.yaml_source import YamlError
 
@@ -193,3 +196,60 @@ def test_concurrency_is_auto_by_default_and_takes_a_number(tmp_path: Path) -> No
     assert load_settings(path)[0].concurrency == "auto"
     path.write_text("format: 1\nconcurrency: 4\n", encoding="utf-8")
     assert load_settings(path)[0].concurrency == 4
+
+
+def test_a_stop_ends_a_workers_wait_for_its_accounts_lock(tmp_path: Path) -> None:
+    """The test holds the account's lock, as a run in another process would; a worker waits for it (up
+    to five minutes). The scheduler's stop, set once the worker waits, reaches the worker, which gives
+    up waiting: it never gets the lock, which the test gives back only after the worker has returned (or
+    after a minute, when the worker would take it and the test fail)."""
+    stop, returned = threading.Event(), threading.Event()
+    waiting = tmp_path / "waiting"
+
+    def waits() -> JobOutcome:
+        waiting.touch()
+        try:
+            with account_lock(tmp_path, "shop-key", name="shop", wait=LockWait(NEVER, stop=stop_asked(stop))):
+                return JobOutcome("shop", 0, {"got": "the lock"})
+        except LockedError:
+            return JobOutcome("shop", 0, {"got": "a stop"})
+
+    def run() -> JobOutcome | None:
+        try:
+            return run_in_worker("shop", waits, timeout=NEVER, stopped=no_stop, stop=stop, lock_wait=NEVER)
+        finally:
+            returned.set()
+
+    with account_lock(tmp_path, "shop-key", name="other run"):
+        result: list[JobOutcome | None] = []
+        worker = threading.Thread(target=lambda: result.append(run()))
+        worker.start()
+        deadline = time.monotonic() + 60
+        while not waiting.exists():
+            assert time.monotonic() < deadline, "the worker never started"
+            time.sleep(0.05)
+        stop.set()
+        returned.wait(60)
+    worker.join(60)
+    [outcome] = result
+    assert outcome is not None
+    assert outcome.summary["got"] == "a stop"
+
+
+def test_the_trigger_of_a_stopped_run_reaches_the_scheduler() -> None:
+    trigger = ReportTrigger(order_ids=("111-0000000-0000001",))
+
+    def hangs() -> JobOutcome:
+        note_run_started("20261126T120000Z-abcd", Path("runs/20261126T120000Z-abcd"), trigger)
+        threading.Event().wait()
+        raise AssertionError("unreachable")
+
+    stopped: list[StartedRun | None] = []
+    outcome = run_in_worker(
+        "shop", hangs, timeout=timedelta(seconds=1), stopped=lambda run, _error: stopped.append(run)
+    )
+    assert outcome is not None
+    assert outcome.exit_code == ExitCode.RUN_TIMEOUT
+    [run] = stopped
+    assert run is not None
+    assert run.trigger == trigger
