@@ -30,6 +30,7 @@ from automation.ledger import Ledger
 from automation.ledger.engine import make_engine
 from automation.locks import LockWait, account_lock
 from automation.models import Order, ScanStats
+from automation.pages.text_check import gathered
 from automation.parsers.email_texts import load_email_texts
 from automation.redact import REDACTOR, RunValues
 from automation.report import PhaseTimer, ReportTrigger, build_report, write_reports
@@ -37,7 +38,7 @@ from automation.runtime import Prepared, Runtime
 from automation.scan import MarketScan, ScanResult, merge_markets, scan_market
 from automation.scan_email import EmailCheck, check_emails, missing_notices, missing_warning, read_emails
 from automation.site_clock import SiteClock
-from automation.sources.email import MailboxRead
+from automation.sources.email import MailboxRead, MailboxWarning
 from automation.targets import Target
 
 
@@ -197,7 +198,7 @@ class OpenAccount:
                 requests, book.ledger, target, now=book.rt.clock(), site_now=book.site_clock.now()
             )
         )
-        warnings = [*emails.warnings, *filter(None, [missing_warning(late, target)])]
+        warnings = [*emails.warnings, *filter(None, [missing_warning(late, target)]), *self._texts_used()]
         stats = ScanStats(
             orders_seen=sum(s.orders_seen for s in self.markets),
             threads_seen=sum(s.threads_seen for s in self.markets),
@@ -228,6 +229,15 @@ class OpenAccount:
         for warning in warnings:
             logger.warning("{}: {}", warning.channel, warning.message)
         return self.found
+
+    def _texts_used(self) -> list[MailboxWarning]:
+        """Where verified texts stood in for selectors that found nothing: the scan's result is right, but
+        the selectors need an edit, which `--json` users and the report must see, not only the log."""
+        stood_in = gathered([each for browser in self.browsers for each in browser.pages.stood_in])
+        return [
+            MailboxWarning(s.message(), channel=s.page_key, kind="verified_text_used", order_ids=s.orders)
+            for s in stood_in
+        ]
 
     def _check_emails(
         self, read: MailboxRead | None = None, *, only: Collection[str] | None = None

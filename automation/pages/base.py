@@ -8,7 +8,7 @@ objects raise those as errors and return plain data otherwise; they hold no busi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -26,6 +26,7 @@ from automation.errors import (
 from automation.locators import SelectorFile, TextLookup, locate
 from automation.pages.element import Elements
 from automation.pages.list_check import candidates_tried, check_hint
+from automation.pages.text_check import StoodIn
 from automation.selector_keys import ListSpec
 from automation.verified_texts import VerifiedTexts, load_verified_texts
 
@@ -48,6 +49,9 @@ class PageContext:
     """Where the selector files came from: named in a changed page's advice."""
     locale: str | None = None
     """The store's locale: which of the folder's verified texts (`verified_texts.yaml`) apply."""
+    stood_in: list[StoodIn] = field(default_factory=list, compare=False)
+    """Where verified texts stood in for selectors that found nothing, gathered over the run for its
+    warnings (the page objects add to it; the run reads it once the scan is done)."""
 
     @property
     def verified(self) -> VerifiedTexts | None:

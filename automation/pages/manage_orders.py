@@ -20,7 +20,7 @@ from automation.pages.inpage import evaluate_all_on, evaluate_on
 from automation.pages.list_check import candidates_tried, check_hint, verify_rows
 from automation.pages.list_growth import more_click, number_shown
 from automation.pages.reload import wait_for_reload
-from automation.pages.text_check import reconcile
+from automation.pages.text_check import StoodIn, reconcile
 from automation.selector_keys import Growth, ListSpec
 from automation.verified_texts import FILE_NAME as VERIFIED_FILE
 
@@ -210,18 +210,10 @@ class ManageOrdersPage(PageObject):
                 element=first.field,
             )
         for field_name in sorted({f for _, f in checked.used}):
-            orders = [o for o, f in checked.used if f == field_name]
-            logger.warning(
-                "{}: field `{}` of selectors/{}.yaml found nothing for order(s) {} at {}; their verified "
-                "text (selectors/{}) was used instead. Edit the field and check it with `{}`",
-                self.page_key,
-                field_name,
-                self.page_key,
-                ", ".join(orders),
-                self.page.url,
-                VERIFIED_FILE,
-                hint,
-            )
+            orders = tuple(o for o, f in checked.used if f == field_name)
+            stood = StoodIn(self.page_key, field_name, orders, hint)
+            self.ctx.stood_in.append(stood)  # the scan's warning, said once the scan is done
+            logger.debug("{} at {}: {}", self.page_key, self.page.url, stood.message())
         return checked.rows
 
     def total(self) -> int | None:

@@ -6,9 +6,10 @@ pattern in the row's text, and a verified banner sentence in the row or the rows
 
 - Both agree, or the texts find nothing: the structural answer stands.
 - The structure finds nothing and a text does: the text's answer is used, and named in `used` so the
-  caller warns that the selectors need an edit. For the banner, "nothing" means the banner selectors
-  match no banner on the whole page: where they still find banners on other rows, a row whose verified
-  sentence they miss is a disagreement, not a gap.
+  caller warns that the selectors need an edit (a `StoodIn`: a top-level warning of the scan, so
+  `--json` users and the report see it, not only the log). For the banner, "nothing" means the banner
+  selectors match no banner on the whole page: where they still find banners on other rows, a row whose
+  verified sentence they miss is a disagreement, not a gap.
 - Both find something different: a `Disagreement`. The caller stops (a changed page, exit code 4)
   naming both answers; it never picks one.
 
@@ -21,6 +22,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from automation.verified_texts import FILE_NAME as VERIFIED_FILE
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,38 @@ class Reconciled:
     used: list[tuple[str, str]] = field(default_factory=list)
     """(order, field) where the text's answer stood in for a structure that found nothing."""
     disagreements: list[Disagreement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoodIn:
+    """A page's field whose verified text stood in for a structure that found nothing."""
+
+    page_key: str
+    field: str
+    orders: tuple[str, ...]
+    check: str
+    """The command that checks an edit of the selectors (`list_check.check_hint`)."""
+
+    def message(self) -> str:
+        return (
+            f"field `{self.field}` of selectors/{self.page_key}.yaml found nothing for order(s) "
+            f"{', '.join(self.orders)}; their verified text (selectors/{VERIFIED_FILE}) was used instead. "
+            f"Edit the field and check it with `{self.check}`"
+        )
+
+
+def gathered(stood_in: Sequence[StoodIn]) -> list[StoodIn]:
+    """One per page and field, with the orders of every list page read (a scan reads several tabs and
+    pages, and may read one again after a retry)."""
+    orders: dict[tuple[str, str], dict[str, None]] = {}
+    checks: dict[tuple[str, str], str] = {}
+    for each in stood_in:
+        key = (each.page_key, each.field)
+        orders.setdefault(key, {}).update(dict.fromkeys(each.orders))
+        checks.setdefault(key, each.check)
+    return [
+        StoodIn(page, name, tuple(sorted(orders[page, name])), checks[page, name]) for page, name in orders
+    ]
 
 
 def _ids(text: str | None, pattern: re.Pattern[str] | None) -> list[str]:

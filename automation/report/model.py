@@ -103,7 +103,8 @@ class ReportWarning(_Frozen):
     message: str
     kind: str | None = None
     """`mailbox_failing` (the mailbox could not be read), `lookups_deferred` (orders left for the next
-    scan) or `notices_missing` (requests with no e-mail after `notice_grace`)."""
+    scan), `notices_missing` (requests with no e-mail after `notice_grace`) or `verified_text_used` (a
+    page's selectors found nothing where its verified texts did: the selectors need an edit)."""
     order_ids: tuple[str, ...] = ()
     """The orders the warning is about (`lookups_deferred`, `notices_missing`)."""
 

@@ -64,14 +64,15 @@ class EmailNotice:
         return None if self.sender_allowed else "sender_not_allowed"
 
 
-WarningKind = Literal["mailbox_failing", "lookups_deferred", "notices_missing"]
+WarningKind = Literal["mailbox_failing", "lookups_deferred", "notices_missing", "verified_text_used"]
 
 
 @dataclass(frozen=True)
 class MailboxWarning:
     """A top-level scan warning: `{channel, message}` in the scan JSON. `kind` and `order_ids` are for
     the run report and its notifications (a mailbox that could not be read, look-ups left for the next
-    scan, requests with no e-mail after `notice_grace`)."""
+    scan, requests with no e-mail after `notice_grace`; and, on the `manage_orders` channel, verified
+    texts standing in for selectors that found nothing)."""
 
     message: str
     channel: str = CHANNEL

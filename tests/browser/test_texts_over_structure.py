@@ -10,6 +10,7 @@ both answers, never a silent choice.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -56,11 +57,23 @@ def test_a_broken_banner_selector_is_covered_by_the_verified_banner_text(tmp_pat
 
     run = run_agent(tmp_path, "--selectors", str(folder), scenario=path)
 
-    assert run.document()["requests"] == MIXED_EXPECTED
+    document = run.document()
+    assert document["requests"] == MIXED_EXPECTED
     warnings = [line for line in run.stderr.splitlines() if "verified" in line and "banner_text" in line]
     assert warnings, run.stderr[-3000:]
     assert "selectors/verified_texts.yaml" in warnings[0]
     assert f"sc-cancel selectors check --selectors {folder} --live" in warnings[0]
+    # Not only in the log: a warning of the scan's JSON and of the run's report, naming the orders.
+    banners = sorted(r["order_id"] for r in MIXED_EXPECTED if "manage_orders" in r["sources"])
+    (warning,) = document["warnings"]
+    assert warning["channel"] == "manage_orders"
+    assert warning["message"].startswith(
+        "field `banner_text` of selectors/manage_orders.yaml found nothing for order(s) "
+        f"{', '.join(banners)}; their verified text (selectors/verified_texts.yaml) was used instead."
+    ), warning
+    assert f"sc-cancel selectors check --selectors {folder} --live" in warning["message"]
+    (report,) = [json.loads(p.read_text()) for p in (tmp_path / "data" / "runs").glob("*/report.json")]
+    assert report["warnings"] == [{**warning, "kind": "verified_text_used", "order_ids": banners}]
 
 
 def _order_row(order_id: str) -> str:
