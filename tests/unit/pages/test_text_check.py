@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from automation.errors import ExitCode
-from automation.pages.text_check import Disagreement, reconcile
+from automation.pages.text_check import Disagreement, StoodIn, gathered, reconcile
 from automation.runtime import Prepared
 from automation.settings import REPO_SELECTORS
 from automation.verified_texts import load_verified_texts
@@ -146,3 +146,22 @@ def test_a_folder_without_verified_texts_has_no_text_fallback(tmp_path: Path) ->
     (folder / "verified_texts.yaml").unlink()
     Prepared.load(folder)
     assert load_verified_texts(folder) is None
+
+
+def test_stand_ins_are_gathered_once_per_page_and_field_over_every_list_page_read() -> None:
+    check = "sc-cancel selectors check --live"
+    read = [
+        StoodIn("manage_orders", "banner_text", ("111-0000003-0000003", "111-0000001-0000001"), check),
+        StoodIn("manage_orders", "order_id", ("111-0000002-0000002",), check),
+        StoodIn("manage_orders", "banner_text", ("111-0000001-0000001", "111-0000004-0000004"), check),
+    ]
+
+    banner, order_id = gathered(read)
+
+    assert banner.orders == ("111-0000001-0000001", "111-0000003-0000003", "111-0000004-0000004")
+    assert banner.message() == (
+        "field `banner_text` of selectors/manage_orders.yaml found nothing for order(s) 111-0000001-0000001, "
+        "111-0000003-0000003, 111-0000004-0000004; their verified text (selectors/verified_texts.yaml) was "
+        "used instead. Edit the field and check it with `sc-cancel selectors check --live`"
+    )
+    assert (order_id.field, order_id.orders) == ("order_id", ("111-0000002-0000002",))
