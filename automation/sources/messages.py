@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from loguru import logger
@@ -35,6 +36,27 @@ class MessagesReading:
     stopped_at_seen: bool = False
 
 
+class NewestFirst:
+    """Whether the list read so far shows itself sorted newest first: each entry's date no later than
+    the one above it. Only then does a thread already seen, unchanged, stand for everything below it; on
+    a list in another order the listing goes on (skipping the unchanged threads themselves). Every row of
+    a batch is seen before any of it is judged, so a stop rests on the whole page shown."""
+
+    def __init__(self) -> None:
+        self.last: datetime | None = None
+        self.holds = True
+
+    def see(self, received_at: datetime | None) -> None:
+        if received_at is None:
+            self.holds = False
+            return
+        if self.last is not None and received_at > self.last:
+            if self.holds:
+                logger.info("messages: the inbox is not listed newest first; reading all of it")
+            self.holds = False
+        self.last = received_at
+
+
 def _list_new_threads(
     ctx: SourceContext,
     mp: MessagesPage,
@@ -56,12 +78,16 @@ def _list_new_threads(
     ctx.retrying("messages", lambda _a: mp.open("all"))
     listed = fresh = 0
     named: dict[str, int] = {}
+    order = NewestFirst()
     while True:
         items = mp.read_items(listed if mp.appends else 0)
         list_url = mp.page.url
         listed += len(items)
-        for raw in items:
-            thread = ctx.parse(parse_thread_item, raw)
+        threads = [ctx.parse(parse_thread_item, raw) for raw in items]
+        for thread in threads:
+            order.see(thread.received_at)
+        for raw, listed_thread in zip(items, threads, strict=True):
+            thread = listed_thread
             named[thread.thread_id] = named.get(thread.thread_id, 0) + 1
             if named[thread.thread_id] > 1:
                 thread = thread.model_copy(
@@ -69,7 +95,9 @@ def _list_new_threads(
                 )
             mark = marks.get(thread.thread_id)
             if mark is not None and mark.last_activity == thread.received_at:
-                return listed, fresh, True
+                if order.holds:
+                    return listed, fresh, True
+                continue  # this thread is unchanged; the list's order says nothing about those below
             fresh += 1
             judge(thread, str(raw.get("link") or ""))
 
