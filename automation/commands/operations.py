@@ -55,7 +55,7 @@ def cmd_schedule(inv: Invocation) -> int:
 def scheduled_runs(
     inv: Invocation, rt: Runtime, targets: list[Target], *, sleep: Callable[[float], object] | None = None
 ) -> Scheduler:
-    """Every account's full run on its schedule (`schedule`, and `watch` between its e-mail runs), up to
+    """Every account's full run on its schedule (`schedule`, and `watch` beside its e-mail runs), up to
     `concurrency` at once, each in a worker process stopped after `run_timeout`; every rules file is
     validated before the loop starts. `sleep`: what the loop does between runs."""
     import threading
