@@ -2,7 +2,7 @@
 
 Reads the "All" view newest first, grown as the selector file says ("Load more" or page after page),
 and stops at the first thread it already classified with the same last activity (everything below it is
-older and was read before). A thread is opened only when its list entry cannot decide (a cut-off preview
+older and was read before), where the dates listed show the list newest first (`NewestFirst`). A thread is opened only when its list entry cannot decide (a cut-off preview
 without a decisive phrase), or when it is an official request whose reason and time no other channel
 showed; where (`threads.body`): a pane beside the list, its own page, or nowhere (the preview is all).
 Threads read earlier still count: their verdicts come from the ledger's marks.
