@@ -46,7 +46,9 @@ def _seen(ctx: SourceContext, thread_id: str, date: str) -> dict[str, ThreadMark
     """The ledger's mark of a thread classified earlier with this last activity."""
     listed = ctx.parse(parse_thread_item, {"thread_id": thread_id, "subject": "Question", "date": date})
     assert isinstance(listed.received_at, datetime)
-    return {thread_id: ThreadMark(thread_id=thread_id, last_activity=listed.received_at, kind=ThreadKind.OTHER)}
+    return {
+        thread_id: ThreadMark(thread_id=thread_id, last_activity=listed.received_at, kind=ThreadKind.OTHER)
+    }
 
 
 def _listed(ctx: SourceContext, marks: dict[str, ThreadMark]) -> tuple[list[str], bool]:
