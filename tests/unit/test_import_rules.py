@@ -133,18 +133,26 @@ def layer_of(module: str) -> str:
 WIRING = {"runner", "account_run", "scan", "runtime"}
 ENTRY_POINTS = {"cli", "commands", "__main__"}
 ABOVE_READING = WIRING | ENTRY_POINTS | {"sandbox", "actions", "ledger", "notify", "report", "scheduler"}
+ABOVE_READING |= {"fleet", "artifacts_store"}  # spreading runs over machines, keeping their folders
+READING = {"pages", "browser", "sources"}
+NEVER_RUNS_ONE = WIRING | ENTRY_POINTS | READING | {"sandbox", "actions", "rules"}
 FORBIDDEN: dict[str, set[str]] = {
     # Pure layers: records, parsing and rules know nothing of browsers, storage, the run or the sandbox.
     "models": ABOVE_READING | {"pages", "browser", "sources", "rules", "parsers"},
     "parsers": ABOVE_READING | {"pages", "browser", "sources", "rules"},
     "rules": ABOVE_READING | {"pages", "browser", "sources"},
+    "verified_texts": ABOVE_READING | {"pages", "browser", "sources", "rules"},
     # Page objects return plain data; they neither decide nor record.
     "pages": ABOVE_READING | {"sources", "rules"},
     # Sources turn pages into requests; deciding and acting come later.
     "sources": ABOVE_READING - {"ledger"} | {"rules"},
     # Actions act on what the wiring hands them; they never start it.
-    "actions": WIRING | ENTRY_POINTS | {"sandbox", "scheduler"},
+    "actions": WIRING | ENTRY_POINTS | {"sandbox", "scheduler", "fleet"},
     "ledger": ABOVE_READING - {"ledger"} | {"pages", "browser", "sources", "rules"},
+    # Workers and beat hand an account's run to code the worker command gives them: they never run one.
+    "fleet": NEVER_RUNS_ONE,
+    # The artifact store moves finished run folders and reads reports back; it never starts a run.
+    "artifacts_store": NEVER_RUNS_ONE | {"ledger", "scheduler"},
 }
 NEUTRAL = {"yaml_positions", "yaml_problems", "html_templates"}
 """Helpers with no agent concepts, which the agent and the sandbox may both use."""
