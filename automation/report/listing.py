@@ -133,7 +133,7 @@ def _print_table(rows: list[RunSummaryRow], stream: IO[str]) -> None:
 
     table = Table(title="Recent runs", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 0))
     store = rows[0].uploaded is not None
-    for column in (*TABLE_COLUMNS, "uploaded") if store else TABLE_COLUMNS:
+    for column in (*TABLE_COLUMNS, "sent") if store else TABLE_COLUMNS:  # "sent": uploaded to the store
         numeric = column in TABLE_COLUMNS[5:]
         table.add_column(
             column,
