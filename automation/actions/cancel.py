@@ -21,7 +21,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from automation.actions.proof import Proof, ProofKind
 from automation.errors import ScCancelError
-from automation.ledger import ActionRecord, Ledger
+from automation.ledger import ActionRecord, ApprovalWithdrawnError, Ledger
 from automation.models import Fulfillment, Order, OrderStatus, Outcome
 from automation.pages.cancel_order import CancelOrderPage, ReasonControl, ScopeControl
 from automation.pages.order_details import OrderDetailsPage
@@ -251,8 +251,17 @@ def cancel_order(
         return step
     assert proof is not None  # reason_step refuses without one
 
-    ledger.transition(action.action_id, Outcome.IN_FLIGHT, reason=proof.describe())
+    withdrawn = _go_in_flight(ledger, action, proof)
+    if withdrawn is not None:
+        return withdrawn
     logger.info("cancelling {} with the reason Buyer Canceled", order_id)
+    result = _submit(ctx, form, order_id)
+    _finish(ledger, action, result)
+    return result
+
+
+def _submit(ctx: SourceContext, form: CancelOrderPage, order_id: str) -> CancelResult:
+    """Submit the filled form (its action committed in flight) and read what came of it."""
     try:
         form.submit()
         answer = form.outcome()
@@ -279,8 +288,18 @@ def cancel_order(
                 Outcome.UNKNOWN, "submitted, but the order does not show canceled yet", submitted=True
             )
         )
-    _finish(ledger, action, result)
     return result
+
+
+def _go_in_flight(ledger: Ledger, action: ActionRecord, proof: Proof) -> CancelResult | None:
+    """Commit `in_flight` before Submit; None when done, else the result when a person said no while
+    this run was on its way (the ledger put the action back to planned: nothing is submitted)."""
+    try:
+        ledger.transition(action.action_id, Outcome.IN_FLIGHT, reason=proof.describe())
+    except ApprovalWithdrawnError as withdrawn:
+        logger.warning("{}", withdrawn)
+        return CancelResult(Outcome.PLANNED, str(withdrawn))
+    return None
 
 
 def reconcile(ctx: SourceContext, ledger: Ledger, action: ActionRecord) -> CancelResult:

@@ -12,7 +12,7 @@ from typing import Any
 from loguru import logger
 
 from automation.errors import ScCancelError
-from automation.ledger import ActionKind, ActionRecord, Ledger
+from automation.ledger import ActionKind, ActionRecord, ApprovalWithdrawnError, Ledger
 from automation.models import Outcome
 from automation.pages.messages import MessagesPage
 from automation.sources.context import SourceContext
@@ -44,7 +44,11 @@ def send_reply(ctx: SourceContext, ledger: Ledger, action: ActionRecord, text: s
         result = ThreadActionResult(Outcome.DONE, "the reply was already in the thread")
         ledger.transition(action.action_id, Outcome.DONE, reason=result.reason)
         return result
-    ledger.transition(action.action_id, Outcome.IN_FLIGHT)
+    try:
+        ledger.transition(action.action_id, Outcome.IN_FLIGHT)
+    except ApprovalWithdrawnError as withdrawn:  # a person said no while this run was on its way
+        logger.warning("{}", withdrawn)
+        return ThreadActionResult(Outcome.PLANNED, str(withdrawn))
     try:
         page.reply(text)
         page.wait_for_message(_normalized(text))

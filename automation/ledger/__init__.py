@@ -7,7 +7,7 @@ the STOP switch and the audit trail.
 
 from __future__ import annotations
 
-from automation.ledger.actions import ALLOWED_TRANSITIONS, InvalidTransitionError
+from automation.ledger.actions import ALLOWED_TRANSITIONS, ApprovalWithdrawnError, InvalidTransitionError
 from automation.ledger.inbox import FINAL_ORDER_STATUSES
 from automation.ledger.ledger import LEDGER_FILE_NAME, Ledger, LedgerLocation
 from automation.ledger.records import (
@@ -35,6 +35,7 @@ __all__ = [
     "ActionRecord",
     "ApprovalRecord",
     "ApprovalVerdict",
+    "ApprovalWithdrawnError",
     "AuditEvent",
     "DecisionRecord",
     "GivenVerdict",

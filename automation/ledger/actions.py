@@ -13,6 +13,11 @@ Allowed moves (`ALLOWED_TRANSITIONS`):
     unknown  -> done | failed | skipped               (reconciliation only)
     done, skipped, failed: final
 
+Going in flight is the last moment a person's word can stop a cancel or a reply, so the move checks it
+again, with the order's request row locked as `approve`/`reject`/`dismiss` lock it: when the approval
+no longer stands (rejected, dismissed, or the decision changed since), the action goes back to `planned`
+instead (`ApprovalWithdrawnError`), and a later run acts on it only if it is approved again.
+
 Retries: a failed action is never moved back. `plan_action` on a later run starts a new attempt (a new
 record) only if the failed one never reached `in_flight`: a failure before Submit is safe to retry, one
 after Submit may have reached Amazon and stays failed for a person to look at.
@@ -24,10 +29,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from automation.ledger.decisions import latest_decision_row
+from automation.ledger.decisions import DecisionsMixin, latest_decision_row
 from automation.ledger.records import ActionKind, ActionRecord
-from automation.ledger.store import LedgerBase, Record, from_db, from_db_or_none, to_db
-from automation.models import Outcome
+from automation.ledger.store import Record, from_db, from_db_or_none, to_db
+from automation.models import Approval, Outcome
 
 ALLOWED_TRANSITIONS: Mapping[Outcome, frozenset[Outcome]] = {
     Outcome.PLANNED: frozenset({Outcome.APPROVED, Outcome.SKIPPED, Outcome.FAILED}),
@@ -41,9 +46,17 @@ ALLOWED_TRANSITIONS: Mapping[Outcome, frozenset[Outcome]] = {
 
 STATES_NEEDING_A_REASON = frozenset({Outcome.SKIPPED, Outcome.FAILED})
 
+PERSON_MAY_STOP = frozenset({ActionKind.CANCEL, ActionKind.REPLY})
+"""Actions a person's rejection or dismissal stops up to their last moment before going in flight."""
+
 
 class InvalidTransitionError(ValueError):
     """A state change the life cycle forbids: a bug in the caller, never something to retry."""
+
+
+class ApprovalWithdrawnError(Exception):
+    """The action was about to go in flight but its approval no longer stands (a person rejected or
+    dismissed the order meanwhile, or its decision changed): it is `planned` again, nothing was done."""
 
 
 def _action_from_row(row: Record) -> ActionRecord:
@@ -75,7 +88,7 @@ def _target(order_id: str, kind: ActionKind, thread_id: str | None) -> str:
     return thread_id
 
 
-class ActionsMixin(LedgerBase):
+class ActionsMixin(DecisionsMixin):
     def action(self, action_id: int) -> ActionRecord | None:
         row = self._conn.execute("SELECT * FROM actions WHERE id = ?", (action_id,)).fetchone()
         return None if row is None else _action_from_row(row)
@@ -164,7 +177,10 @@ class ActionsMixin(LedgerBase):
         if new_state in STATES_NEEDING_A_REASON and not (reason and reason.strip()):
             raise ValueError(f"an action goes {new_state} only with a reason saying why")
         now = self._now()
+        withdrawn: ApprovalWithdrawnError | None = None
         with self._write():
+            if new_state is Outcome.IN_FLIGHT:
+                self._lock_request_of(action_id)
             # On PostgreSQL the row stays locked to the end of the transaction: of two processes moving
             # the same action, the second reads the state the first committed, and is refused.
             row = self._conn.execute(
@@ -178,25 +194,65 @@ class ActionsMixin(LedgerBase):
                     f"action {action_id} ({row['kind']} {row['target']}) cannot go"
                     f" from {current} to {new_state}"
                 )
-            row = self._conn.execute(
-                """UPDATE actions SET state = ?, reason = COALESCE(?, reason),
+            why = self._withdrawn(row) if new_state is Outcome.IN_FLIGHT else None
+            if why is not None:
+                row = self._conn.execute(
+                    "UPDATE actions SET state = ?, updated_at = ? WHERE id = ? RETURNING *",
+                    (str(Outcome.PLANNED), now, action_id),
+                ).fetchone()
+                self._audit_action(row, now, run_id=run_id or row["run_id"], approver=None, reason=why)
+                withdrawn = ApprovalWithdrawnError(
+                    f"{row['kind']} of {row['target']} not carried out (action {action_id}): {why}"
+                )
+            else:
+                row = self._conn.execute(
+                    """UPDATE actions SET state = ?, reason = COALESCE(?, reason),
                        evidence = COALESCE(?, evidence), updated_at = ?,
                        in_flight_at = COALESCE(?, in_flight_at)
                    WHERE id = ? RETURNING *""",
-                (
-                    str(new_state),
-                    reason,
-                    evidence,
-                    now,
-                    now if new_state is Outcome.IN_FLIGHT else None,
-                    action_id,
-                ),
-            ).fetchone()
-            assert row is not None
-            self._audit_action(
-                row, now, run_id=run_id or row["run_id"], approver=by, reason=reason, evidence=evidence
-            )
+                    (
+                        str(new_state),
+                        reason,
+                        evidence,
+                        now,
+                        now if new_state is Outcome.IN_FLIGHT else None,
+                        action_id,
+                    ),
+                ).fetchone()
+                assert row is not None
+                self._audit_action(
+                    row, now, run_id=run_id or row["run_id"], approver=by, reason=reason, evidence=evidence
+                )
+        if withdrawn is not None:
+            raise withdrawn
         return _action_from_row(row)
+
+    def _lock_request_of(self, action_id: int) -> None:
+        """Lock the request row of the action's order (before the action's own row, the order every
+        writer keeps), so that a person's word on the order is either committed before the check that
+        follows or waits for it."""
+        row = self._conn.execute(
+            "SELECT account, order_id, kind FROM actions WHERE id = ?", (action_id,)
+        ).fetchone()
+        if row is not None and row["kind"] in PERSON_MAY_STOP:
+            self._lock_requests(row["account"], [row["order_id"]])
+
+    def _withdrawn(self, action: Record) -> str | None:
+        """Why a cancel or reply may not go in flight any more (None: it may). Only a decision on the order
+        can be withdrawn: an action the ledger holds without one (a thread mark) is not checked."""
+        if action["kind"] not in PERSON_MAY_STOP:
+            return None
+        account, order_id = action["account"], action["order_id"]
+        if latest_decision_row(self._conn, account, order_id) is None:
+            return None
+        state = self.approval_state(account, order_id)
+        if state in (Approval.AUTO, Approval.MANUAL):
+            return None
+        word = self.approval_of(account, order_id)
+        if word is not None and state is Approval.REJECTED:
+            verb = "dismissed" if word.dismissed else "rejected"
+            return f"{verb} by {word.by} before it was submitted"
+        return "its approval no longer stands (the order's decision changed before it was submitted)"
 
     def _audit_action(
         self,

@@ -76,6 +76,9 @@ class DecisionsMixin(LedgerBase):
         _check_sha256(rules_sha256)
         now = self._now()
         with self._write():
+            # Of two processes deciding the same order at once, the second waits and then sees the
+            # first's decision, instead of both adding one.
+            self._lock_requests(account, [decision.order_id])
             previous = latest_decision_row(self._conn, account, decision.order_id)
             identity = (
                 str(decision.decision),
@@ -203,6 +206,8 @@ class DecisionsMixin(LedgerBase):
         now = self._now()
         given: list[GivenVerdict] = []
         with self._write():
+            # A second person (or an action going in flight) waits for this word, then reads it.
+            self._lock_requests(account, ids)
             problems, targets = self._verdict_targets(account, ids, verb)
             if problems:
                 raise BadInputError(

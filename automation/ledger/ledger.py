@@ -24,7 +24,6 @@ from automation.errors import BadInputError
 from automation.ledger import migrate
 from automation.ledger.actions import ActionsMixin
 from automation.ledger.audit import AuditMixin
-from automation.ledger.decisions import DecisionsMixin
 from automation.ledger.engine import make_engine, parse_ledger_url, safe_url, sqlite_url
 from automation.ledger.inbox import InboxMixin
 from automation.ledger.mailbox import EmailSightingsMixin, MailboxMixin
@@ -73,7 +72,6 @@ class Ledger(
     InboxMixin,
     MailboxMixin,
     EmailSightingsMixin,
-    DecisionsMixin,
     ActionsMixin,
     AuditMixin,
     StopSwitchMixin,

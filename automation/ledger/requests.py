@@ -65,7 +65,10 @@ class RequestsMixin(LedgerBase):
         with self._write():
             existing = {
                 row["order_id"]: row
-                for row in self._conn.execute("SELECT * FROM requests WHERE account = ?", (account,))
+                for row in self._conn.execute(
+                    f"SELECT * FROM requests WHERE account = ? ORDER BY order_id{self._conn.for_update}",
+                    (account,),
+                )
             }
             for request in requests:
                 market = request.marketplace or marketplace

@@ -172,6 +172,22 @@ class LedgerBase:
         with self._conn.write() as db:
             yield db
 
+    def _lock_requests(self, account: str, order_ids: Iterable[str]) -> None:
+        """On PostgreSQL, lock the request rows of `order_ids` to the end of the write transaction: every
+        change that decides something about an order (a decision, a person's word, an action going in
+        flight) takes them first, so two processes never both act on what they read before the other's
+        change. Taken in order-id order, as `record_scan` takes them, so two writers never wait on each
+        other crosswise. SQLite's `BEGIN IMMEDIATE` already serialises every write."""
+        ids = sorted(set(order_ids))
+        if self._conn.sqlite or not ids:
+            return
+        marks = ", ".join("?" * len(ids))
+        self._conn.execute(
+            f"SELECT order_id FROM requests WHERE account = ? AND order_id IN ({marks})"
+            " ORDER BY order_id FOR UPDATE",
+            (account, *ids),
+        )
+
     def _request_marketplace(self, account: str, order_id: str) -> str | None:
         row = self._conn.execute(
             "SELECT marketplace FROM requests WHERE account = ? AND order_id = ?", (account, order_id)
