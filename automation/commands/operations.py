@@ -79,7 +79,8 @@ def scheduled_runs(
     started_at = rt.clock()
     concurrency, why = concurrency_for(s.concurrency, accounts=len(targets))
     logger.info("scheduler: {}, run_timeout {}", why, s.run_timeout)
-    isolate = in_worker(rt, parse_duration(s.run_timeout))
+    abort = threading.Event()  # set by the loop on a second Ctrl-C: the workers stop their runs at once
+    isolate = in_worker(rt, parse_duration(s.run_timeout), abort=abort)
     checks = threading.Lock()
 
     def checked(target: Target, work: Work) -> JobOutcome | None:
@@ -99,7 +100,7 @@ def scheduled_runs(
         return result
 
     jobs = [job_for_target(t, run_target, clock=rt.clock, isolate=checked) for t in targets]
-    return Scheduler(jobs, sleep=sleep, concurrency=concurrency)
+    return Scheduler(jobs, sleep=sleep, concurrency=concurrency, abort=abort)
 
 
 def report_options(parser: argparse.ArgumentParser) -> None:

@@ -73,10 +73,10 @@ def cmd_watch(inv: Invocation) -> int:
         run_timeout=timeout,
         stop=stop,
     )
-    # An e-mail run is a worker like a scheduled run: it may wait up to run_timeout for its account's lock
-    # (a stop ends that wait), then is stopped after run_timeout.
-    isolate = in_worker(rt, timeout, stop=stop, lock_wait=timeout)
     scheduler = scheduled_runs(inv, rt, targets)
+    # An e-mail run is a worker like a scheduled run: it may wait up to run_timeout for its account's lock
+    # (a stop ends that wait), then is stopped after run_timeout, or at once when the loop is aborted.
+    isolate = in_worker(rt, timeout, stop=stop, lock_wait=timeout, abort=scheduler.abort)
 
     def mail_arrived(account: str) -> None:
         """From a mail waiter's thread: an e-mail run in the scheduler's pool, beside the scheduled runs

@@ -35,11 +35,13 @@ def in_worker(
     *,
     stop: threading.Event | None = None,
     lock_wait: timedelta = timedelta(0),
+    abort: threading.Event | None = None,
 ) -> Isolate:
-    """Each call runs an account's work in a worker process, stopped after `timeout` (`run_timeout`),
-    its run then closed as failed in the ledger and its report. Sets `rt.run_started`, through which a
-    worker names its run to the parent. `stop` and `lock_wait`: see `run_in_worker` (`watch`'s e-mail
-    runs wait for their account's lock, and a stop ends that wait)."""
+    """Each call runs an account's work in a worker process, stopped after `timeout` (`run_timeout`) or
+    once `abort` is set (the loop's `Scheduler.abort`, a second Ctrl-C), its run then closed as failed
+    in the ledger and its report. Sets `rt.run_started`, through which a worker names its run to the
+    parent. `stop` and `lock_wait`: see `run_in_worker` (`watch`'s e-mail runs wait for their
+    account's lock, and a stop ends that wait)."""
     from automation.scheduler.stopped_run import close_stopped_run
 
     rt.run_started = note_run_started
@@ -53,6 +55,7 @@ def in_worker(
             clock=rt.clock,
             stop=stop,
             lock_wait=lock_wait,
+            abort=abort,
         )
 
     return isolate

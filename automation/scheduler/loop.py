@@ -29,6 +29,13 @@ against `concurrency` like the scheduled ones and never stop the loop from start
 runs. The loop never runs one account twice at once: a run asked for an account whose run (scheduled
 or not) is under way waits in the loop's queue, holding no slot, until that run ends; a scheduled run
 falling due meanwhile waits the same way.
+
+A stop (SIGTERM, the first Ctrl-C) lets the runs under way finish. A `KeyboardInterrupt` reaching the
+loop (the second Ctrl-C, raised in its thread by `install_signal_handlers`) aborts them instead: the
+loop sets its `abort` event, which the workers of its runs watch (`in_worker(abort=...)`: each stops its
+run's process tree and closes the run as failed, exit code 130), waits the moment that takes, and lets
+the interrupt go on, so the command ends with 130 rather than waiting for its runs or `run_timeout`. A
+run in the loop's own thread (`concurrency` 1) gets the interrupt itself and does the same.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -148,11 +156,14 @@ class Scheduler:
         random: Callable[[float, float], float] = random_module.uniform,
         log: Callable[[str, str], None] = _log_with_loguru,
         concurrency: int = 1,
+        abort: threading.Event | None = None,
     ) -> None:
         """`sleep(seconds)` waits between runs (default: wait on the stop event, so a signal ends the
         wait at once, or for a run of the pool to finish); `random(low, high)` draws the jitter;
         `log(level, message)` receives one line per run and the loop's own notices (default: loguru);
-        `concurrency`: how many accounts run at once (1: one after another in the loop's thread)."""
+        `concurrency`: how many accounts run at once (1: one after another in the loop's thread);
+        `abort`: the event set when the loop is interrupted (`KeyboardInterrupt`), which the jobs' workers
+        watch to stop their runs at once (default: a fresh one, `self.abort`)."""
         if concurrency < 1:
             raise BadInputError(f"concurrency must be 1 or more, got {concurrency}")
         if not jobs:
@@ -166,6 +177,7 @@ class Scheduler:
         self._random = random
         self._log = log
         self._stop = threading.Event()
+        self.abort = abort if abort is not None else threading.Event()
         self._round: list[JobOutcome] | None = None
         """Outcomes of the round `run_once` is running; None in the endless loop."""
         self._last: dict[str, JobOutcome] = {}
@@ -242,6 +254,31 @@ class Scheduler:
             return
         if self._running and self._stop.is_set():
             self._log("INFO", f"scheduler: waiting for {len(self._running)} run(s) under way to finish")
+        try:
+            wait_for_futures(list(self._running))
+        except KeyboardInterrupt:  # the second Ctrl-C, while waiting for them
+            self._abort()
+            raise
+        self._pool.shutdown(wait=True)
+        self._pool = None
+        self._collect()
+
+    def _abort(self) -> None:
+        """Interrupted: start nothing more, tell the runs under way to stop now (`abort`, which their
+        workers watch: each ends its process tree and closes its run as failed) and wait for that.
+
+        It waits on the runs' futures, never by joining the pool's threads: a `Thread.join` that an
+        interrupt cut short marks that thread as ended (CPython 3.11, bpo-45274), so a later join (the
+        pool's, the interpreter's at exit) would return while its run is still being closed."""
+        self._stop.set()
+        self.abort.set()
+        if self._pool is None:
+            return
+        under_way = sum(not future.done() for future in self._running)
+        if under_way:
+            self._log("WARNING", f"scheduler: interrupted; stopping {under_way} run(s) under way now")
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        wait_for_futures(list(self._running))
         self._pool.shutdown(wait=True)
         self._pool = None
         self._collect()
@@ -302,6 +339,9 @@ class Scheduler:
         try:
             self._jobs.run_all(delay_seconds=0)
             self._drain()
+        except KeyboardInterrupt:
+            self._abort()
+            raise
         finally:
             self._round = None
         order = [job.spec.account for job in self._clocked_jobs()]
@@ -309,7 +349,8 @@ class Scheduler:
 
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set (by `install_signal_handlers` on SIGTERM or Ctrl-C). A run in
-        progress is finished, not interrupted; no further run starts."""
+        progress is finished, not interrupted; no further run starts. A `KeyboardInterrupt` (a second
+        Ctrl-C) aborts the runs in progress (see the module's docstring) and is raised again."""
         self._stop = stop
         nap = self._sleep if self._sleep is not None else self._nap
         plan = ", ".join(
@@ -327,9 +368,14 @@ class Scheduler:
                 wait = self._seconds_to_next_run()
                 if wait > 0:
                     nap(min(wait, MAX_NAP_SECONDS))
+        except KeyboardInterrupt:
+            self._abort()
+            raise
         finally:
-            self._drain()
-            self._drop_queued()
+            try:
+                self._drain()
+            finally:
+                self._drop_queued()
         self._log("INFO", "scheduler: stopped")
 
     def _clocked_jobs(self) -> list[_ClockedJob]:
@@ -357,11 +403,20 @@ class Scheduler:
         started = self.now()
         try:
             outcome = spec.run()
+        except KeyboardInterrupt as exc:  # the run went on in this thread: its worker closed it as failed
+            self._record(
+                spec, JobOutcome.from_exception(spec.account, exc, started_at=started, finished_at=self.now())
+            )
+            raise
         except Exception as exc:  # LockedError included: its exit code 6 makes the outcome "skipped"
             outcome = JobOutcome.from_exception(spec.account, exc, started_at=started, finished_at=self.now())
             if outcome.exit_code == 1:
                 # Not a deliberate failure: keep the traceback (in the JSON log file) for the bug report.
                 logger.opt(exception=exc).debug("traceback of the failed run of {}", spec.account)
+        self._record(spec, outcome)
+
+    def _record(self, spec: ScheduledJob, outcome: JobOutcome) -> None:
+        """A scheduled run's outcome: kept for the round and for status display, and logged."""
         if self._round is not None:
             self._round.append(outcome)
         self._last[spec.account] = outcome
@@ -375,6 +430,12 @@ class Scheduler:
         started = self.now()
         try:
             outcome = job.run()
+        except KeyboardInterrupt as exc:  # as in `_execute`
+            interrupted = JobOutcome.from_exception(
+                job.account, exc, started_at=started, finished_at=self.now()
+            )
+            self._log(_level_of(interrupted), interrupted.line(job.kind))
+            raise
         except Exception as exc:  # LockedError included: exit code 6 after waiting for the lock
             outcome = JobOutcome.from_exception(job.account, exc, started_at=started, finished_at=self.now())
             if outcome.exit_code == 1:

@@ -4,7 +4,9 @@ Python's default for Ctrl-C raises `KeyboardInterrupt` wherever the main thread 
 could be between submitting a cancellation and recording it; `systemctl stop`, `docker stop` and
 Kubernetes send SIGTERM, which by default kills the process outright. Both are turned into "set the stop
 event": the run in progress finishes and records its outcome, and the loop exits. A second Ctrl-C means
-the person really wants out now and raises `KeyboardInterrupt` as usual.
+the person really wants out now and raises `KeyboardInterrupt` as usual; the loop then aborts the runs
+in progress (their processes stopped, their runs recorded as failed with exit code 130) and the command
+exits with 130.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Closing a run whose worker was stopped (`run_timeout`): failed in the ledger and in its report.
+"""Closing a run whose worker was stopped (`run_timeout`, or an abort: a second Ctrl-C): failed in the
+ledger and in its report.
 
 The stopped process cannot close its own run, so the scheduler does it with the same `RunBook.finish`
-a run ends with: the ledger's run row `failed` with the exit code and the message naming
-`run_timeout`, `report.json` and `report.html` in the run's folder saying the same (and, for a targeted
-run, what triggered it, as the worker told the scheduler), and the usual
+a run ends with: the ledger's run row `failed` with the error's exit code (12 for `run_timeout`, 130
+for an abort) and its message, `report.json` and `report.html` in the run's folder saying the same
+(and, for a targeted run, what triggered it, as the worker told the scheduler), and the usual
 after-run hook (notifications). A run stopped before it was recorded (waiting for its lock, starting
 its sandbox) leaves only the log line.
 """
@@ -21,14 +22,14 @@ from automation.artifacts import RunFolder
 from automation.ledger import Ledger
 
 if TYPE_CHECKING:
-    from automation.errors import RunTimeoutError
+    from automation.errors import ScCancelError
     from automation.runtime import Runtime
     from automation.scheduler.worker import StartedRun
     from automation.targets import Target
 
 
 def close_stopped_run(
-    rt: Runtime, target: Target, run: StartedRun | None, error: RunTimeoutError, *, command: str = "run"
+    rt: Runtime, target: Target, run: StartedRun | None, error: ScCancelError, *, command: str = "run"
 ) -> None:
     """Record `run` (None: the worker had not recorded one) as failed with `error`. Never raises."""
     if run is None:

@@ -15,8 +15,11 @@ process tree, read from /proc, since Playwright starts Chromium in a process gro
 
 A stop asked of the scheduler (SIGTERM, Ctrl-C) is passed on to its workers through a pipe of their
 own: a worker still waiting for its account's lock (`watch`'s e-mail runs wait) gives up at once
-(`stop_asked`), while a run under way goes on to its end as before. The worker's log lines go to the
-scheduler's log file without rotating it (`log_setup.in_forked_worker`).
+(`stop_asked`), while a run under way goes on to its end as before. An abort (a second Ctrl-C: the
+scheduler's `abort` event, or `KeyboardInterrupt` where the parent waits in its main thread) ends the
+worker's process tree as `run_timeout` does, and its run is closed as failed with exit code 130
+(`InterruptedRunError`), so nothing is left running or recorded as still under way. The worker's log
+lines go to the scheduler's log file without rotating it (`log_setup.in_forked_worker`).
 """
 
 from __future__ import annotations
@@ -31,14 +34,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from loguru import logger
 
 from automation.clock import utc_now
 from automation.durations import human_duration
-from automation.errors import ExitCode, RunTimeoutError
+from automation.errors import ExitCode, InterruptedRunError, RunTimeoutError, ScCancelError
 from automation.log_setup import in_forked_worker
 from automation.scheduler.outcome import JobOutcome
 
@@ -80,7 +84,8 @@ def stop_asked(elsewhere: threading.Event) -> threading.Event:
 
 
 Work = Callable[[], JobOutcome | None]
-Stopped = Callable[[StartedRun | None, RunTimeoutError], None]
+Stopped = Callable[[StartedRun | None, ScCancelError], None]
+"""Closes a stopped worker's run (None: none was recorded) as failed with the error that stopped it."""
 
 
 def run_in_worker(
@@ -92,6 +97,7 @@ def run_in_worker(
     clock: Callable[[], datetime] = utc_now,
     stop: threading.Event | None = None,
     lock_wait: timedelta = timedelta(0),
+    abort: threading.Event | None = None,
 ) -> JobOutcome | None:
     """`work()` in a worker process; its outcome, or, once `timeout` has passed, the worker stopped,
     `stopped(run, error)` called to close its run as failed, and an outcome with `RunTimeoutError`'s
@@ -99,7 +105,8 @@ def run_in_worker(
     the outcome of its exit code, as in the loop. `stop`: the scheduler's stop event, passed on to the
     worker once set (`stop_asked`). `lock_wait`: how long the work may wait for its account's lock
     before its run is recorded; `timeout` then counts from the run's start (from the worker's start
-    while it waits, `lock_wait` added)."""
+    while it waits, `lock_wait` added). `abort` set (or `KeyboardInterrupt` here, which is re-raised):
+    the worker is stopped at once and its run closed as `InterruptedRunError` (exit code 130)."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     orders, tell = context.Pipe(duplex=False)
@@ -110,13 +117,14 @@ def run_in_worker(
     child.start()
     send.close()
     orders.close()
-    pid = child.pid
-    assert pid is not None  # started
+    assert child.pid is not None  # started
+    running = _Running(account, child, child.pid, receive, stopped, clock, started_at)
     deadline = time.monotonic() + (lock_wait + timeout).total_seconds()
-    started: StartedRun | None = None
     told = False
     try:
         while (left := deadline - time.monotonic()) > 0:
+            if abort is not None and abort.is_set():
+                return running.stop_now(_interrupted(account))
             if stop is not None and stop.is_set() and not told:
                 told = True
                 with contextlib.suppress(OSError):  # a worker already gone needs no telling
@@ -128,33 +136,91 @@ def run_in_worker(
             except EOFError:
                 kind, payload = "gone", None
             if kind == "started":
-                started = payload
+                running.started = payload
                 deadline = min(deadline, time.monotonic() + timeout.total_seconds())
                 continue
-            child.join()
-            if kind == "done":
-                return _timed(payload, started_at, clock())
-            return JobOutcome(
-                account,
-                int(ExitCode.BUG),
-                {"error": f"the run's worker process ended with {child.exitcode} without an outcome"},
-                started_at,
-                clock(),
+            return running.ended(payload if kind == "done" else _GONE)
+        return running.stop_now(
+            RunTimeoutError(
+                f"account {account}: the run was still going after run_timeout ({human_duration(timeout)}) "
+                "and was stopped; raise run_timeout in the settings if runs this long are expected"
             )
-        stop_tree(pid)
-        child.join()
-        error = RunTimeoutError(
-            f"account {account}: the run was still going after run_timeout ({human_duration(timeout)}) "
-            "and was stopped; raise run_timeout in the settings if runs this long are expected"
         )
-        stopped(started, error)
-        return JobOutcome.from_exception(account, error, started_at=started_at, finished_at=clock())
+    except KeyboardInterrupt:  # waiting in the main thread (concurrency 1): a second Ctrl-C
+        running.stop_now(_interrupted(account))
+        raise
     finally:
-        if child.is_alive():  # the parent itself is going (a second Ctrl-C): no run outlives it
-            stop_tree(pid)
+        if child.is_alive():  # the parent itself is going: no run outlives it
+            stop_tree(running.pid)
             child.join()
         receive.close()
         tell.close()
+
+
+_GONE = object()
+"""What `_Running.ended` gets when the worker ended without sending an outcome."""
+
+
+def _interrupted(account: str) -> InterruptedRunError:
+    return InterruptedRunError(
+        f"account {account}: the run was stopped by a second Ctrl-C (SIGINT) before it finished; run it again"
+    )
+
+
+@dataclass
+class _Running:
+    """A worker under way, as its parent sees it: how it ends, by itself or stopped from here."""
+
+    account: str
+    child: BaseProcess
+    pid: int
+    receive: Connection
+    stopped: Stopped
+    clock: Callable[[], datetime]
+    started_at: datetime
+    started: StartedRun | None = None
+    """The run the worker recorded (its "started" message), once it has."""
+
+    def ended(self, outcome: object) -> JobOutcome | None:
+        """The worker ended by itself: its outcome, or a bug's when it sent none (`_GONE`)."""
+        self.child.join()
+        if outcome is not _GONE:
+            return _timed(cast("JobOutcome | None", outcome), self.started_at, self.clock())
+        return JobOutcome(
+            self.account,
+            int(ExitCode.BUG),
+            {"error": f"the run's worker process ended with {self.child.exitcode} without an outcome"},
+            self.started_at,
+            self.clock(),
+        )
+
+    def stop_now(self, error: ScCancelError) -> JobOutcome | None:
+        """End the worker's process tree, then close its run as failed with `error` (`stopped`) and
+        return that outcome; a worker that finished meanwhile keeps its own outcome."""
+        stop_tree(self.pid)
+        self.child.join()
+        finished, run = _last_words(self.receive)
+        if finished is not None:
+            return _timed(finished[0], self.started_at, self.clock())
+        self.stopped(run or self.started, error)
+        return JobOutcome.from_exception(
+            self.account, error, started_at=self.started_at, finished_at=self.clock()
+        )
+
+
+def _last_words(receive: Connection) -> tuple[tuple[JobOutcome | None] | None, StartedRun | None]:
+    """What a worker sent before it ended and the parent had not read yet: its outcome (wrapped, since
+    None is an outcome: nothing was run) if it finished, and the run it started."""
+    finished: tuple[JobOutcome | None] | None = None
+    run: StartedRun | None = None
+    with contextlib.suppress(Exception):  # a message cut short by the kill: what came before stands
+        while receive.poll():
+            kind, payload = receive.recv()
+            if kind == "started":
+                run = payload
+            elif kind == "done":
+                finished = (payload,)
+    return finished, run
 
 
 def _timed(outcome: JobOutcome | None, started_at: datetime, finished_at: datetime) -> JobOutcome | None:
