@@ -169,11 +169,11 @@ class AccountBrowser:
         self.sign_ins += 1
         self.session.save_storage_state()
 
-    def _list_step(self) -> None:
+    def _list_step(self, new_page: bool) -> None:
         page = self.session.page
         if self._memory is None or self._memory.page is not page:
             self._memory = RendererMemory(page)
-        self._memory.step()
+        self._memory.step(new_page)
 
     def source_context(self) -> SourceContext:
         return SourceContext(

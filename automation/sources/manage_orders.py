@@ -132,6 +132,8 @@ def _read_tab(
                 for raw in rows:
                     reading.add(ctx.parse(parse_manage_orders_row, raw), filtered=filtered)
                 logger.debug("{} page {}: {} rows", label, page_no, len(rows))
+                if page_no == 1:
+                    ctx.list_step(True)
 
                 def step(attempt: int, page_no: int = page_no, filtered: bool = filtered) -> bool:
                     if attempt == 0:
@@ -142,7 +144,6 @@ def _read_tab(
                 if not ctx.retrying(f"{label} page {page_no + 1}", step):
                     break
                 page_no += 1
-                ctx.list_step()
         except _ViewLost as exc:
             logger.warning("{}: {}; reading the tab again", label, exc)
             continue

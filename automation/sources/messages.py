@@ -2,9 +2,10 @@
 
 Reads the "All" view newest first, grown as the selector file says ("Load more" or page after page),
 and stops at the first thread it already classified with the same last activity (everything below it is
-older and was read before), where the dates listed show the list newest first (`NewestFirst`). A thread is opened only when its list entry cannot decide (a cut-off preview
-without a decisive phrase), or when it is an official request whose reason and time no other channel
-showed; where (`threads.body`): a pane beside the list, its own page, or nowhere (the preview is all).
+older and was read before), where the dates listed show the list newest first (`NewestFirst`). A
+thread is opened only when its list entry cannot decide (a cut-off preview without a decisive phrase),
+or when it is an official request whose reason and time no other channel showed; where
+(`threads.body`): a pane beside the list, its own page, or nowhere (the preview is all).
 Threads read earlier still count: their verdicts come from the ledger's marks.
 """
 
@@ -120,7 +121,7 @@ def _list_new_threads(
 
         if not ctx.retrying(f"messages load more (after {listed})", more):
             return listed, fresh, False
-        ctx.list_step()
+        ctx.list_step(False)
 
 
 def _kind(verdict: Verdict) -> ThreadKind:
@@ -170,7 +171,7 @@ def read_requests(
 
             view = ctx.retrying(f"thread {thread.thread_id}", open_view)
             reading.threads_opened += 1
-            ctx.list_step()
+            ctx.list_step(False)
             verdict = classify(
                 thread.subject,
                 thread_text(view, ctx.texts, buyer_name=thread.buyer_name, seller_names=ctx.seller_names),

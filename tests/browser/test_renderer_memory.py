@@ -1,6 +1,6 @@
 """The renderer's garbage is collected on the scan's list steps: a page that replaces its list over and
 over (as the inbox does on every "Load more" and opened thread) holds far fewer DOM nodes after a
-collection, and only every `every`-th step collects."""
+collection; only every `every`-th step collects, and the first read of a list on a new page does."""
 
 from __future__ import annotations
 
@@ -45,3 +45,12 @@ def test_a_collection_frees_the_replaced_list_entries(page: Page) -> None:
     after = _nodes(page)
     assert after < 2_000 < before  # the shown list (500 entries, 500 texts) and the page remain
     assert page.locator("li").count() == 500
+
+
+def test_a_list_on_a_new_page_collects_at_once(page: Page) -> None:
+    page.set_content("<!doctype html><html><body></body></html>")
+    memory = RendererMemory(page, every=8)
+    memory.step(new_page=True)
+    assert memory.collections == 1
+    memory.step()
+    assert memory.collections == 1
