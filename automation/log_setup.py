@@ -10,11 +10,20 @@ it keeps appending to the file without ever rotating it, and reopens it once it 
 size, the workers' lines included, each time it writes). Loguru's own answer, `enqueue=True`, sends every
 line through a queue guarded by a lock shared between processes; a worker killed by `run_timeout` while
 holding it would stop every other process's logging, so it is not used.
+
+Celery's prefork pool (`sc-cancel worker`) is the same case the other way round: its pool processes,
+forked from the main process, write nearly every line (`in_forked_worker` is called in each as it
+starts), and the main process writes almost none, so its writes alone would seldom rotate the file.
+`rotate_when_full` has it look at the file's size every so often and write one line once it is full,
+which rotates it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +36,12 @@ if TYPE_CHECKING:
 
 ROTATION_BYTES = 10 * 1000 * 1000
 RETENTION_FILES = 5
+ROTATION_CHECK_SECONDS = 30.0
+"""How often `rotate_when_full` looks at the file's size."""
 
-_file_sink: tuple[int, Path] | None = None
-"""The rotating file sink's loguru id and path, for `in_forked_worker`."""
+_file_sink: tuple[int, Path, int] | None = None
+"""The rotating file sink's loguru id, path and rotation size, for `in_forked_worker` and
+`rotate_when_full`."""
 
 
 def _redact(record: Record) -> None:
@@ -78,7 +90,7 @@ def configure_logging(
             backtrace=False,
             diagnose=False,
         )
-        _file_sink = (sink, log_file)
+        _file_sink = (sink, log_file, rotation)
 
 
 def in_forked_worker() -> None:
@@ -87,10 +99,33 @@ def in_forked_worker() -> None:
     global _file_sink  # noqa: PLW0603 - this process's own configuration from now on
     if _file_sink is None:
         return
-    sink, log_file = _file_sink
+    sink, log_file, _rotation = _file_sink
     _file_sink = None
     try:
         logger.remove(sink)  # closes this process's copy of the file; the parent's stays open
     except ValueError:  # removed since (loguru reconfigured without `configure_logging`): nothing to do
         return
     logger.add(log_file, level="DEBUG", serialize=True, watch=True, backtrace=False, diagnose=False)
+
+
+def rotate_when_full(every: float = ROTATION_CHECK_SECONDS) -> Callable[[], None]:
+    """In the process that rotates the log file while its forked workers write most of it: look at the
+    file's size every `every` seconds and, once it is full, write one line, on which loguru rotates it
+    (it rotates only when this process writes). Returns a function that stops the looking. Without a
+    rotating log file here (none configured, or this is a forked worker), nothing is done."""
+    if _file_sink is None:
+        return lambda: None
+    _sink, log_file, rotation = _file_sink
+    stop = threading.Event()
+
+    def look() -> None:
+        while not stop.wait(every):
+            try:
+                size = os.stat(log_file).st_size
+            except OSError:  # between a rotation and the next line: nothing to rotate
+                continue
+            if size >= rotation:
+                logger.debug("log file: rotated at {} bytes", size)
+
+    threading.Thread(target=look, name="log-rotation", daemon=True).start()
+    return stop.set

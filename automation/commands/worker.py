@@ -61,6 +61,7 @@ def _concurrency(inv: Invocation) -> int:
 
 def cmd_worker(inv: Invocation) -> int:
     from automation.fleet import QueuedMarks, broker_url_of, make_app, visibility_timeout
+    from automation.fleet.pool import run_worker
     from automation.scheduler import JobOutcome
     from automation.settings import parse_duration
 
@@ -86,11 +87,7 @@ def cmd_worker(inv: Invocation) -> int:
     concurrency = _concurrency(inv)
     name = f"sc-cancel-{os.getpid()}@{socket.gethostname()}"
     logger.info("worker {}: {} account(s) at once, waiting for runs", name, concurrency)
-    worker = app.Worker(
-        hostname=name, concurrency=concurrency, pool="prefork", loglevel="WARNING", quiet=True
-    )
-    worker.start()
-    return int(worker.exitcode or ExitCode.OK)
+    return run_worker(app, hostname=name, concurrency=concurrency)
 
 
 def cmd_beat(inv: Invocation) -> int:
