@@ -70,6 +70,10 @@ class RunBook:
         """Close the run in the ledger, write its report, let the caller notify. Never raises."""
         if isinstance(error, KeyboardInterrupt):
             error = InterruptedRunError("interrupted (Ctrl-C or SIGINT) before the run finished")
+        if error is None and run is not None:
+            # A run that got to its end but whose actions failed (9) or were halted (10): the report and
+            # the ledger say so, as the process's exit code does.
+            error = run.error()
         try:
             cause = {} if self.trigger is None else {"trigger": self.trigger.model_dump(mode="json")}
             if error is None and result is not None:
@@ -77,7 +81,9 @@ class RunBook:
                 self.ledger.finish_run(self.run_id, status="ok", exit_code=0, stats=stats)
             else:
                 code = exit_code_for(error)
+                scanned = result.stats.model_dump() if result is not None else {}  # a halted run's too
                 stats = {
+                    **scanned,
                     "error": REDACTOR(str(error))[:500],
                     "seconds": self.seconds(),
                     **self.site_clock.stats(),

@@ -42,7 +42,7 @@ def run_account(
     with open_account(target, rt, command="run", state=state) as account:
         scan = account.scan()
         _act(account, rt, rules, state, execute=execute, actions_enabled=actions_enabled)
-    return RunResult(scan=scan, outcomes=state.outcomes, stopped=state.stopped)
+    return RunResult(scan=scan, outcomes=state.outcomes, halted=state.halted)
 
 
 def run_orders(
@@ -76,7 +76,7 @@ def run_orders(
             actions_enabled=actions_enabled,
             just_read=account.just_read,
         )
-    return RunResult(scan=scan, outcomes=state.outcomes, stopped=state.stopped)
+    return RunResult(scan=scan, outcomes=state.outcomes, halted=state.halted)
 
 
 def _act(
@@ -109,4 +109,4 @@ def _act(
             )
             done = executor.run()
             state.outcomes.update(done.outcomes)
-            state.stopped |= done.stopped
+            state.halted = state.halted or done.halted

@@ -41,6 +41,14 @@ def stop_requested(
     )
 
 
+LIFTING = (
+    "lift the switch the error names: delete the STOP file, set actions_enabled: true, "
+    "or run `sc-cancel ledger resume` for the ledger's switch"
+)
+"""How to lift each switch, for advice written later from an exit code alone (the report, the
+notifications), where `halted_by`'s one cause is known only from the error's own message."""
+
+
 def halted_by(
     data_dir: Path, *, actions_enabled: bool = True, ledger: StopSwitchSource | None = None
 ) -> str | None:

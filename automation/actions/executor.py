@@ -61,18 +61,22 @@ class Executor:
         self.account = scan.target.key
         self.ctx = browser.source_context()
         self.cancels_this_run = 0
-        self.stopped = False
+        self.halted: str | None = None
+        """What halted actions (`halted_by`'s sentence), once something has."""
 
     # -- helpers -------------------------------------------------------------------------------------
 
+    @property
+    def stopped(self) -> bool:
+        return self.halted is not None
+
     def _stop_now(self) -> bool:
-        if self.stopped:
+        if self.halted is not None:
             return True
-        why = halted_by(self.rt.data_dir, actions_enabled=self.actions_enabled, ledger=self.ledger)
-        if why is not None:
-            logger.warning("{}", why)
-            self.stopped = True
-        return self.stopped
+        self.halted = halted_by(self.rt.data_dir, actions_enabled=self.actions_enabled, ledger=self.ledger)
+        if self.halted is not None:
+            logger.warning("{}", self.halted)
+        return self.halted is not None
 
     def _limit(self) -> policy.Verdict:
         """The cancellation caps, with the last 24 hours' cancellations as the ledger counts them."""
@@ -133,7 +137,7 @@ class Executor:
         for decision in decisions:
             request = by_order[decision.order_id]
             result.outcomes[decision.order_id] = self._handle(request, decision)
-        result.stopped = self.stopped
+        result.halted = self.halted
         return result
 
     def _settle_leftovers(self) -> None:

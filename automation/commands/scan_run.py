@@ -8,7 +8,7 @@ from pathlib import Path
 
 from automation.commands.invocation import Invocation
 from automation.commands.options import sandbox_mail_option, site_options
-from automation.errors import ActionsFailedError, ExitCode, ScCancelError, StoppedError
+from automation.errors import ActionsFailedError, ExitCode, ScCancelError
 from automation.progress import live_status
 
 JSON_HELP = "print the JSON document (docs/interfaces.md)"
@@ -82,7 +82,8 @@ def cmd_run(inv: Invocation) -> int:
     targets = inv.check_secrets(inv.targets())
     # Every rules file is validated before any browser starts: a broken file stops everything.
     loaded = {t.key: load_rules(inv.rules_file(t)) for t in targets}
-    documents, failed, stopped = [], False, False
+    documents: list[dict[str, object]] = []
+    errors: list[ScCancelError] = []
     for target in targets:
         with live_status(f"run {target.name}", enabled=not inv.args.quiet):
             result = run_account(
@@ -92,13 +93,13 @@ def cmd_run(inv: Invocation) -> int:
                 execute=inv.args.execute,
                 actions_enabled=inv.settings.actions_enabled,
             )
-        failed |= bool(result.failed)
-        stopped |= result.stopped
+        account_error = result.error()  # as the run's report says it ended
+        if account_error is not None:
+            errors.append(account_error)
         scan = result.scan
         if inv.args.json:
             extra = {oid: o.as_json() for oid, o in result.outcomes.items()}
             document = scan_result_document(scan, account=target.email, extra=extra)
-            account_error = run_error(bool(result.failed), result.stopped)
             if account_error is not None:
                 document["error"] = error_document(account_error.exit_code, str(account_error))["error"]
             documents.append(document)
@@ -121,7 +122,7 @@ def cmd_run(inv: Invocation) -> int:
                 summary=summary_line(scan.requests, scan.new, columns),
                 notes=run_notes(result.outcomes),
             )
-    error = run_error(failed, stopped) or (rt.store.failed_since() if rt.store is not None else None)
+    error = first_error(errors) or (rt.store.failed_since() if rt.store is not None else None)
     if inv.args.json:
         print_json(documents[0] if len(documents) == 1 else documents)
         if error is not None:  # its document, printed above, already carries the error
@@ -132,13 +133,7 @@ def cmd_run(inv: Invocation) -> int:
     return ExitCode.OK
 
 
-def run_error(failed: bool, stopped: bool) -> ScCancelError | None:
-    """How a run that got to its end still failed: some actions failed (9), or were halted (10)."""
-    if failed:
-        return ActionsFailedError("some actions failed or could not be confirmed; see `sc-cancel history`")
-    if stopped:
-        return StoppedError(
-            "actions were halted by a STOP switch (the warning above names it and how to lift it: the STOP "
-            "file, the ledger's switch or actions_enabled: false)"
-        )
-    return None
+def first_error(errors: list[ScCancelError]) -> ScCancelError | None:
+    """The command's ending over its accounts: failed actions (9) before a halt (10)."""
+    failed = [e for e in errors if isinstance(e, ActionsFailedError)]
+    return (failed or errors or [None])[0]

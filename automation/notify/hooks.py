@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from automation.errors import ExitCode
 from automation.ledger import Ledger, LedgerLocation
 from automation.notify.notifier import Notifier, notification_urls
-from automation.notify.run_events import check_stale, events_for_run
+from automation.notify.run_events import HALTED, check_stale, events_for_run
 from automation.notify.summary import daily_summary
 from automation.report import RunReport
 from automation.retention import purge
@@ -67,7 +68,7 @@ class RunHooks:
         now = self.clock()
         if self.notifier is not None:
             history = [
-                r.status
+                HALTED if r.exit_code == ExitCode.STOPPED else r.status
                 for r in ledger.recent_runs(report.account_key, HISTORY_RUNS)
                 if r.run_id != report.run_id
             ]

@@ -20,6 +20,8 @@ AUTO_CANCEL_DAYS = 7
 FAILURES_IN_A_ROW = 3
 CLOSED_STATUSES = ("shipped", "canceled")
 ERROR_SNIPPET = 300
+HALTED = "halted"
+"""A run halted by the STOP switch, as the history handed to `failures_in_a_row` names it."""
 
 
 def _report_hint(report: RunReport) -> str:
@@ -144,14 +146,16 @@ def _failure(report: RunReport, kind: EventKind, title: str) -> Event:
 
 def failures_in_a_row(report: RunReport, history: Sequence[str]) -> int:
     """Failed runs in a row ending with this one. `history`: the account's earlier run statuses, newest
-    first; a run killed on the way (still `running`) counts as failed."""
-    if report.status == "ok":
+    first; a run killed on the way (still `running`) counts as failed. A run halted by the STOP switch
+    (exit code 10; `halted` in the history) is the operator's choice, not a failure: it counts for
+    nothing and breaks no row."""
+    if report.status == "ok" or report.exit_code == ExitCode.STOPPED:
         return 0
     count = 1
     for status in history:
         if status == "ok":
             break
-        count += 1
+        count += status != HALTED
     return count
 
 

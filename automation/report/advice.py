@@ -4,6 +4,7 @@ the notifications and the run list, so the advice never disagrees between them."
 from __future__ import annotations
 
 from automation.errors import ExitCode
+from automation.stop import LIFTING
 
 MEANINGS: dict[int, str] = {
     ExitCode.OK: "finished",
@@ -47,7 +48,7 @@ def what_to_do(exit_code: int, account: str, page_key: str | None = None) -> str
         ExitCode.ACTIONS_FAILED: (
             f"See the failed rows, then `sc-cancel history{where}`; unknown ones are checked next run."
         ),
-        ExitCode.STOPPED: "Remove the STOP file (or set actions_enabled) when actions may go on.",
+        ExitCode.STOPPED: f"When actions may go on, {LIFTING}.",
         ExitCode.INTERRUPTED: (
             "Run it again: an action cut short is settled by reading the order, never submitted twice."
         ),

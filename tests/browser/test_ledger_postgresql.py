@@ -174,6 +174,12 @@ def test_the_ledgers_stop_switch_halts_run_execute_with_exit_10_until_resumed(ma
     # What halted it, and how to lift it, is said: not the STOP file this machine does not have.
     assert "STOP switch in the ledger, set by Dana: checking the rules" in stopped.stderr
     assert "sc-cancel ledger resume" in stopped.stderr
+    # Its report says the same: failed with exit code 10, the switch named with how to lift it.
+    page = Path(main_path.runs["stopped_report"].stdout.strip())
+    report = json.loads((page.parent / "report.json").read_text(encoding="utf-8"))
+    assert (report["status"], report["exit_code"], report["stopped"]) == ("failed", 10, True)
+    assert "set by Dana: checking the rules" in report["error"]["message"]
+    assert "sc-cancel ledger resume" in page.read_text(encoding="utf-8")
     resume = main_path.runs["resume"]
     assert resume.returncode == 0, resume.stderr
     assert "lifted" in resume.stdout

@@ -3,6 +3,7 @@ across agent restarts, so each run here is a new process) and the `STOP` file.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from run_support import (
@@ -80,6 +81,11 @@ def test_stop_file_halts_every_action(tmp_path: Path, make_sandbox: SandboxMaker
         assert requests[oid]["outcome"] == "planned"
         assert "STOP" in requests[oid]["outcome_reason"]
     assert "STOP" in halted.stderr
+    # The run's report says how the process ended, and what halted it, as the exit code does.
+    [report] = [json.loads(p.read_text()) for p in (agent.data_dir / "runs").glob("*/report.json")]
+    assert (report["status"], report["exit_code"], report["stopped"]) == ("failed", 10, True)
+    assert report["error"]["message"] == halted.json()["error"]["message"]
+    assert str(agent.data_dir / "STOP") in report["error"]["message"]
 
 
 def test_stop_file_created_during_a_run_halts_the_next_action(

@@ -184,6 +184,16 @@ def test_failures_in_a_row(history: list[str], in_a_row: int) -> None:
     assert kinds(events_for_run(failed, history, NOW)) == expected
 
 
+def test_a_run_halted_by_the_stop_switch_is_no_failure_in_a_row() -> None:
+    """A halt is the operator's own choice: its runs (exit 10, reported failed) neither raise the alarm
+    for failures in a row nor break a row of real failures (the hook passes them as `halted`)."""
+    halted = report(exit_code=10, error=ReportError(kind="StoppedError", message="halted by the file"))
+    assert failures_in_a_row(halted, ["failed", "failed", "failed"]) == 0
+    assert kinds(events_for_run(halted, ["failed", "failed", "failed"], NOW)) == []
+    failed = report(exit_code=5, error=ReportError(kind="SiteFailingError", message="503"))
+    assert failures_in_a_row(failed, ["halted", "failed", "halted", "failed", "ok", "failed"]) == 3
+
+
 def test_repeated_failures_body() -> None:
     failed = report(exit_code=5, error=ReportError(kind="SiteFailingError", message="503"))
     [event] = events_for_run(failed, ["failed", "failed", "failed"], NOW)
