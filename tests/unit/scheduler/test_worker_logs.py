@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from loguru import logger
 
-from automation.errors import RunTimeoutError
+from automation.errors import ScCancelError
 from automation.log_setup import configure_logging
 from automation.scheduler import JobOutcome
 from automation.scheduler.worker import StartedRun, run_in_worker
@@ -26,7 +26,7 @@ LINES = 150
 LONGEST_LINE = 2048
 
 
-def no_stop(run: StartedRun | None, error: RunTimeoutError) -> None:
+def no_stop(run: StartedRun | None, error: ScCancelError) -> None:
     raise AssertionError(f"nothing should have been stopped: {error}")
 
 

@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import ExitCode, LockedError, PageChangedError, RunTimeoutError
+from automation.errors import (
+    ExitCode,
+    InterruptedRunError,
+    LockedError,
+    PageChangedError,
+    RunTimeoutError,
+    ScCancelError,
+)
 from automation.locks import LockWait, account_lock
 from automation.report import ReportTrigger
 from automation.scheduler import JobOutcome, ScheduledJob, Scheduler, concurrency_for, round_exit_code
@@ -29,7 +36,7 @@ NEVER = timedelta(minutes=5)
 """A `run_timeout` no test reaches: the work ends long before."""
 
 
-def no_stop(run: StartedRun | None, error: RunTimeoutError) -> None:
+def no_stop(run: StartedRun | None, error: ScCancelError) -> None:
     raise AssertionError(f"nothing should have been stopped: {error}")
 
 
@@ -71,7 +78,7 @@ def test_a_worker_past_its_timeout_is_stopped_with_all_it_started_and_its_lock_i
             threading.Event().wait()  # hangs, as a page that never answers
         raise AssertionError("unreachable")
 
-    stopped: list[tuple[StartedRun | None, RunTimeoutError]] = []
+    stopped: list[tuple[StartedRun | None, ScCancelError]] = []
     outcome = run_in_worker(
         "shop",
         hangs,
@@ -92,6 +99,43 @@ def test_a_worker_past_its_timeout_is_stopped_with_all_it_started_and_its_lock_i
     # The process the worker started in a session of its own is gone too...
     assert _ends(int(pid_file.read_text()))
     # ...and the account's lock freed itself with the worker.
+    with account_lock(tmp_path, "shop-key", name="shop"):
+        pass
+
+
+def test_an_abort_stops_a_worker_at_once_and_closes_its_run_as_interrupted(tmp_path: Path) -> None:
+    pid_file = tmp_path / "browser.pid"
+
+    def runs_on() -> JobOutcome:
+        with account_lock(tmp_path, "shop-key", name="shop"):
+            note_run_started("20261126T120000Z-abcd", tmp_path / "runs" / "20261126T120000Z-abcd")
+            browser = subprocess.Popen(["sleep", "600"], start_new_session=True)
+            pid_file.write_text(str(browser.pid))
+            threading.Event().wait()  # a run far from its end
+        raise AssertionError("unreachable")
+
+    abort = threading.Event()
+    stopped: list[tuple[StartedRun | None, ScCancelError]] = []
+
+    def abort_once_started() -> None:
+        while not pid_file.exists():
+            time.sleep(0.05)
+        abort.set()  # what the loop does on a second Ctrl-C
+
+    threading.Thread(target=abort_once_started, daemon=True).start()
+    outcome = run_in_worker(
+        "shop", runs_on, timeout=NEVER, stopped=lambda run, error: stopped.append((run, error)), abort=abort
+    )
+
+    assert outcome is not None
+    assert outcome.exit_code == ExitCode.INTERRUPTED == 130
+    assert outcome.status == "failed: interrupted"
+    [(run, error)] = stopped
+    assert run is not None
+    assert run.run_id == "20261126T120000Z-abcd"
+    assert isinstance(error, InterruptedRunError)
+    assert "Ctrl-C" in str(error)
+    assert _ends(int(pid_file.read_text()))
     with account_lock(tmp_path, "shop-key", name="shop"):
         pass
 
