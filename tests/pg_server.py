@@ -17,7 +17,6 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -26,17 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy
+from server_kit import free_port
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 START_TIMEOUT_S = 30
 SUPERUSER = "postgres"
-
-
-def free_port() -> int:
-    """A TCP port free on loopback right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def postgres_problem() -> str | None:

@@ -13,13 +13,12 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mail_server import free_port
+from server_kit import free_port, stop_child, wait_until_answering
 
 REDIS_SERVER = "redis-server"
 START_TIMEOUT_S = 15.0
@@ -86,16 +85,14 @@ def running_redis_server() -> Iterator[RedisServer]:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         server = RedisServer(port, folder, process)
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S
-            while not _answers(port):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RedisServerError(f"redis-server did not start on port {port}:\n{server.log()[-2000:]}")
-                time.sleep(0.05)
+            wait_until_answering(
+                lambda: _answers(port),
+                process,
+                what=f"redis-server on port {port}",
+                timeout=START_TIMEOUT_S,
+                log=server.log,
+                error=RedisServerError,
+            )
             yield server
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_child(process)

@@ -13,10 +13,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,16 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+from server_kit import free_port, stop_child, wait_until_answering
 
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 REGION = "us-east-1"
+START_TIMEOUT_S = 30.0
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -69,16 +63,12 @@ class S3Server:
         }
 
 
-def _wait_until_up(endpoint: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"moto_server exited with {process.returncode}")
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
-            return
-        time.sleep(0.1)
-    raise RuntimeError(f"moto_server did not answer at {endpoint}")
+def _answers(endpoint: str) -> bool:
+    try:
+        urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=1).close()
+    except OSError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -92,7 +82,13 @@ def running_s3_server(workdir: Path) -> Iterator[S3Server]:
         [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env
     )
     try:
-        _wait_until_up(endpoint, process)
+        wait_until_answering(
+            lambda: _answers(endpoint),
+            process,
+            what=f"moto_server at {endpoint}",
+            timeout=START_TIMEOUT_S,
+            log=lambda: (workdir / "moto.log").read_text(errors="replace"),
+        )
         iam = boto3.client(
             "iam", endpoint_url=endpoint, region_name=REGION, aws_access_key_id="x", aws_secret_access_key="x"
         )
@@ -101,10 +97,5 @@ def running_s3_server(workdir: Path) -> Iterator[S3Server]:
         iam.put_user_policy(UserName="sc-cancel", PolicyName="all", PolicyDocument=json.dumps(ALLOW_ALL))
         yield S3Server(endpoint, key["AccessKeyId"], key["SecretAccessKey"])
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_child(process)
         log.close()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
+from server_kit import free_port
 
 TIMEOUT_S = 120
 PASSWORD = "sandbox-password"  # the sandbox's own account, not a real credential
@@ -92,13 +92,6 @@ def run_cli(workdir: Path, *args: str, env: dict[str, str] | None = None) -> sub
         timeout=TIMEOUT_S * 2,
         check=False,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

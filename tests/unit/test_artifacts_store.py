@@ -233,7 +233,7 @@ def test_reports_config_option_says_what_it_is_for(capsys: pytest.CaptureFixture
 def test_a_wrong_endpoint_and_a_missing_bucket_are_named_and_report_exits_11(
     tmp_path: Path, s3_server: S3Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from s3_server import free_port
+    from server_kit import free_port
 
     nowhere = Setup(tmp_path / "a", s3_server, artifacts_endpoint=f"http://127.0.0.1:{free_port()}")
     store = nowhere.store()
