@@ -9,19 +9,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import report_kit
 import yaml
 from s3_server import S3Server
 
-from automation.artifacts import RunFolder
 from automation.artifacts_store import PENDING_MARK, S3Store, open_store
 from automation.cli import main
 from automation.errors import ExitCode, PageChangedError
-from automation.report import build_report, write_reports
 from automation.retention import PERSONAL_SUFFIXES, purge
 from automation.settings import CommandLine, resolve_settings
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-PNG = b"\x89PNG\r\n\x1a\nfake-but-embedded"
 KEY_VAR, SECRET_VAR = "SC_TEST_S3_KEY", "SC_TEST_S3_SECRET"
 _buckets = itertools.count(1)
 
@@ -55,21 +52,8 @@ class Setup:
 
 def finished_run(runs_dir: Path, run_id: str, *, failed: bool = True) -> Path:
     """A run folder as a run leaves it: evidence, a trace, report.json and the report page."""
-    folder = RunFolder.create(runs_dir, run_id)
-    (folder.path / "error-messages.png").write_bytes(PNG)
-    (folder.path / "trace.zip").write_bytes(b"PK trace")
-    report = build_report(
-        run_id=run_id,
-        command="scan",
-        account="main",
-        account_key="k",
-        folder=folder.path,
-        started_at=NOW,
-        finished_at=NOW,
-        error=PageChangedError("inbox changed", page_key="messages") if failed else None,
-    )
-    write_reports(folder, report)
-    return folder.path
+    error = PageChangedError("inbox changed", page_key="messages") if failed else None
+    return report_kit.finished_run(runs_dir, run_id, error=error)
 
 
 @pytest.fixture

@@ -4,19 +4,19 @@ report stays listable."""
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from automation.artifacts import RunFolder
+import report_kit
+from report_kit import ERROR_EVIDENCE, NOW
+
 from automation.errors import PageChangedError
 from automation.ledger import Ledger
 from automation.models import CancellationRequest, Channel, RequestKind
-from automation.report import build_report, list_runs, write_reports
+from automation.report import list_runs
 from automation.retention import purge
 
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 BUYER = "Rosalind Achterberg"
-PNG = b"\x89PNG\r\n\x1a\nfake-but-embedded"
 
 
 def age(path: Path, days: float) -> None:
@@ -26,28 +26,24 @@ def age(path: Path, days: float) -> None:
         os.utime(item, (stamp, stamp))
 
 
+EVIDENCE = {
+    **ERROR_EVIDENCE,
+    "error-messages.html": f"<p>{BUYER}</p>",
+    "capture/session.har": "{}",
+}
+
+
 def run_folder(runs_dir: Path, run_id: str, *, with_report: bool = True) -> Path:
-    folder = RunFolder.create(runs_dir, run_id)
-    (folder.path / "error-messages.png").write_bytes(PNG)
-    (folder.path / "error-messages.html").write_text(f"<p>{BUYER}</p>")
-    (folder.path / "trace.zip").write_bytes(b"PK trace")
-    (folder.path / "capture").mkdir()
-    (folder.path / "capture" / "session.har").write_text("{}")
-    if with_report:
-        report = build_report(
-            run_id=run_id,
-            command="scan",
-            account="main",
-            account_key="k",
-            folder=folder.path,
-            started_at=NOW - timedelta(days=40),
-            finished_at=NOW - timedelta(days=40),
-            error=PageChangedError("inbox changed", page_key="messages"),
-        )
-        write_reports(folder, report)
-    else:
-        (folder.path / "report.html").write_text(f"<img src='data:image/png;base64,AAAA'>{BUYER}")
-    return folder.path
+    if not with_report:
+        page = {"report.html": f"<img src='data:image/png;base64,AAAA'>{BUYER}"}
+        return report_kit.run_folder(runs_dir, run_id, {**EVIDENCE, **page}).path
+    return report_kit.finished_run(
+        runs_dir,
+        run_id,
+        EVIDENCE,
+        started_at=NOW - timedelta(days=40),
+        error=PageChangedError("inbox changed", page_key="messages"),
+    )
 
 
 def open_ledger(tmp_path: Path, when: datetime) -> Ledger:

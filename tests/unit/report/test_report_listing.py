@@ -7,36 +7,32 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from report_kit import finished_run
 
-from automation.artifacts import RunFolder
 from automation.errors import BadInputError, SiteFailingError
 from automation.models import CancellationRequest, Channel, RequestKind
-from automation.report import build_report, list_runs, open_report, print_run_list, write_reports
+from automation.report import list_runs, open_report, print_run_list
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def make_run(runs_dir: Path, run_id: str, started: datetime, *, failed: bool = False, n: int = 0) -> Path:
-    folder = RunFolder.create(runs_dir, run_id)
     requests = [
         CancellationRequest(
             order_id=f"113-000000{i}-000000{i}", kind=RequestKind.OFFICIAL, sources=(Channel.MANAGE_ORDERS,)
         )
         for i in range(n)
     ]
-    report = build_report(
-        run_id=run_id,
-        command="scan",
-        account="main",
-        account_key="k",
-        folder=folder.path,
+    return finished_run(
+        runs_dir,
+        run_id,
+        {},
         started_at=started,
         finished_at=started + timedelta(seconds=42),
         requests=requests,
         new={r.order_id for r in requests[:1]},
         error=SiteFailingError("503") if failed else None,
     )
-    return write_reports(folder, report)[1]
 
 
 class TtyBuffer(io.StringIO):

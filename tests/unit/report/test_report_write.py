@@ -10,11 +10,13 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from report_kit import run_folder, scan_report
+
 from automation.artifacts import RunFolder
 from automation.errors import PageChangedError
 from automation.models import CancellationRequest, Channel, RequestKind, ScanStats
 from automation.redact import REDACTOR
-from automation.report import build_report, load_report, write_reports
+from automation.report import load_report, write_reports
 
 STARTED = datetime(2026, 11, 26, 12, 0, 3, tzinfo=UTC)
 HOSTILE = '<script>alert("x")</script><img src="http://evil.example/x.png">'
@@ -32,10 +34,8 @@ def tiny_png() -> bytes:
 
 
 def folder_with_evidence(tmp_path: Path) -> RunFolder:
-    folder = RunFolder.create(tmp_path / "runs", "20261126T120003Z-ab12")
-    (folder.path / "error-messages.png").write_bytes(tiny_png())
-    (folder.path / "error-messages.html").write_text("<html>page</html>")
-    return folder
+    evidence = {"error-messages.png": tiny_png(), "error-messages.html": "<html>page</html>"}
+    return run_folder(tmp_path / "runs", "20261126T120003Z-ab12", evidence)
 
 
 def write(tmp_path: Path, **extra: object) -> tuple[RunFolder, Path, Path]:
@@ -47,20 +47,14 @@ def write(tmp_path: Path, **extra: object) -> tuple[RunFolder, Path, Path]:
         reason=HOSTILE,
     )
     options: dict[str, object] = {
-        "run_id": folder.path.name,
-        "command": "scan",
-        "account": "main",
         "account_key": "seller-0123456789ab",
-        "folder": folder.path,
         "started_at": STARTED,
-        "finished_at": STARTED,
         "requests": [request],
         "new": {"113-0000001-0000001"},
         "stats": ScanStats(orders_seen=3),
         "error": PageChangedError("inbox list missing", page_key="messages"),
     }
-    options.update(extra)
-    report = build_report(**options)  # type: ignore[arg-type]
+    report = scan_report(folder.path, **{**options, **extra})
     json_path, html_path = write_reports(folder, report, generated_at=STARTED)
     return folder, json_path, html_path
 
@@ -101,16 +95,7 @@ def test_html_embeds_screenshots_and_shows_the_error(tmp_path: Path) -> None:
 
 def test_missing_evidence_is_said_not_hidden(tmp_path: Path) -> None:
     folder = folder_with_evidence(tmp_path)
-    report = build_report(
-        run_id=folder.path.name,
-        command="scan",
-        account="main",
-        account_key="k",
-        folder=folder.path,
-        started_at=STARTED,
-        finished_at=STARTED,
-        error=PageChangedError("x", page_key="messages"),
-    )
+    report = scan_report(folder.path, started_at=STARTED, error=PageChangedError("x", page_key="messages"))
     (folder.path / "error-messages.png").unlink()
     _, html_path = write_reports(folder, report)
     assert "error-messages.png: no longer kept" in html_path.read_text()
@@ -126,16 +111,8 @@ def test_free_text_is_redacted_on_the_way_out(tmp_path: Path) -> None:
         reason=f"cancelled by {name}",
     )
     folder = RunFolder.create(tmp_path / "runs", "r1")
-    report = build_report(
-        run_id="r1",
-        command="scan",
-        account="main",
-        account_key="k",
-        folder=folder.path,
-        started_at=STARTED,
-        finished_at=STARTED,
-        requests=[request],
-        error=RuntimeError(f"crashed on {name}"),
+    report = scan_report(
+        folder.path, started_at=STARTED, requests=[request], error=RuntimeError(f"crashed on {name}")
     )
     assert name in report.model_dump_json()
     REDACTOR.add(name, "buyer")
