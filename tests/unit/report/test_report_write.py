@@ -34,7 +34,10 @@ def tiny_png() -> bytes:
 
 
 def folder_with_evidence(tmp_path: Path) -> RunFolder:
-    evidence = {"error-messages.png": tiny_png(), "error-messages.html": "<html>page</html>"}
+    evidence: dict[str, bytes | str] = {
+        "error-messages.png": tiny_png(),
+        "error-messages.html": "<html>page</html>",
+    }
     return run_folder(tmp_path / "runs", "20261126T120003Z-ab12", evidence)
 
 
