@@ -1,13 +1,21 @@
 """E-mails written for the tests, shaped like Amazon's (seller-central.md §3, §12): the request notice,
 a forwarded buyer message, and other Amazon mail. None of them comes from the sandbox: the sandbox and
-the agent share no texts, so a wrong text could not agree with itself.
+the agent share no texts, so a wrong text could not agree with itself. And the mailbox settings that
+point the agent at a test Dovecot (`mailbox_for`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from pydantic import SecretStr
+
+from automation.sandbox.mail_server import MailServer
+from automation.targets import MailboxTarget
 
 NOTICE_SENDER = '"Seller Central Notifications (do not reply)" <donotreply@amazon.com>'
 BUYER_SENDER = '"Amazon buyer" <0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6q@marketplace.amazon.com>'
@@ -74,3 +82,15 @@ def buyer_message(
         text=text,
         notification_type="BBC_MESSAGE_SENT_TO_MERCHANT" if header else None,
     )
+
+
+def mailbox_for(server: MailServer, *, password: str | None = None, **changes: Any) -> MailboxTarget:
+    """An account's mailbox on a test Dovecot, as the settings file's first account would give it
+    (`accounts[0].mailbox`, the last 14 days): the sandbox's own mailbox target for that server
+    (browser/sandbox_mailbox.py), with `password` (a wrong one, say) and other fields changed."""
+    from automation.browser.sandbox_mailbox import mailbox_target  # brings Playwright: only when used
+
+    if password is not None:
+        secret = SecretStr(password)
+        changes["password"] = lambda: secret
+    return replace(mailbox_target(server), since_days=14, setting="accounts[0].mailbox", **changes)

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from ledger_kit import START, FakeClock
-from pydantic import SecretStr
 
 from automation.account_run import RunBook
 from automation.actions.outcome import RequestOutcome, RunState
@@ -23,18 +22,10 @@ from automation.runtime import Runtime
 from automation.scan import ScanResult
 from automation.settings import REPO_SELECTORS, BrowserSettings
 from automation.stop import halted_by, stop_file
-from automation.targets import MarketplaceTarget, Target
+from automation.targets import resolve_targets
 
-TARGET = Target(
-    name="shop",
-    key="seller-x",
-    email="seller@example.com",
-    password=lambda: SecretStr("x"),
-    totp_secret=lambda: None,
-    marketplaces=(
-        MarketplaceTarget(base_url="http://127.0.0.1:1/", marketplace=None, store=None, locale="en_US"),
-    ),
-)
+TARGET = resolve_targets(scenario=None, base_url=None, settings=None, account=None, env={})[0]
+"""The built-in demo's account: no site is opened here, only its name and key are written."""
 
 
 @pytest.fixture
@@ -101,7 +92,7 @@ def test_a_run_halted_by_the_ledgers_switch_says_who_set_it_and_how_to_resume(
     error = report["error"]
     assert isinstance(error, dict)
     assert "set by Dana: checking the rules" in error["message"]
-    assert "sc-cancel ledger resume" in what_to_do(10, "shop"), "the advice names every switch"
+    assert "sc-cancel ledger resume" in what_to_do(10, TARGET.name), "the advice names every switch"
     assert "sc-cancel ledger resume" in html
 
 

@@ -11,12 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from email_kit import buyer_message, email, request_notice
+from email_kit import buyer_message, email, mailbox_for, request_notice
 from mail_server import MailServer
-from pydantic import SecretStr
 
 from automation.ledger import Ledger
-from automation.parsers.email_senders import DEFAULT_SENDERS
 from automation.parsers.email_texts import load_email_texts
 from automation.parsers.locale_texts import load_all_locale_texts
 from automation.sources.email import MailboxRead, read_mailbox
@@ -31,24 +29,6 @@ NOW = datetime.now(UTC)
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
     with Ledger.open(tmp_path / "ledger.sqlite3") as opened:
         yield opened
-
-
-def target(
-    server: MailServer, *, password: str | None = None, folders: tuple[str, ...] = ("INBOX",)
-) -> MailboxTarget:
-    secret = SecretStr(password if password is not None else server.password)
-    return MailboxTarget(
-        host=server.host,
-        port=server.port,
-        security="none",
-        username=server.username,
-        password=lambda: secret,
-        folders=folders,
-        since_days=14,
-        senders=DEFAULT_SENDERS,
-        notice_grace=timedelta(hours=2),
-        setting="accounts[0].mailbox",
-    )
 
 
 @pytest.fixture
@@ -104,7 +84,7 @@ def test_each_languages_notice_inquiries_decoys_and_spoofs(mail_server: MailServ
         request_notice(f"Cancellation request for order number: {order(13)}", order(13)), received_at=arrived
     )
 
-    result = read(target(mail_server))
+    result = read(mailbox_for(mail_server))
 
     assert result.warnings == []
     assert result.emails_seen == len(SUBJECTS) + 5
@@ -150,7 +130,7 @@ def test_reading_changes_no_flag_and_no_file(mail_server: MailServer, read) -> N
     before = flags(mail_server)
     files_before = sorted(p.name.split(":")[-1] for p in mail_server.maildir.rglob("*.sc-cancel-test*"))
 
-    result = read(target(mail_server))
+    result = read(mailbox_for(mail_server))
 
     assert result.emails_seen == 3
     assert flags(mail_server) == before
@@ -162,7 +142,7 @@ def test_reading_changes_no_flag_and_no_file(mail_server: MailServer, read) -> N
 def test_reading_is_incremental_and_advances_only_on_commit(
     mail_server: MailServer, read, ledger: Ledger
 ) -> None:  # type: ignore[no-untyped-def]
-    box = target(mail_server)
+    box = mailbox_for(mail_server)
     mail_server.deliver(request_notice(f"Cancellation request for order number: {order(1)}", order(1)))
     first = read(box)
     assert [n.order_id for n in first.notices] == [order(1)]
@@ -186,12 +166,12 @@ def test_a_first_read_goes_back_since_days_only(mail_server: MailServer, read) -
         request_notice(f"Cancellation request for order number: {order(1)}", order(1)), received_at=old
     )
     mail_server.deliver(request_notice(f"Cancellation request for order number: {order(2)}", order(2)))
-    result = read(target(mail_server))
+    result = read(mailbox_for(mail_server))
     assert [n.order_id for n in result.notices] == [order(2)]
 
 
 def test_a_changed_uidvalidity_reads_the_window_again(mail_server: MailServer, read, ledger: Ledger) -> None:  # type: ignore[no-untyped-def]
-    box = target(mail_server)
+    box = mailbox_for(mail_server)
     for n in (1, 2):
         mail_server.deliver(request_notice(f"Cancellation request for order number: {order(n)}", order(n)))
     first = read(box)
@@ -211,7 +191,7 @@ def test_a_changed_uidvalidity_reads_the_window_again(mail_server: MailServer, r
 
 def test_a_mailbox_that_is_down_is_a_warning(mail_server: MailServer, read) -> None:  # type: ignore[no-untyped-def]
     mail_server.stop()
-    result = read(target(mail_server))
+    result = read(mailbox_for(mail_server))
     assert result.emails_seen is None
     assert result.notices == []
     assert result.positions == []
@@ -223,7 +203,7 @@ def test_a_mailbox_that_is_down_is_a_warning(mail_server: MailServer, read) -> N
 
 def test_a_wrong_password_is_a_warning_naming_the_setting(mail_server: MailServer, read) -> None:  # type: ignore[no-untyped-def]
     mail_server.deliver(request_notice(f"Cancellation request for order number: {order(1)}", order(1)))
-    result = read(target(mail_server, password="not-the-password"))
+    result = read(mailbox_for(mail_server, password="not-the-password"))
     assert (result.emails_seen, result.notices, result.positions) == (None, [], [])
     (warning,) = result.warnings
     assert warning.as_json()["channel"] == "email"
@@ -237,7 +217,7 @@ def test_every_configured_folder_is_read_and_a_missing_one_is_named(mail_server:
         request_notice(f"Cancellation request for order number: {order(1)}", order(1)), folder="Amazon"
     )
     mail_server.deliver(request_notice(f"Cancellation request for order number: {order(2)}", order(2)))
-    result = read(target(mail_server, folders=("INBOX", "Amazon", "Orders")))
+    result = read(mailbox_for(mail_server, folders=("INBOX", "Amazon", "Orders")))
     assert sorted((n.folder, n.order_id) for n in result.notices) == [
         ("Amazon", order(1)),
         ("INBOX", order(2)),

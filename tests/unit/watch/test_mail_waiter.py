@@ -11,38 +11,17 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import replace
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from email_kit import request_notice
+from email_kit import mailbox_for, request_notice
 from loguru import logger
 from mail_server import MailServer, running_mail_server
-from pydantic import SecretStr
 
-from automation.parsers.email_senders import DEFAULT_SENDERS
-from automation.targets import MailboxTarget
 from automation.watch.mail_wait import MailWaiter
 
 DEADLINE_S = 60.0
 SUBJECT = "Order cancellation request from Amazon customer Ann Lee (Order: 401-1000001-2000001)"
-
-
-def mailbox(server: MailServer) -> MailboxTarget:
-    secret = SecretStr(server.password)
-    return MailboxTarget(
-        host=server.host,
-        port=server.port,
-        security="none",
-        username=server.username,
-        password=lambda: secret,
-        folders=("INBOX",),
-        since_days=14,
-        senders=DEFAULT_SENDERS,
-        notice_grace=timedelta(hours=2),
-        setting="accounts[0].mailbox",
-    )
 
 
 @pytest.fixture(params=[True, False], ids=["idle", "no-idle"])
@@ -57,7 +36,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[MailServer]:
 def test_a_delivered_message_wakes_the_account_in_the_mode_the_server_allows(server: MailServer) -> None:
     woken: queue.Queue[str] = queue.Queue()
     stop = threading.Event()
-    waiter = MailWaiter("shop", mailbox(server), "INBOX", woken.put, stop, poll_seconds=0.2)
+    waiter = MailWaiter("shop", mailbox_for(server), "INBOX", woken.put, stop, poll_seconds=0.2)
     waiter.start()
     try:
         assert waiter.waiting.wait(DEADLINE_S)
@@ -81,9 +60,8 @@ def test_a_refused_login_names_the_password_setting_and_never_the_password(serve
     """The scheduled runs go on meanwhile and say the same; the waiter tries again later."""
     said: list[str] = []
     sink = logger.add(lambda message: said.append(message.record["message"]), level="WARNING")
-    wrong = SecretStr("not-the-password")
     stop = threading.Event()
-    box = replace(mailbox(server), password=lambda: wrong)
+    box = mailbox_for(server, password="not-the-password")
     waiter = MailWaiter("shop", box, "INBOX", lambda account: None, stop)
     try:
         waiter.start()
