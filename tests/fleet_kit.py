@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import yaml
-from scenario_kit import EMAIL
+from scenario_kit import settings_account
 
 from automation.fleet import QueuedMarks, make_app
 from automation.fleet.app import enqueue
@@ -23,13 +23,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def fleet_account(name: str, base_url: str, *, every: str = "10m", jitter: str = "0s") -> dict[str, Any]:
     """A sandbox account signing in with the password in SHOP_PASSWORD."""
-    return {
-        "name": name,
-        "email": EMAIL,
-        "password": {"env": "SHOP_PASSWORD"},
-        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-        "schedule": {"every": every, "jitter": jitter},
-    }
+    return settings_account(name, base_url, schedule={"every": every, "jitter": jitter})
 
 
 def fleet_settings(path: Path, broker_url: str, accounts: list[dict[str, Any]], **extra: Any) -> Path:

@@ -16,6 +16,21 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 EMAIL = "seller@example.com"
 PASSWORD = "sandbox-password"
 TOTP_SECRET = "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF"
+PASSWORD_VAR = "SHOP_PASSWORD"
+"""Where a settings file's sandbox account takes its password from (`settings_account`)."""
+
+
+def settings_account(name: str, base_url: str, **fields: Any) -> dict[str, Any]:
+    """A settings file's account on the sandbox at `base_url` (one US marketplace), signing in as the
+    sandbox's account with the password in the environment variable SHOP_PASSWORD; `fields` add keys
+    (rules, schedule, mailbox...) or replace these (another password)."""
+    return {
+        "name": name,
+        "email": EMAIL,
+        "password": {"env": PASSWORD_VAR},
+        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
+        **fields,
+    }
 
 
 def iso(moment: datetime) -> str:

@@ -33,7 +33,7 @@ from run_support import (
     start_sandbox,
     write_yaml,
 )
-from scenario_kit import EMAIL, PASSWORD, order_id, scenario
+from scenario_kit import PASSWORD, order_id, scenario, settings_account
 
 from automation.sandbox.scenario import Rollout
 
@@ -100,13 +100,7 @@ class Shop:
 
 
 def settings(folder: Path, base_url: str, mailbox: dict[str, Any]) -> Path:
-    account = {
-        "name": "shop",
-        "email": EMAIL,
-        "password": {"env": "SHOP_PASSWORD"},
-        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-        "mailbox": mailbox,
-    }
+    account = settings_account("shop", base_url, mailbox=mailbox)
     return write_yaml(folder / "sc-cancel.yaml", {"format": 1, "accounts": [account]})
 
 

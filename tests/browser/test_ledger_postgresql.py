@@ -30,7 +30,7 @@ from run_support import (
     start_sandbox,
     write_yaml,
 )
-from scenario_kit import EMAIL, PASSWORD, order_id, scenario
+from scenario_kit import PASSWORD, order_id, scenario, settings_account
 
 from automation.ledger import Ledger, LedgerLocation
 
@@ -64,15 +64,7 @@ def main_path(tmp_path_factory: pytest.TempPathFactory, pg_server: PgServer) -> 
     )
     try:
         rules_file = write_yaml(workdir / "rules.yaml", rules(MANUAL_CANCEL_OFFICIAL))
-        account = {
-            "name": ACCOUNT_NAME,
-            "email": EMAIL,
-            "password": {"env": "SHOP_PASSWORD"},
-            "marketplaces": [
-                {"base_url": sandbox.base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}
-            ],
-            "rules": str(rules_file),
-        }
+        account = settings_account(ACCOUNT_NAME, sandbox.base_url, rules=str(rules_file))
         config = workdir / "sc-cancel.yaml"
         config.write_text(
             yaml.safe_dump(

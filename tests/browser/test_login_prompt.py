@@ -21,7 +21,7 @@ import httpx
 import pexpect
 import pytest
 from run_support import AGENT_TIMEOUT_S, Agent, Sandbox, SandboxMaker, make_sandbox, write_yaml
-from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET, order, scenario
+from scenario_kit import PASSWORD, TOTP_SECRET, order, scenario, settings_account
 
 from automation.sandbox import totp
 
@@ -99,12 +99,7 @@ def _without_totp_secret(tmp_path: Path, make_sandbox: SandboxMaker) -> Terminal
     """`login --prompt` for a settings file whose account has no totp_secret (the person has the
     authenticator), against a sandbox that asks for one-time codes."""
     sandbox = make_sandbox(scenario(ONE_ORDER, account={"totp_secret": TOTP_SECRET}))
-    account = {
-        "name": "shop",
-        "email": EMAIL,
-        "password": {"env": "SHOP_PASSWORD"},
-        "marketplaces": [{"base_url": sandbox.base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-    }
+    account = settings_account("shop", sandbox.base_url)
     config = write_yaml(tmp_path / "sc-cancel.yaml", {"format": 1, "accounts": [account]})
     return Terminal(Agent(tmp_path), "--config", str(config), target=False, env={"SHOP_PASSWORD": PASSWORD})
 

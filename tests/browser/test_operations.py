@@ -23,20 +23,19 @@ from run_support import (
     rules,
     write_yaml,
 )
-from scenario_kit import EMAIL, PASSWORD, order_id, scenario
+from scenario_kit import PASSWORD, order_id, scenario, settings_account
 
 __all__ = ["make_sandbox"]  # the fixture, used by name
 
 
 def _account(name: str, base_url: str, password_var: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "email": EMAIL,
-        "password": {"env": password_var},
-        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-        "rules": "rules.yaml",
-        "schedule": {"every": "10m", "jitter": "1s"},
-    }
+    return settings_account(
+        name,
+        base_url,
+        password={"env": password_var},
+        rules="rules.yaml",
+        schedule={"every": "10m", "jitter": "1s"},
+    )
 
 
 def test_schedule_once_runs_every_account_of_a_two_account_settings_file(

@@ -29,7 +29,7 @@ from run_support import (
     start_sandbox,
     write_yaml,
 )
-from scenario_kit import EMAIL, PASSWORD, order_id, scenario
+from scenario_kit import EMAIL, PASSWORD, order_id, scenario, settings_account
 
 from automation.locks import account_lock
 from automation.targets import state_key
@@ -59,14 +59,7 @@ class Round:
 
 
 def _account(name: str, base_url: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "email": EMAIL,
-        "password": {"env": "SHOP_PASSWORD"},
-        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-        "rules": "rules.yaml",
-        "schedule": {"every": "10m", "jitter": "1s"},
-    }
+    return settings_account(name, base_url, rules="rules.yaml", schedule={"every": "10m", "jitter": "1s"})
 
 
 @pytest.fixture(scope="module")

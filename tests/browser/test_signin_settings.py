@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from run_support import Agent, AgentRun, SandboxMaker, make_sandbox, order, write_yaml
-from scenario_kit import EMAIL, PASSWORD, TOTP_SECRET, order_id, scenario
+from scenario_kit import PASSWORD, TOTP_SECRET, order_id, scenario, settings_account
 
 __all__ = ["make_sandbox"]  # the fixture, used by name
 
@@ -29,12 +29,7 @@ def store() -> dict[str, Any]:
 
 
 def account(name: str, base_url: str, **secrets: Any) -> dict[str, Any]:
-    return {
-        "name": name,
-        "email": EMAIL,
-        **secrets,
-        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-    }
+    return settings_account(name, base_url, **secrets)
 
 
 def settings_file(folder: Path, *accounts: dict[str, Any]) -> Path:
