@@ -296,3 +296,16 @@ def kill_group(process: subprocess.Popen[str]) -> None:
 
 def accepted_cancellations(state: dict[str, Any]) -> list[str]:
     return [c["order_id"] for c in state["cancellations"] if c["accepted"]]
+
+
+def assert_cancelled_once_by_reading(agent: Agent, state: dict[str, Any], order_id: str) -> None:
+    """After a run killed right after submitting `order_id`'s cancellation, and the run that followed
+    (`state`: the sandbox's then): submitted exactly once, the order canceled, and the ledger's action
+    settled by reading the order again, never by a second submission."""
+    submitted = [c["order_id"] for c in state["cancellations"]]
+    assert submitted == [order_id], f"submitted exactly once: {submitted}"
+    assert state["orders"][order_id]["status"] == "canceled", state["orders"][order_id]
+    actions = [e for e in agent.history(order_id) if e["event"] == "action" and e["action"] == "cancel"]
+    states = [e["state"] for e in actions]
+    assert states == ["planned", "approved", "in_flight", "done"], states
+    assert "re-read" in (actions[-1]["reason"] or ""), actions[-1]

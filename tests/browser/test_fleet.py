@@ -30,7 +30,16 @@ from fleet_kit import (
 )
 from pg_server import PgServer
 from redis_server import RedisServer
-from run_support import AUTO_CANCEL_OFFICIAL, Agent, SandboxMaker, make_sandbox, order, rules, write_yaml
+from run_support import (
+    AUTO_CANCEL_OFFICIAL,
+    Agent,
+    SandboxMaker,
+    assert_cancelled_once_by_reading,
+    make_sandbox,
+    order,
+    rules,
+    write_yaml,
+)
 from scenario_kit import PASSWORD, order_id, scenario
 
 __all__ = ["make_sandbox"]  # the fixture, imported for pytest
@@ -106,12 +115,7 @@ def test_a_killed_worker_process_has_its_run_delivered_again_and_the_cancellatio
         wait_for("the redelivered run settling the cancellation", settled, log_path)
     finally:
         stop_fleet_process(worker)
-    state = sandbox.state()
-    assert [c["order_id"] for c in state["cancellations"]] == [KILLED], "submitted exactly once"
-    assert state["orders"][KILLED]["status"] == "canceled"
-    actions = [e for e in agent.history(KILLED) if e["event"] == "action" and e["action"] == "cancel"]
-    assert [e["state"] for e in actions] == ["planned", "approved", "in_flight", "done"]
-    assert "re-read" in (actions[-1]["reason"] or "")
+    assert_cancelled_once_by_reading(agent, sandbox.state(), KILLED)
     log = log_path.read_text()
     assert "scheduled run shop: ok" in log, log[-4000:]
     assert "sandbox-password" not in log
