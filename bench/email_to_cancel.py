@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]  # the tests' Dovecot and hook
 
 from mail_server import running_mail_server  # noqa: E402
-from run_support import HookMiddleware  # noqa: E402
-from scenario_kit import EMAIL, PASSWORD, order, order_id, scenario  # noqa: E402
+from run_support import AUTO_CANCEL_OFFICIAL, HookMiddleware, rules  # noqa: E402
+from scenario_kit import PASSWORD, order, order_id, scenario, settings_account  # noqa: E402
 
 from automation.sandbox.server import SandboxServer  # noqa: E402
 
@@ -48,19 +48,8 @@ ASSET_PREFIXES = ("/assets", "/__sandbox", "/favicon")
 GOAL_SECONDS = 10.0
 GOAL_PAGES = 4
 WAIT_S = 180.0
-AUTO_CANCEL = {
-    "format": 1,
-    "default": "hold",
-    "limits": {"max_cancellations_per_run": 20, "max_cancellations_per_day": 100},
-    "rules": [
-        {
-            "name": "official unshipped cancel",
-            "when": {"kind": "official", "order_status": ["unshipped"]},
-            "then": "cancel",
-            "approve": "auto",
-        }
-    ],
-}
+AUTO_CANCEL = rules(AUTO_CANCEL_OFFICIAL)
+"""The tests' own rules file that auto-cancels official requests on unshipped orders."""
 
 
 class Log:
@@ -145,24 +134,23 @@ def measure(
     args: argparse.Namespace, folder: Path, mail: Any, base_url: str, seen: list[str]
 ) -> list[tuple[str, float, int]]:
     """Each order in turn: (order id, seconds from the notice to the cancellation, pages loaded)."""
-    account = {
-        "name": "shop",
-        "email": EMAIL,
-        "password": {"env": "BENCH_SHOP_PASSWORD"},
-        "marketplaces": [{"base_url": base_url, "marketplace": "ATVPDKIKX0DER", "locale": "en_US"}],
-        "schedule": {"every": "1h", "jitter": "0s"},
-        "mailbox": {
+    account = settings_account(
+        "shop",
+        base_url,
+        password={"env": "BENCH_SHOP_PASSWORD"},
+        schedule={"every": "1h", "jitter": "0s"},
+        mailbox={
             "host": mail.host,
             "port": mail.port,
             "security": "none",
             "username": mail.username,
             "password": {"env": "BENCH_MAILBOX_PASSWORD"},
         },
-    }
+    )
     config = folder / "sc-cancel.yaml"
     config.write_text(yaml.safe_dump({"format": 1, "accounts": [account]}), encoding="utf-8")
-    rules = folder / "rules.yaml"
-    rules.write_text(yaml.safe_dump(AUTO_CANCEL), encoding="utf-8")
+    rules_file = folder / "rules.yaml"
+    rules_file.write_text(yaml.safe_dump(AUTO_CANCEL), encoding="utf-8")
     data_dir = folder / "data"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SC_CANCEL_")}
     env.update(
@@ -171,7 +159,7 @@ def measure(
     if "SC_CANCEL_CHROMIUM" in os.environ:
         env["SC_CANCEL_CHROMIUM"] = os.environ["SC_CANCEL_CHROMIUM"]
     command = [sys.executable, "-m", "automation", "watch", "--execute", "--config", str(config)]
-    command += ["--rules", str(rules), *(["--poll"] if args.poll else [])]
+    command += ["--rules", str(rules_file), *(["--poll"] if args.poll else [])]
     command += ["--poll-every", args.poll_every] if args.poll_every else []
     process = subprocess.Popen(
         command, cwd=folder, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
