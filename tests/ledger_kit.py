@@ -3,8 +3,10 @@ and decisions with the defaults those tests read as."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from automation.ledger import Ledger
 from automation.models import CancellationRequest, Channel, Decision, DecisionKind, RequestKind
 
 START = datetime(2026, 11, 26, 12, 0, 3, tzinfo=UTC)
@@ -38,3 +40,19 @@ def request(
 
 def decision(order_id: str, kind: DecisionKind, approve: str | None = "manual", rule: str = "r1") -> Decision:
     return Decision(order_id=order_id, decision=kind, rule=rule, approve=approve, explanation="why")
+
+
+def scanned_for_cancelling(ledger: Ledger, account: str, order_ids: Sequence[str]) -> str:
+    """A `run` of `account` that found official requests on `order_ids` and decided, under rules A, to
+    cancel each (with a person's approval): their decisions are waiting. Returns the run's id, unfinished."""
+    run_id = ledger.start_run(account, "run")
+    ledger.record_scan(account, run_id, [request(o) for o in order_ids], marketplace=None)
+    for order_id in order_ids:
+        ledger.record_decision(
+            account,
+            run_id,
+            decision(order_id, DecisionKind.CANCEL),
+            rules_sha256=SHA_A,
+            request_kind=RequestKind.OFFICIAL,
+        )
+    return run_id

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ledger_kit import SHA_A, decision, request
+from ledger_kit import request, scanned_for_cancelling
 
 from automation.ledger import Ledger
-from automation.models import DecisionKind, RequestKind
 from automation.settings import load_settings
 from automation.targets import resolve_targets
 
@@ -90,17 +89,7 @@ def accounts(tmp_path: Path) -> TwoAccounts:
     two = TwoAccounts(config, tmp_path / "data", keys)
     with two.ledger() as ledger:
         for name, orders in (("east", [EAST_ONLY, BOTH]), ("west", [WEST_ONLY, BOTH])):
-            key = keys[name]
-            run_id = ledger.start_run(key, "run")
-            ledger.record_scan(key, run_id, [request(o) for o in orders], marketplace=None)
-            for order_id in orders:
-                ledger.record_decision(
-                    key,
-                    run_id,
-                    decision(order_id, DecisionKind.CANCEL),
-                    rules_sha256=SHA_A,
-                    request_kind=RequestKind.OFFICIAL,
-                )
+            run_id = scanned_for_cancelling(ledger, keys[name], orders)
             ledger.finish_run(run_id, status="ok", exit_code=0, stats={})
     return two
 

@@ -8,14 +8,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from ledger_kit import ACCOUNT, SHA_A, START, FakeClock, decision, request
+from ledger_kit import ACCOUNT, START, FakeClock, scanned_for_cancelling
 from pg_server import PgServer
 
 from automation.cli import main
 from automation.ledger import ActionKind, Ledger, LedgerLocation
 from automation.ledger.migrate import HEAD_REVISION, script_head
 from automation.ledger.schema import MIGRATIONS, SCHEMA_VERSION
-from automation.models import DecisionKind, Outcome, RequestKind
+from automation.models import Outcome
 
 PASSWORD_VARIABLE = "SC_TEST_LEDGER_PASSWORD"
 
@@ -82,16 +82,7 @@ def fill(path: Path) -> None:
     (with their audit), thread marks and the STOP switch."""
     clock = FakeClock(START)
     with Ledger.open(path, clock=clock) as ledger:
-        run_id = ledger.start_run(ACCOUNT, "run")
-        ledger.record_scan(ACCOUNT, run_id, [request("A"), request("B"), request("C")], marketplace=None)
-        for order in ("A", "B", "C"):
-            ledger.record_decision(
-                ACCOUNT,
-                run_id,
-                decision(order, DecisionKind.CANCEL),
-                rules_sha256=SHA_A,
-                request_kind=RequestKind.OFFICIAL,
-            )
+        run_id = scanned_for_cancelling(ledger, ACCOUNT, ["A", "B", "C"])
         ledger.approve(ACCOUNT, ["A", "B"], by="alice", note="checked")
         for order, states in (("A", ["approved", "in_flight", "done"]), ("B", ["approved", "in_flight"])):
             action = ledger.plan_action(ACCOUNT, order, ActionKind.CANCEL, run_id=run_id)
