@@ -86,6 +86,14 @@ def reference_shape(value: object) -> object:
     return value
 
 
+def secret_reference(value: object) -> object:
+    """A secret's setting: only a reference, never the secret written out (`reference_shape` checks
+    the reference), for every key that holds one."""
+    if isinstance(value, str):
+        raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
+    return reference_shape(value)
+
+
 class TraceMode(StrEnum):
     ON = "on"
     OFF = "off"
@@ -202,9 +210,7 @@ class Mailbox(_Strict):
     @field_validator("password", mode="before")
     @classmethod
     def _no_plain_secret(cls, value: object) -> object:
-        if isinstance(value, str):
-            raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
-        return reference_shape(value)
+        return secret_reference(value)
 
     @field_validator("senders")
     @classmethod
@@ -250,9 +256,7 @@ class Account(_Strict):
     @field_validator("password", "totp_secret", mode="before")
     @classmethod
     def _no_plain_secret(cls, value: object) -> object:
-        if isinstance(value, str):
-            raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
-        return reference_shape(value)
+        return secret_reference(value)
 
 
 class Notifications(_Strict):
@@ -400,9 +404,7 @@ class Settings(_Strict):
     @field_validator("artifacts_access_key", "artifacts_secret_key", "ledger_password", mode="before")
     @classmethod
     def _artifact_key_reference(cls, value: object) -> object:
-        if isinstance(value, str):
-            raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
-        return reference_shape(value)
+        return secret_reference(value)
 
     @field_validator("artifacts")
     @classmethod
