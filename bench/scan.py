@@ -41,6 +41,10 @@ from process_tree import KINDS, MemoryPeak, TreeSampler, cpu_seconds
 from automation.sandbox.generator import SANDBOX_ACCOUNT, dump_scenario, expected_requests, generate_scenario
 from automation.sandbox.scenario import parse_scenario
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "browser")]  # the tests' rules builders
+from run_support import AUTO_CANCEL_OFFICIAL, rules  # noqa: E402
+
 AGENT = [sys.executable, "-m", "automation"]
 
 GOAL_PSS_MIB = 450.0
@@ -51,19 +55,6 @@ GOAL_FLOOR = 40.0
 """A first full scan against the plain-HTTP floor."""
 GOAL_PAGES_PER_CANCELLATION = 4.0
 """Documents the browser loads to cancel one approved request (the scan's own pages left out)."""
-AUTO_CANCEL = {
-    "format": 1,
-    "default": "hold",
-    "limits": {"max_cancellations_per_run": 50, "max_cancellations_per_day": 100},
-    "rules": [
-        {
-            "name": "official unshipped cancel",
-            "when": {"kind": "official", "order_status": ["unshipped"]},
-            "then": "cancel",
-            "approve": "auto",
-        }
-    ],
-}
 
 
 @dataclass
@@ -279,8 +270,9 @@ def measure_cancellations(workdir: Path, args: argparse.Namespace) -> Cancellati
     )  # fmt: skip
     path = folder / "scenario.yaml"
     path.write_text(dump_scenario(data, data.parameters), encoding="utf-8")
-    rules = folder / "rules.yaml"
-    rules.write_text(yaml.safe_dump(AUTO_CANCEL), encoding="utf-8")
+    rules_file = folder / "rules.yaml"
+    auto_cancel = rules(AUTO_CANCEL_OFFICIAL, per_run=max(20, args.cancellations))
+    rules_file.write_text(yaml.safe_dump(auto_cancel), encoding="utf-8")
     server = SandboxServer(path)
     documents: list[str] = []
     server.app.add_middleware(DocumentCounter, tally=documents)
@@ -292,7 +284,7 @@ def measure_cancellations(workdir: Path, args: argparse.Namespace) -> Cancellati
         for label, command in (
             ("first", ["scan", "--json", *base]),
             ("idle", ["scan", "--json", *base]),
-            ("execute", ["run", "--execute", "--json", "--rules", str(rules), *base]),
+            ("execute", ["run", "--execute", "--json", "--rules", str(rules_file), *base]),
         ):
             before = len(documents)
             run = run_agent(f"cancel-{label}", command, folder, **options)
