@@ -169,11 +169,11 @@ class AccountBrowser:
         self.sign_ins += 1
         self.session.save_storage_state()
 
-    def _list_step(self, new_page: bool) -> None:
+    def _list_step(self) -> None:
         page = self.session.page
         if self._memory is None or self._memory.page is not page:
             self._memory = RendererMemory(page)
-        self._memory.step(new_page)
+        self._memory.step()
 
     def source_context(self) -> SourceContext:
         return SourceContext(

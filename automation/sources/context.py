@@ -34,10 +34,9 @@ class SourceContext:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     sleep: Callable[[float], None] = time.sleep
     reauthentications: int = 0
-    list_step: Callable[[bool], None] = lambda _new_page: None
-    """Called after each step of a long list (grown, a thread opened), with True for the first read of
-    a list on a newly loaded page: the browser uses it to keep the renderer's memory bounded
-    (`automation.browser.memory`)."""
+    list_step: Callable[[], None] = lambda: None
+    """Called after each step of a long list (grown, a thread opened, a page of rows read): the
+    browser uses it to keep the renderer's memory bounded (`automation.browser.memory`)."""
     seller_names: tuple[str, ...] = ()
     """The store's own names, so its replies in a thread are not read as the buyer's words."""
 

@@ -132,8 +132,7 @@ def _read_tab(
                 for raw in rows:
                     reading.add(ctx.parse(parse_manage_orders_row, raw), filtered=filtered)
                 logger.debug("{} page {}: {} rows", label, page_no, len(rows))
-                if page_no == 1:
-                    ctx.list_step(True)
+                ctx.list_step()
 
                 def step(attempt: int, page_no: int = page_no, filtered: bool = filtered) -> bool:
                     if attempt == 0:

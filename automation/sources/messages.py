@@ -121,7 +121,7 @@ def _list_new_threads(
 
         if not ctx.retrying(f"messages load more (after {listed})", more):
             return listed, fresh, False
-        ctx.list_step(False)
+        ctx.list_step()
 
 
 def _kind(verdict: Verdict) -> ThreadKind:
@@ -171,7 +171,7 @@ def read_requests(
 
             view = ctx.retrying(f"thread {thread.thread_id}", open_view)
             reading.threads_opened += 1
-            ctx.list_step(False)
+            ctx.list_step()
             verdict = classify(
                 thread.subject,
                 thread_text(view, ctx.texts, buyer_name=thread.buyer_name, seller_names=ctx.seller_names),
