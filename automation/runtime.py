@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -60,6 +60,8 @@ class Runtime:
 
     ledger: LedgerLocation | None = None
     """The ledger from the settings (`ledger_url`); None: the SQLite file in `data_dir`."""
+    order_lookup_ttl: timedelta | None = None
+    """How long a cached order look-up may be reused by later runs (`order_lookup_ttl`); None: never."""
 
     @property
     def ledger_path(self) -> Path:

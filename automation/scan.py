@@ -78,7 +78,7 @@ def scan_market(browser: AccountBrowser, ledger: Ledger, target: Target, hidden:
     message_order_ids = {oid for oid, _ in msgs.sightings}
     cached: dict[str, Order] = {}
     for oid in message_order_ids - set(mo.orders):
-        remembered = ledger.cached_order(target.key, oid)
+        remembered = ledger.cached_order(target.key, oid, browser.rt.order_lookup_ttl)
         if remembered is not None:
             cached[oid] = remembered
     looked_up = mo_source.look_up_orders(ctx, mo, message_order_ids - set(cached))

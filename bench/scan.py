@@ -325,8 +325,9 @@ class Target:
 
 
 def scan_command(args: argparse.Namespace, *target: str) -> list[str]:
-    """`scan --json` with the benchmark's pass-through options (`-v`, `--trace`)."""
+    """`scan --json` with the benchmark's pass-through options (`-v`, `--trace`, `--config`)."""
     command = [*(["-v"] if args.verbose else []), "scan", "--json", *target]
+    command += ["--config", str(args.config.resolve())] if args.config else []
     return command + (["--trace", args.trace] if args.trace else [])
 
 
@@ -507,6 +508,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="the scans log at DEBUG (kept with --keep)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="a settings file passed to every scan, e.g. one holding `order_lookup_ttl: 15m` (cached order "
+        "look-ups reused by scan 2); its accounts are not used (the scans name their sandbox)",
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds before an agent run is killed")
     parser.add_argument(

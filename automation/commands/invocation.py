@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.errors import BadInputError
-from automation.settings import REPO_SELECTORS, ResolvedSettings
+from automation.settings import REPO_SELECTORS, ResolvedSettings, parse_duration
 
 if TYPE_CHECKING:
     from automation.ledger import Ledger, LedgerLocation
@@ -64,6 +64,7 @@ class Invocation:
             announce=lambda message: print(message, file=sys.stderr, flush=True),
             sandbox_mail=self.option("mail"),
             ledger=self.ledger_location,
+            order_lookup_ttl=None if s.order_lookup_ttl is None else parse_duration(s.order_lookup_ttl),
         )
 
     def targets(self) -> list[Target]:

@@ -1,13 +1,16 @@
 """What the inbox scan and order look-ups remember between runs.
 
 The inbox is read newest first and the scan stops at threads it has already classified, so each
-classified thread leaves a mark (its last activity and the verdict). Orders whose status can no longer
-change are cached whole, so a request seen only in Messages does not cost an order look-up every run.
+classified thread leaves a mark (its last activity and the verdict). Looked-up orders are cached whole
+with the time they were read, so a request seen only in Messages need not cost an order look-up every
+run: an order whose status can no longer change is reused for good, any other only within the
+`order_lookup_ttl` setting (`reusable`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from pydantic import ValidationError
 
@@ -19,11 +22,23 @@ FINAL_ORDER_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.CANCELED})
 """Statuses an order never leaves: the only ones worth caching."""
 
 
-def remembered_enough(order: Order) -> bool:
-    """Whether a remembered order may stand in for reading it again: its status is final, and it holds
-    what the merge decides with (status and fulfillment). A status alone let an Amazon-fulfilled
-    shipped order pass for a merchant-fulfilled one, whose request the merge keeps."""
-    return order.status in FINAL_ORDER_STATUSES and order.fulfillment is not None
+def complete(order: Order) -> bool:
+    """Whether a looked-up order holds what the merge decides with: status and fulfillment. A status
+    alone let an Amazon-fulfilled shipped order pass for a merchant-fulfilled one, whose request the
+    merge keeps."""
+    return order.status is not None and order.fulfillment is not None
+
+
+def reusable(order: Order, looked_up_at: datetime, now: datetime, ttl: timedelta | None) -> bool:
+    """Whether a cached look-up may stand in for reading the order again: it is `complete`, and either
+    its status is final (it can no longer change) or it was read less than `ttl` ago (None: the
+    current run only, so never across runs). A look-up dated after `now` (a clock set back) is read
+    again."""
+    if not complete(order):
+        return False
+    if order.status in FINAL_ORDER_STATUSES:
+        return True
+    return ttl is not None and timedelta(0) <= now - looked_up_at < ttl
 
 
 class InboxMixin(LedgerBase):
@@ -84,11 +99,13 @@ class InboxMixin(LedgerBase):
                         run_id=run_id,
                     )
 
-    def cached_order(self, account: str, order_id: str) -> Order | None:
-        """The order as looked up on an earlier scan, if it was cached complete; None means "look it
-        up". A row written before whole orders were kept (status only) is never reused."""
+    def cached_order(self, account: str, order_id: str, ttl: timedelta | None = None) -> Order | None:
+        """The order as looked up on an earlier scan, if `reusable` within `ttl` (by the ledger's clock,
+        the machine's, which also dated the look-up); None means "look it up". A row written before
+        whole orders were kept (status only) is never reused."""
         row = self._conn.execute(
-            "SELECT record FROM order_status_cache WHERE account = ? AND order_id = ?", (account, order_id)
+            "SELECT record, checked_at FROM order_status_cache WHERE account = ? AND order_id = ?",
+            (account, order_id),
         ).fetchone()
         if row is None or row["record"] is None:
             return None
@@ -96,13 +113,13 @@ class InboxMixin(LedgerBase):
             order = Order.model_validate_json(row["record"])
         except ValidationError:
             return None
-        return order if remembered_enough(order) else None
+        return order if reusable(order, from_db(row["checked_at"]), self._clock(), ttl) else None
 
     def cache_order(self, account: str, order: Order) -> bool:
-        """Cache a looked-up order if it can no longer change; returns whether it was cached. Pending
-        and unshipped orders move on, so caching them would hide a later change. Not audited: a cache
-        is an optimisation, not a decision."""
-        if not remembered_enough(order):
+        """Cache a looked-up order, dated now, if it is `complete`; returns whether it was cached. One
+        that can still change (pending, unshipped) is reused only within `order_lookup_ttl`
+        (`cached_order`). Not audited: a cache is an optimisation, not a decision."""
+        if not complete(order):
             return False
         with self._write():
             self._conn.execute(

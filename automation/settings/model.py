@@ -360,6 +360,12 @@ class Settings(_Strict):
         description="A run still going after this is stopped and reported failed; also how long an e-mail "
         "trigger of `watch` waits for a run holding the lock.",
     )
+    order_lookup_ttl: DurationText | None = Field(
+        default=None,
+        description="How long an order's status and fulfillment, looked up for a request only Messages "
+        "names, may be reused by later runs instead of read again, e.g. 15m; unset: the current run "
+        "only. Shipped and canceled orders, which cannot change, are always reused.",
+    )
     concurrency: Annotated[int | Literal["auto"], BeforeValidator(_concurrency)] = Field(
         default="auto",
         description="Accounts run at once by `schedule`/`watch`: a number, or auto (from the cores and "

@@ -9,6 +9,7 @@ merchant-fulfilled shipped one (listed as shipped) and a canceled one (left out)
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from scan_support import official, run_agent, write_scenario
 from scenario_kit import order, scenario
@@ -33,3 +34,38 @@ def test_a_second_scan_lists_exactly_what_the_first_did(tmp_path: Path) -> None:
     assert second == first
     assert third == first
     assert BY_AMAZON_SHIPPED["id"] not in {entry["order_id"] for entry in second}
+
+
+ASKED_IN_MESSAGES = [order(n, request="Other", channel="messages") for n in range(10, 16)]
+"""Unshipped orders only Messages names: more than a look-up each is worth, so the whole Unshipped
+tab is read to find them (`look_up_orders`), unless their cached look-ups may be reused."""
+
+
+def test_a_rescan_within_order_lookup_ttl_reuses_the_look_ups_and_past_it_reads_again(
+    tmp_path: Path,
+) -> None:
+    orders = [*ASKED_IN_MESSAGES, order(30), order(31)]
+    path = write_scenario(tmp_path, scenario(orders))
+
+    def scan_with_ttl(ttl: str | None) -> dict[str, Any]:
+        if ttl is None:
+            return run_agent(tmp_path, scenario=path).document()
+        config = tmp_path / f"settings-{ttl}.yaml"
+        config.write_text(f"format: 1\norder_lookup_ttl: {ttl}\n", encoding="utf-8")
+        return run_agent(tmp_path, "--config", str(config), scenario=path).document()
+
+    first = scan_with_ttl(None)
+    unchanged = scan_with_ttl(None)  # the default: a look-up lasts the run that made it
+    within = scan_with_ttl("1h")
+    # The look-ups were last cached by the default scan, a whole scan ago: older than a second.
+    past = scan_with_ttl("1s")
+
+    expected = sorted((official(o, ["messages"]) for o in ASKED_IN_MESSAGES), key=lambda e: e["order_id"])
+    for document in (first, unchanged, within, past):
+        assert document["requests"] == expected
+    pages = {
+        name: d["stats"]["pages_visited"]
+        for name, d in {"default": unchanged, "within": within, "past": past}.items()
+    }
+    assert pages["within"] < pages["default"]
+    assert pages["past"] == pages["default"]

@@ -265,22 +265,35 @@ def _looked_up(
     )
 
 
-def test_only_orders_that_cannot_change_are_cached(ledger: Ledger) -> None:
-    assert ledger.cache_order(ACCOUNT, _looked_up("A", OrderStatus.UNSHIPPED)) is False
-    assert ledger.cache_order(ACCOUNT, _looked_up("B", OrderStatus.PENDING)) is False
-    assert ledger.cached_order(ACCOUNT, "A") is None
+def test_orders_that_can_change_are_reused_only_within_the_ttl(ledger: Ledger, clock: FakeClock) -> None:
+    unshipped = _looked_up("A", OrderStatus.UNSHIPPED)
+    assert ledger.cache_order(ACCOUNT, unshipped) is True
+    assert ledger.cache_order(ACCOUNT, _looked_up("B", OrderStatus.PENDING)) is True
+    assert ledger.cached_order(ACCOUNT, "A") is None  # no ttl: the current run only
+    clock.advance(minutes=10)
+    assert ledger.cached_order(ACCOUNT, "A", timedelta(minutes=15)) == unshipped
+    assert ledger.cached_order(ACCOUNT, "A", timedelta(minutes=10)) is None
+    clock.advance(minutes=10)
+    assert ledger.cached_order(ACCOUNT, "B", timedelta(minutes=15)) is None
+
+
+def test_orders_that_cannot_change_are_reused_whatever_the_ttl(ledger: Ledger, clock: FakeClock) -> None:
     shipped = _looked_up("A", OrderStatus.SHIPPED, Fulfillment.AFN)
     canceled = _looked_up("C", OrderStatus.CANCELED)
     assert ledger.cache_order(ACCOUNT, shipped) is True
     assert ledger.cache_order(ACCOUNT, canceled) is True
     assert ledger.cached_order(ACCOUNT, "A") == shipped
     assert ledger.cached_order(ACCOUNT, "C") == canceled
+    clock.advance(days=20)
+    assert ledger.cached_order(ACCOUNT, "A", timedelta(minutes=15)) == shipped
     assert ledger.cached_order("other@example.com", "A") is None
 
 
 def test_an_order_missing_what_the_merge_reads_is_not_remembered(ledger: Ledger) -> None:
     assert ledger.cache_order(ACCOUNT, _looked_up("A", OrderStatus.SHIPPED, fulfillment=None)) is False
-    assert ledger.cached_order(ACCOUNT, "A") is None
+    assert ledger.cache_order(ACCOUNT, _looked_up("B", OrderStatus.UNSHIPPED, fulfillment=None)) is False
+    assert ledger.cached_order(ACCOUNT, "A", timedelta(days=1)) is None
+    assert ledger.cached_order(ACCOUNT, "B", timedelta(days=1)) is None
 
 
 def test_a_status_cached_by_an_older_ledger_is_looked_up_again(tmp_path: Path) -> None:

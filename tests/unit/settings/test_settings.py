@@ -468,6 +468,7 @@ def test_a_settings_indentation_error_gets_the_rules_files_hint(tmp_path: Path) 
         ("keep_runs: many\n", ":1:1: keep_runs: expected a whole number, got 'many'"),
         ("keep_runs: 0\n", ":1:1: keep_runs: must be 1 or more, got 0"),
         ("run_timeout: soon\n", ":1:1: run_timeout: 'soon' is not a duration like 90s, 10m, 2h or 1d"),
+        ("order_lookup_ttl: a while\n", ":1:1: order_lookup_ttl: 'a while' is not a duration like 90s"),
         ("browser:\n  trace: always\n", "trace: expected 'on', 'off' or 'retain-on-failure', got 'always'"),
         ("browser:\n  timeout_seconds: soon\n", "browser.timeout_seconds: expected a number, got 'soon'"),
         ("accounts: shop\n", "accounts: expected a list, got 'shop'"),
@@ -521,6 +522,14 @@ def test_a_misspelt_secret_reference_is_one_message_naming_the_forms(tmp_path: P
     assert "did you mean 'env'?" in message
     assert any(":10:7: notifications.urls[0]: a secret reference" in line for line in lines)
     assert "{file: /path/to/secret}" in message
+
+
+def test_order_lookup_ttl_is_unset_by_default_and_a_duration_when_set(tmp_path: Path) -> None:
+    assert Settings().order_lookup_ttl is None  # the current run only
+    path = write(tmp_path, "order_lookup_ttl: 15m\n")
+    ttl = resolve_settings({}, CommandLine(config=path)).order_lookup_ttl
+    assert ttl is not None
+    assert parse_duration(ttl) == timedelta(minutes=15)
 
 
 def test_run_timeout_is_a_duration_of_20_minutes_by_default(tmp_path: Path) -> None:
