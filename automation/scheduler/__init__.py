@@ -1,6 +1,7 @@
 """`sc-cancel schedule`: every configured account, every interval (with jitter), until stopped.
 
-`loop` holds the `schedule`-based loop (up to `concurrency` accounts at once), `outcome` the record and
+`loop` holds the `schedule`-based loop, `pool` the runs it has under way (up to `concurrency` accounts
+at once) or queued off the schedule and how they end on a stop or an abort, `outcome` the record and
 log line of one run, `signals` the SIGTERM/Ctrl-C handling, `worker` the worker process each run goes
 in (stopped after `run_timeout`; `stopped_run` closes such a run as failed), `capacity` what
 `concurrency: auto` comes to. The CLI builds one `ScheduledJob` per account around `run_account`.

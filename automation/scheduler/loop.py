@@ -19,23 +19,11 @@ no concurrency) is covered elsewhere: the account lock taken inside each run ref
 same account, from this loop or a manual `sc-cancel run`, and the lock is reported here as "skipped:
 still running" rather than as a failure.
 
-With `concurrency` above 1, a due job is handed to a pool of that many threads instead of being run in
+With `concurrency` above 1, a due job is handed to the pool of `scheduler.pool` instead of being run in
 the loop's thread; until it finishes its `next_run` lies far ahead, so `schedule` never starts it twice,
-and the loop plans its next run (from its end, as above) when it sees it finished. Each thread only
-waits for its account's worker process (`scheduler.worker`): no two runs share an interpreter.
-
-Runs off the schedule (`watch`'s e-mail runs, `run_soon`) go through the same pool, so they count
-against `concurrency` like the scheduled ones and never stop the loop from starting other accounts'
-runs. The loop never runs one account twice at once: a run asked for an account whose run (scheduled
-or not) is under way waits in the loop's queue, holding no slot, until that run ends; a scheduled run
-falling due meanwhile waits the same way.
-
-A stop (SIGTERM, the first Ctrl-C) lets the runs under way finish. A `KeyboardInterrupt` reaching the
-loop (the second Ctrl-C, raised in its thread by `install_signal_handlers`) aborts them instead: the
-loop sets its `abort` event, which the workers of its runs watch (`in_worker(abort=...)`: each stops its
-run's process tree and closes the run as failed, exit code 130), waits the moment that takes, and lets
-the interrupt go on, so the command ends with 130 rather than waiting for its runs or `run_timeout`. A
-run in the loop's own thread (`concurrency` 1) gets the interrupt itself and does the same.
+and the loop plans its next run (from its end, as above) when it sees it finished. Runs off the schedule
+(`run_soon`) wait in that module's queue and go through the same pool; how a stop lets the runs under
+way finish and a second Ctrl-C aborts them is told there too.
 """
 
 from __future__ import annotations
@@ -44,10 +32,9 @@ import random as random_module
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as wait_for_futures
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import schedule
@@ -55,8 +42,9 @@ from loguru import logger
 
 from automation.clock import utc_now
 from automation.durations import human_duration
-from automation.errors import BadInputError, ExitCode
+from automation.errors import BadInputError
 from automation.scheduler.outcome import JobOutcome
+from automation.scheduler.pool import RunPool
 
 MAX_NAP_SECONDS = 60.0
 
@@ -69,15 +57,6 @@ suspended machine delays a run by at most this much."""
 
 def _log_with_loguru(level: str, message: str) -> None:
     logger.log(level, message)
-
-
-@dataclass(frozen=True)
-class _OneOff:
-    """A run asked for off the schedule (`run_soon`); `kind` names it in its outcome line."""
-
-    account: str
-    run: Callable[[], JobOutcome | None]
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -176,20 +155,12 @@ class Scheduler:
         self._sleep = sleep
         self._random = random
         self._log = log
-        self._stop = threading.Event()
         self.abort = abort if abort is not None else threading.Event()
         self._round: list[JobOutcome] | None = None
         """Outcomes of the round `run_once` is running; None in the endless loop."""
         self._last: dict[str, JobOutcome] = {}
-        self._concurrency = concurrency
-        self._pool: ThreadPoolExecutor | None = None
-        self._running: dict[Future[None], _ClockedJob | _OneOff] = {}
-        self._queued: list[_OneOff] = []
-        """Runs asked for off the schedule, not yet started (oldest first); guarded by `_queue_lock`."""
-        self._queue_lock = threading.Lock()
-        self._wake = threading.Event()
-        """Set when a run of the pool finishes or one is asked for (`run_soon`), so the default wait ends
-        and the loop looks again."""
+        self._runs = RunPool(concurrency, clock=clock, log=log, abort=self.abort)
+        """The runs under way and those asked for off the schedule; its `stop` is the loop's stop event."""
         self._jobs = schedule.Scheduler()
         for spec in jobs:
             job = _ClockedJob(self, spec, self._jobs)
@@ -199,109 +170,33 @@ class Scheduler:
 
     @property
     def parallel(self) -> bool:
-        return self._concurrency > 1
+        return self._runs.parallel
 
-    def submit(self, job: _ClockedJob | _OneOff) -> None:
-        """Hand a run to the pool (started now, or when one of the pool's threads is free)."""
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="account-run")
-        if isinstance(job, _ClockedJob):
-            future = self._pool.submit(self._execute, job.spec)
-        else:
-            future = self._pool.submit(self._execute_one_off, job)
-        self._running[future] = job
-        future.add_done_callback(lambda _done: self._wake.set())
+    def submit(self, job: _ClockedJob) -> None:
+        """Hand a due job to the pool; its next run is planned once it has ended (`finished`)."""
+        self._runs.submit(job.spec.account, partial(self._execute, job.spec), finished=job.finished)
 
     def busy(self, account: str) -> bool:
         """Whether a run of `account` is in the pool (running or about to)."""
-        return any(_account_of(job) == account for job in self._running.values())
+        return self._runs.busy(account)
 
     def run_soon(self, account: str, run: Callable[[], JobOutcome | None], *, kind: str) -> None:
         """Ask for a run of `account` off the schedule (`watch`'s e-mail runs): `run()` in the pool as
         soon as the loop sees it and no other run of that account is under way. Asked again before it
         starts, it is still one run (it reads whatever is new by then). Its outcome gets a `kind` line
         (None: nothing was run, no line). Safe to call from any thread; the endless loop serves it."""
-        with self._queue_lock:
-            if all(queued.account != account for queued in self._queued):
-                self._queued.append(_OneOff(account, run, kind))
-        self._wake.set()
-
-    def _start_queued(self) -> None:
-        """Start every run asked for whose account is free (in the loop's thread): in the pool, or with
-        no pool (`concurrency` 1) here, one after the other."""
-        while not self._stop.is_set():
-            with self._queue_lock:
-                ready = next((q for q in self._queued if not self.busy(q.account)), None)
-                if ready is not None:
-                    self._queued.remove(ready)
-            if ready is None:
-                return
-            if self.parallel:
-                self.submit(ready)
-            else:
-                self._execute_one_off(ready)
-
-    def _collect(self) -> None:
-        """Plan the next run of every job whose run in the pool has ended (in the loop's thread)."""
-        for future in [f for f in self._running if f.done()]:
-            job = self._running.pop(future)
-            if isinstance(job, _ClockedJob):
-                job.finished()
-
-    def _drain(self) -> None:
-        """Wait for every run handed to the pool (those not yet started see the stop and do nothing)."""
-        if self._pool is None:
-            return
-        if self._running and self._stop.is_set():
-            self._log("INFO", f"scheduler: waiting for {len(self._running)} run(s) under way to finish")
-        try:
-            wait_for_futures(list(self._running))
-        except KeyboardInterrupt:  # the second Ctrl-C, while waiting for them
-            self._abort()
-            raise
-        self._pool.shutdown(wait=True)
-        self._pool = None
-        self._collect()
-
-    def _abort(self) -> None:
-        """Interrupted: start nothing more, tell the runs under way to stop now (`abort`, which their
-        workers watch: each ends its process tree and closes its run as failed) and wait for that.
-
-        It waits on the runs' futures, never by joining the pool's threads: a `Thread.join` that an
-        interrupt cut short marks that thread as ended (CPython 3.11, bpo-45274), so a later join (the
-        pool's, the interpreter's at exit) would return while its run is still being closed."""
-        self._stop.set()
-        self.abort.set()
-        if self._pool is None:
-            return
-        under_way = sum(not future.done() for future in self._running)
-        if under_way:
-            self._log("WARNING", f"scheduler: interrupted; stopping {under_way} run(s) under way now")
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        wait_for_futures(list(self._running))
-        self._pool.shutdown(wait=True)
-        self._pool = None
-        self._collect()
-
-    def _drop_queued(self) -> None:
-        """A stopped loop starts nothing more: say what was asked for and is not run."""
-        with self._queue_lock:
-            dropped, self._queued = self._queued, []
-        for queued in dropped:
-            self._not_started(queued)
-
-    def _not_started(self, job: _OneOff) -> None:
-        self._log("INFO", f"{job.kind} {job.account}: not started (stopping); the next run catches up")
+        self._runs.run_soon(account, run, kind=kind)
 
     def _nap(self, seconds: float) -> None:
         """The default wait: until `seconds` have passed, a stop, or a run of the pool finished."""
+        stop, wake = self._runs.stop, self._runs.wake
         deadline = time.monotonic() + seconds
-        while not self._stop.is_set() and not self._wake.is_set():
+        while not stop.is_set() and not wake.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
                 break
-            self._wake.wait(min(left, _SLICE_SECONDS))
-        self._wake.clear()
+            wake.wait(min(left, _SLICE_SECONDS))
+        wake.clear()
 
     def draw_jitter(self, jitter: timedelta) -> timedelta:
         """A fresh random delay in [0, jitter], drawn for every run planned."""
@@ -314,7 +209,7 @@ class Scheduler:
         """`shop: next run at 14:05 (in 11 min)`, in this machine's time zone, after each run of the
         endless loop; an operator reading the log sees that the loop lives and what to expect. A round
         for cron has no next run to speak of."""
-        if self._round is not None or self._stop.is_set() or job.next_run is None:
+        if self._round is not None or self._runs.stop.is_set() or job.next_run is None:
             return
         wait = timedelta(minutes=round((job.next_run - self.now()).total_seconds() / 60))
         at = job.next_run.astimezone()
@@ -333,14 +228,14 @@ class Scheduler:
     def run_once(self, stop: threading.Event | None = None) -> list[JobOutcome]:
         """Run every account once, in the settings' order, and return the outcomes (`schedule --once`,
         for cron and Kubernetes CronJobs). With `stop` set midway, accounts not yet started are left out."""
-        self._stop = stop or threading.Event()
+        self._runs.stop = stop or threading.Event()
         outcomes: list[JobOutcome] = []
         self._round = outcomes
         try:
             self._jobs.run_all(delay_seconds=0)
-            self._drain()
+            self._runs.drain()
         except KeyboardInterrupt:
-            self._abort()
+            self._runs.interrupt()
             raise
         finally:
             self._round = None
@@ -350,8 +245,8 @@ class Scheduler:
     def run_forever(self, stop: threading.Event) -> None:
         """Loop until `stop` is set (by `install_signal_handlers` on SIGTERM or Ctrl-C). A run in
         progress is finished, not interrupted; no further run starts. A `KeyboardInterrupt` (a second
-        Ctrl-C) aborts the runs in progress (see the module's docstring) and is raised again."""
-        self._stop = stop
+        Ctrl-C) aborts the runs in progress (see `scheduler.pool`) and is raised again."""
+        self._runs.stop = stop
         nap = self._sleep if self._sleep is not None else self._nap
         plan = ", ".join(
             f"{job.spec.account} every {_short(job.spec.interval)} (+ up to {_short(job.spec.jitter)})"
@@ -360,8 +255,8 @@ class Scheduler:
         self._log("INFO", f"scheduler: started for {plan}; stop with Ctrl-C or SIGTERM")
         try:
             while not stop.is_set():
-                self._collect()
-                self._start_queued()
+                self._runs.collect()
+                self._runs.start_queued()
                 self._jobs.run_pending()
                 if stop.is_set():
                     break
@@ -369,13 +264,13 @@ class Scheduler:
                 if wait > 0:
                     nap(min(wait, MAX_NAP_SECONDS))
         except KeyboardInterrupt:
-            self._abort()
+            self._runs.interrupt()
             raise
         finally:
             try:
-                self._drain()
+                self._runs.drain()
             finally:
-                self._drop_queued()
+                self._runs.drop_queued()
         self._log("INFO", "scheduler: stopped")
 
     def _clocked_jobs(self) -> list[_ClockedJob]:
@@ -384,9 +279,8 @@ class Scheduler:
     def _seconds_to_next_run(self) -> float:
         """Until the next run that can start: a due job whose account is busy waits for that run to end
         (its end wakes the loop), and a run asked for off the schedule starts at once."""
-        with self._queue_lock:
-            if any(not self.busy(q.account) for q in self._queued):
-                return 0.0
+        if self._runs.any_ready():
+            return 0.0
         jobs = self._clocked_jobs()
         if any(job.should_run for job in jobs):
             return 0.0
@@ -398,7 +292,7 @@ class Scheduler:
     def _execute(self, spec: ScheduledJob) -> None:
         """One run of one account; whatever happens becomes an outcome and a log line, never an
         exception that would end the loop."""
-        if self._stop.is_set():
+        if self._runs.stop.is_set():
             return
         started = self.now()
         try:
@@ -420,32 +314,7 @@ class Scheduler:
         if self._round is not None:
             self._round.append(outcome)
         self._last[spec.account] = outcome
-        self._log(_level_of(outcome), outcome.line())
-
-    def _execute_one_off(self, job: _OneOff) -> None:
-        """One run asked for off the schedule; like `_execute`, never an exception."""
-        if self._stop.is_set():
-            self._not_started(job)
-            return
-        started = self.now()
-        try:
-            outcome = job.run()
-        except KeyboardInterrupt as exc:  # as in `_execute`
-            interrupted = JobOutcome.from_exception(
-                job.account, exc, started_at=started, finished_at=self.now()
-            )
-            self._log(_level_of(interrupted), interrupted.line(job.kind))
-            raise
-        except Exception as exc:  # LockedError included: exit code 6 after waiting for the lock
-            outcome = JobOutcome.from_exception(job.account, exc, started_at=started, finished_at=self.now())
-            if outcome.exit_code == 1:
-                logger.opt(exception=exc).debug("traceback of the failed {} of {}", job.kind, job.account)
-        if outcome is not None:
-            self._log(_level_of(outcome), outcome.line(job.kind))
-
-
-def _account_of(job: _ClockedJob | _OneOff) -> str:
-    return job.spec.account if isinstance(job, _ClockedJob) else job.account
+        self._log(outcome.level, outcome.line())
 
 
 def _short(delta: timedelta) -> str:
@@ -459,13 +328,3 @@ def _short(delta: timedelta) -> str:
     if seconds or not parts:
         parts.append(f"{seconds:g}s")
     return "".join(parts)
-
-
-def _level_of(outcome: JobOutcome) -> str:
-    """INFO for a run that went well or was skipped, WARNING when the kill switch held actions back (an
-    operator's choice), ERROR for everything else."""
-    if not outcome.failed:
-        return "INFO"
-    if outcome.exit_code == ExitCode.STOPPED:
-        return "WARNING"
-    return "ERROR"

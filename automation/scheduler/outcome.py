@@ -66,6 +66,16 @@ class JobOutcome:
         except ValueError:
             return "failed"
 
+    @property
+    def level(self) -> str:
+        """The log level of its line: INFO for a run that went well or was skipped, WARNING when the kill
+        switch held actions back (an operator's choice), ERROR for everything else."""
+        if not self.failed:
+            return "INFO"
+        if self.exit_code == ExitCode.STOPPED:
+            return "WARNING"
+        return "ERROR"
+
     def line(self, kind: str = "scheduled run") -> str:
         """The one log line of this run, e.g.
         `scheduled run shop-us: ok | exit=0 found=3 new=1 actions_done=1 actions_failed=0 seconds=41.2`
