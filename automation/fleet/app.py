@@ -47,7 +47,7 @@ def broker_url_of(settings: ResolvedSettings) -> str:
     the redactor, so it never reaches a log. Refused (exit code 2) when it is not set."""
     from urllib.parse import urlsplit
 
-    from automation.settings.model import check_broker_url
+    from automation.settings.places import check_broker_url
 
     given = settings.broker_url
     if given is None:

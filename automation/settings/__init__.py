@@ -1,24 +1,27 @@
-"""Settings: what a settings file may say (`model`), its secret references resolved when needed
+"""Settings: what a settings file may say (`model`; `references` for how it points at a secret,
+`places` for the URLs it names), its secret references resolved when needed
 (`secrets`), and the precedence defaults < settings file < environment < command line applied once
 (`resolve`). The one package that reads the settings file and the environment.
 """
 
 from automation.settings.model import (
-    REFERENCE_FORMS,
     Account,
     BrowserSettings,
-    EnvSecret,
-    FileSecret,
-    KeyringRef,
-    KeyringSecret,
     Mailbox,
     Marketplace,
     Notifications,
     Schedule,
-    SecretRef,
     Settings,
     TraceMode,
     parse_duration,
+)
+from automation.settings.references import (
+    REFERENCE_FORMS,
+    EnvSecret,
+    FileSecret,
+    KeyringRef,
+    KeyringSecret,
+    SecretRef,
 )
 from automation.settings.resolve import (
     DEFAULT_SETTINGS_FILE,

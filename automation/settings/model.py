@@ -7,13 +7,11 @@ when it is needed.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -25,6 +23,18 @@ from pydantic import (
 
 from automation.errors import BadInputError
 from automation.parsers.email_senders import DEFAULT_SENDERS, check_sender_pattern
+from automation.settings.places import (
+    S3_ONLY_SETTINGS,
+    check_artifacts_place,
+    check_broker_url,
+    check_ledger_url,
+    is_loopback,
+)
+from automation.settings.references import (
+    SecretRef,
+    reference_shape,
+    secret_reference,
+)
 from automation.strict_model import StrictModel as _Strict
 
 SETTINGS_FORMAT = 1
@@ -41,57 +51,6 @@ def parse_duration(text: str | int | float) -> timedelta:
     if not match:
         raise ValueError(f"'{text}' is not a duration like 90s, 10m, 2h or 1d")
     return timedelta(seconds=float(match.group(1)) * _DURATION_UNITS[match.group(2)])
-
-
-class EnvSecret(_Strict):
-    env: str = Field(description="Name of the environment variable holding the secret.")
-
-
-class FileSecret(_Strict):
-    file: Path = Field(
-        description="A file holding the secret (its final newline is dropped); only its owner may read it. "
-        "A relative path is relative to the settings file's folder."
-    )
-
-
-class KeyringRef(_Strict):
-    service: str = "sc-cancel"
-    username: str
-
-
-class KeyringSecret(_Strict):
-    keyring: KeyringRef = Field(description="Where the secret is stored in the OS keyring.")
-
-
-SecretRef = EnvSecret | KeyringSecret | FileSecret
-REFERENCE_FORMS = (
-    "{env: VARIABLE_NAME}, {file: /path/to/secret} or {keyring: {service: sc-cancel, username: NAME}}"
-)
-
-
-REFERENCE_KEYS = ("env", "file", "keyring")
-
-
-def reference_shape(value: object) -> object:
-    """Refuse a mapping that is no secret reference in one message (a union of three models would give
-    one confusing line per model), naming the key that was probably meant."""
-    if isinstance(value, dict) and (len(value) != 1 or next(iter(value)) not in REFERENCE_KEYS):
-        from automation.yaml_source import unknown_field_hint
-
-        wrong = [str(k) for k in value if k not in REFERENCE_KEYS]
-        hint = unknown_field_hint(wrong[0], list(REFERENCE_KEYS)) if wrong else "give only one of them"
-        raise ValueError(
-            f"a secret reference has exactly one key, env, file or keyring ({hint}): write {REFERENCE_FORMS}"
-        )
-    return value
-
-
-def secret_reference(value: object) -> object:
-    """A secret's setting: only a reference, never the secret written out (`reference_shape` checks
-    the reference), for every key that holds one."""
-    if isinstance(value, str):
-        raise ValueError(f"secrets never go in the settings file; write {REFERENCE_FORMS}")
-    return reference_shape(value)
 
 
 class TraceMode(StrEnum):
@@ -168,17 +127,6 @@ class Schedule(_Strict):
 
 Security = Literal["ssl", "starttls", "none"]
 DEFAULT_PORTS: dict[str, int] = {"ssl": 993, "starttls": 143, "none": 143}
-
-
-def is_loopback(host: str) -> bool:
-    """`localhost`, 127.0.0.0/8 or ::1."""
-    name = host.strip().strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 class Mailbox(_Strict):
@@ -291,53 +239,6 @@ class Notifications(_Strict):
     )
 
 
-def check_broker_url(url: str) -> str:
-    """A Redis URL (`redis://`, `rediss://` or `unix://`), with no password written in it: a password
-    travels in a secret reference to the whole URL, since settings files get copied and printed."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ValueError(f"'{url}' is not a Redis URL like redis://127.0.0.1:6379/0")
-    if parts.password:
-        raise ValueError(
-            "the URL contains a password; give the whole URL as a secret reference instead, e.g. "
-            "broker_url: {env: SC_CANCEL_BROKER_URL}"
-        )
-    return url
-
-
-def check_ledger_url(url: str) -> str:
-    """`ledger_url`: a SQLite or PostgreSQL URL with no password in it (that goes in ledger_password, a
-    secret reference), since settings files get copied and printed."""
-    parts = urlsplit(url)
-    if parts.scheme.split("+")[0] not in ("sqlite", "postgresql"):
-        raise ValueError(f"'{url}' is not a ledger URL like sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
-    if parts.password:
-        raise ValueError(
-            "the URL contains a password; remove it and give it as ledger_password, a secret reference "
-            "such as {env: SC_CANCEL_LEDGER_PASSWORD}"
-        )
-    return url
-
-
-S3_ONLY_SETTINGS = ("artifacts_endpoint", "artifacts_region", "artifacts_access_key", "artifacts_secret_key")
-_BUCKET_RE = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
-
-def check_artifacts_place(value: str) -> None:
-    """`artifacts`: a folder, or `s3://bucket[/prefix]` with a valid bucket name (ValueError otherwise)."""
-    if not value.strip():
-        raise ValueError("give a folder or s3://bucket/prefix")
-    if "://" not in value:
-        return
-    if not value.startswith("s3://"):
-        raise ValueError(f"'{value}': only s3:// URLs are stores; otherwise give a folder")
-    bucket = value[len("s3://") :].split("/", 1)[0]
-    if not _BUCKET_RE.match(bucket):
-        raise ValueError(
-            f"'{bucket}' is not an S3 bucket name (3-63 lower-case letters, digits, dots and dashes)"
-        )
-
-
 def _concurrency(value: object) -> object:
     """`concurrency`: a whole number of 1 or more, or `auto`; one message for every other value."""
     if value == "auto" or (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
@@ -431,13 +332,11 @@ class Settings(_Strict):
 
     @model_validator(mode="after")
     def _s3_options_need_s3(self) -> Settings:
-        given = [
-            name
-            for name in S3_ONLY_SETTINGS
-            if getattr(self, name) is not None
-        ]
+        given = [name for name in S3_ONLY_SETTINGS if getattr(self, name) is not None]
         if given and not (self.artifacts or "").startswith("s3://"):
-            raise ValueError(f"{', '.join(given)} apply only to an S3 store: set artifacts: s3://bucket/prefix")
+            raise ValueError(
+                f"{', '.join(given)} apply only to an S3 store: set artifacts: s3://bucket/prefix"
+            )
         if (self.artifacts_access_key is None) != (self.artifacts_secret_key is None):
             raise ValueError("give both artifacts_access_key and artifacts_secret_key, or neither")
         return self

@@ -14,7 +14,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, InstanceOf
 
 from automation.errors import BadInputError
-from automation.settings.model import BrowserSettings, FileSecret, SecretRef, Settings, TraceMode
+from automation.settings.model import BrowserSettings, Settings, TraceMode
+from automation.settings.references import FileSecret, SecretRef
 from automation.yaml_source import YamlDocument, YamlError, load_yaml, validate_document
 
 DEFAULT_SETTINGS_FILE = Path("sc-cancel.yaml")

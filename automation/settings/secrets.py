@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from automation.errors import BadInputError
-from automation.settings.model import EnvSecret, FileSecret, SecretRef
+from automation.settings.references import EnvSecret, FileSecret, SecretRef
 
 
 def describe_ref(ref: SecretRef) -> str:
