@@ -11,13 +11,13 @@ demo: setup
 	$(BIN)/sc-cancel run --execute
 
 test: setup
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal
 
 unit: setup
 	$(BIN)/python -m pytest -q tests/unit
 
 browser: setup
-	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 tests/browser
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal tests/browser
 
 lint: setup
 	$(BIN)/ruff check automation tests bench
