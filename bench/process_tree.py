@@ -18,6 +18,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from automation.scheduler.worker import descendants  # the one /proc walk, shared with run_timeout's kill
+
 PROC = Path("/proc")
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -30,23 +32,6 @@ def _stat_fields(pid: int) -> list[str] | None:
     except OSError:
         return None
     return raw.rsplit(")", 1)[1].split()
-
-
-def descendants(root: int) -> list[int]:
-    """`root` and every process below it, from one pass over /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        fields = _stat_fields(int(entry.name))
-        if fields is not None:
-            children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, ()))
-    return found
 
 
 def cpu_seconds(pid: int) -> float:

@@ -6,7 +6,6 @@ two pool processes, tasks that write enough to rotate the file several times."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,17 +16,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import redis
+from log_kit import ROTATION_BYTES, assert_every_line_once
 from redis_server import RedisServer
 
 from automation.fleet import make_app
 from automation.fleet.app import enqueue
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ROTATION_BYTES = 32 * 1024
 LINES = 150
 """Each task's lines: about 100 KB of JSON records, so the file is rotated several times over."""
 ACCOUNTS = ("east", "west", "north", "south")
-LONGEST_LINE = 2048
 WAIT_S = 120.0
 
 WORKER = """
@@ -94,19 +92,5 @@ def test_celery_pool_processes_append_to_the_log_and_only_the_main_process_rotat
         os.killpg(worker.pid, signal.SIGTERM)  # Celery's warm shutdown, pool processes included
         worker.wait(timeout=60)
 
-    files = sorted(log_file.parent.glob("sc-cancel*.jsonl"), key=lambda p: p.stat().st_mtime)
-    rotated = [f for f in files if f != log_file]
-    assert len(rotated) >= 3, "the test wrote too little to rotate the file"
-    seen: dict[str, int] = {}
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            assert len(line) < LONGEST_LINE
-            message = json.loads(line)["record"]["message"]
-            seen[message] = seen.get(message, 0) + 1
-    expected = {f"{account} line {n}" for account in ACCOUNTS for n in range(LINES)}
-    assert {m for m, count in seen.items() if count != 1} == set(), "a line written twice"
-    assert expected - set(seen) == set(), "lines lost"
-    # Only full files were rotated: no pool process rotated a file another had just started.
-    small = {f.name: f.stat().st_size for f in rotated if f.stat().st_size < ROTATION_BYTES - LONGEST_LINE}
-    assert small == {}
+    assert_every_line_once(log_file, {f"{account} line {n}" for account in ACCOUNTS for n in range(LINES)})
     assert "Logging error" not in output.read_text()

@@ -5,13 +5,13 @@ scheduler, to rotate it several times."""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from log_kit import ROTATION_BYTES, assert_every_line_once
 from loguru import logger
 
 from automation.errors import ScCancelError
@@ -19,11 +19,9 @@ from automation.log_setup import configure_logging
 from automation.scheduler import JobOutcome
 from automation.scheduler.worker import StartedRun, run_in_worker
 
-ROTATION_BYTES = 32 * 1024
 WORKERS = 3
 LINES = 150
 """Each worker's lines: about 100 KB of JSON records each, so the file is rotated many times over."""
-LONGEST_LINE = 2048
 
 
 def no_stop(run: StartedRun | None, error: ScCancelError) -> None:
@@ -74,20 +72,7 @@ def test_forked_workers_append_to_the_log_and_only_the_scheduler_rotates_it(
     assert sorted((o.account, o.exit_code) for o in outcomes if o is not None) == [
         (f"worker-{w}", 0) for w in range(WORKERS)
     ]
-    files = sorted(log_file.parent.glob("sc-cancel*.jsonl"), key=lambda p: p.stat().st_mtime)
-    rotated = [f for f in files if f != log_file]
-    assert len(rotated) >= 3, "the test wrote too little to rotate the file"
-    seen: dict[str, int] = {}
-    for path in files:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            assert len(line) < LONGEST_LINE
-            message = json.loads(line)["record"]["message"]
-            seen[message] = seen.get(message, 0) + 1
     expected = {f"worker-{w} line {n}" for w in range(WORKERS) for n in range(LINES)}
     expected |= {f"scheduler line {n}" for n in parent_lines}
-    assert {m for m, count in seen.items() if count != 1} == set(), "a line written twice"
-    assert expected - set(seen) == set(), "lines lost"
-    # Only full files were rotated: no process rotated a file another had just started.
-    small = {f.name: f.stat().st_size for f in rotated if f.stat().st_size < ROTATION_BYTES - LONGEST_LINE}
-    assert small == {}
+    assert_every_line_once(log_file, expected)
     assert "Logging error" not in capfd.readouterr().err
