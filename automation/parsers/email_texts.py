@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from automation.parsers.normalize import compact
+from automation.parsers.normalize import chunks_in_order, compact
 from automation.strict_model import StrictModel
 from automation.yaml_source import YamlError, load_model
 
@@ -96,14 +96,7 @@ class SubjectTemplate:
     anchored: bool
 
     def matches(self, subject: str) -> bool:
-        folded = compact(subject)
-        position = 0
-        for i, chunk in enumerate(self.chunks):
-            found = folded.find(chunk, position)
-            if found < 0 or (i == 0 and self.anchored and found != 0):
-                return False
-            position = found + len(chunk)
-        return True
+        return chunks_in_order(compact(subject), self.chunks, anchored=self.anchored)
 
 
 def compile_subject(language: str, subject: SubjectText) -> SubjectTemplate:

@@ -78,6 +78,19 @@ def compact(text: str) -> str:
     return "".join(c for c in fold(text) if c.isalnum()).replace("cancell", "cancel")
 
 
+def chunks_in_order(text: str, chunks: tuple[str, ...], *, anchored: bool) -> bool:
+    """Every chunk of a subject template's literal parts appears in `text`, in order, without overlap;
+    with `anchored`, the first one opens it. How a compacted subject is told to fit its template, in
+    Seller Central's thread subjects and in Amazon's e-mail subjects alike."""
+    position = 0
+    for i, chunk in enumerate(chunks):
+        found = text.find(chunk, position)
+        if found < 0 or (i == 0 and anchored and found != 0):
+            return False
+        position = found + len(chunk)
+    return True
+
+
 def nfkc(text: str) -> str:
     """NFKC with ASCII hyphens: full-width digits and dashes in order ids become plain ones."""
     return _DASHES.sub("-", unicodedata.normalize("NFKC", text))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from automation.parsers.dates import parse_local_datetime
 from automation.parsers.lexicon import CompiledLexicon, compile_lexicon
 from automation.parsers.memo import by_values_identity
-from automation.parsers.normalize import compact, find_order_ids, fold, split_label
+from automation.parsers.normalize import chunks_in_order, compact, find_order_ids, fold, split_label
 from automation.parsers.parse_error import ParseError
 from automation.parsers.patterns import words
 
@@ -45,13 +45,7 @@ class _Template:
 
     def matches_all(self, subject: str) -> bool:
         """Every literal part appears, in order."""
-        position = 0
-        for i, chunk in enumerate(self.chunks):
-            found = subject.find(chunk, position)
-            if found < 0 or (i == 0 and self.anchored and found != 0):
-                return False
-            position = found + len(chunk)
-        return True
+        return chunks_in_order(subject, self.chunks, anchored=self.anchored)
 
 
 def _template(locale: str, text: str) -> _Template:
