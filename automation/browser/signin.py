@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from loguru import logger
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import SecretStr
 
 from automation.browser.interstitials import InterstitialError, Interstitials, Person
 from automation.errors import BadInputError, PageChangedError, SignInRejectedError
-from automation.locators import SelectorFile, locate, resolve
+from automation.locators import SelectorFile, resolve
 from automation.pages.base import PageContext, TransientPageError
-from automation.pages.list_check import candidates_tried, check_hint
+from automation.pages.list_check import check_hint, element_tried
 
 HEADED_HINT = (
     "Run `sc-cancel login --prompt` once in a terminal (it asks there for the code or the captcha's "
@@ -120,14 +119,8 @@ class SignIn:
         changed, say, is signed in but recognised by nothing)."""
         tried = []
         for selector_file, name in self._signed_in_names():
-            counts = []
-            for candidate in selector_file.candidates(name):
-                try:
-                    n = locate(self.page, candidate, self.ctx.texts).count()
-                except (BadInputError, PlaywrightError):
-                    n = -1
-                counts.append((candidate.describe(), n))
-            tried.append(f"{selector_file.page}.{name}: {candidates_tried(counts)}")
+            found = element_tried(self.page, selector_file, name, self.ctx.texts)
+            tried.append(f"{selector_file.page}.{name}: {found}")
         signed_in = ", ".join(self.common.signed_in_elements())
         return PageChangedError(
             f"sign-in: {self.page.url} shows none of the expected sign-in steps and no signed-in page; "

@@ -23,9 +23,9 @@ from automation.errors import (
     SessionExpiredError,
     SiteFailingError,
 )
-from automation.locators import SelectorFile, TextLookup, locate
+from automation.locators import SelectorFile, TextLookup
 from automation.pages.element import Elements
-from automation.pages.list_check import candidates_tried, check_hint
+from automation.pages.list_check import check_hint, element_tried
 from automation.pages.text_check import StoodIn
 from automation.selector_keys import ListSpec
 from automation.verified_texts import VerifiedTexts, load_verified_texts
@@ -97,14 +97,7 @@ class PageObject:
         """What the operator edits: each landmark's candidates with how many elements each matched."""
         tried = []
         for name in self.sel.landmarks:
-            counts = []
-            for candidate in self.sel.candidates(name):
-                try:
-                    n = locate(self.page, candidate, self.ctx.texts).count()
-                except (BadInputError, PlaywrightError):
-                    n = -1
-                counts.append((candidate.describe(), n))
-            tried.append(f"{name}: {candidates_tried(counts)}")
+            tried.append(f"{name}: {element_tried(self.page, self.sel, name, self.ctx.texts)}")
         return PageChangedError(
             f"{self.page_key}: the page at {self.page.url} loaded without any of its landmarks; Seller "
             f"Central may have changed it. Edit elements {', '.join(self.sel.landmarks)} in "

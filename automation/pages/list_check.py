@@ -13,11 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from automation.errors import PageChangedError
+from playwright.sync_api import Error as PlaywrightError
+
+from automation.errors import BadInputError, PageChangedError
+from automation.locators import SelectorFile, TextLookup, locate
 from automation.parsers.list_count import parse_list_count
 from automation.selector_keys import ListSpec
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from automation.pages.base import PageObject
 
 CHECK_COMMAND = "sc-cancel selectors check --selectors {folder} --live"
@@ -30,6 +35,19 @@ def check_hint(selectors_dir: Path | None) -> str:
 
 def candidates_tried(counts: Sequence[tuple[str, int]]) -> str:
     return ", ".join(f"{css!r} -> {n if n >= 0 else 'invalid'}" for css, n in counts)
+
+
+def element_tried(page: Page, selector_file: SelectorFile, name: str, texts: TextLookup) -> str:
+    """An element's candidates with how many elements each matches on `page` now, as an exit-4 message
+    lists them for the operator ('invalid' for one that cannot be located)."""
+    counts = []
+    for candidate in selector_file.candidates(name):
+        try:
+            n = locate(page, candidate, texts).count()
+        except (BadInputError, PlaywrightError):
+            n = -1
+        counts.append((candidate.describe(), n))
+    return candidates_tried(counts)
 
 
 def changed_rows(po: PageObject, list_name: str, spec: ListSpec, what: str) -> PageChangedError:
