@@ -17,6 +17,19 @@ EMAIL = "seller@example.com"
 PASSWORD = "sandbox-password"
 TOTP_SECRET = "ONRS2Y3BNZRWK3BNONQW4ZDCN54C2ZDF"
 PASSWORD_VAR = "SHOP_PASSWORD"
+DEMO_INQUIRY_ORDER_IDS = frozenset(
+    {
+        "112-4407718-9935216",  # also has an official request
+        "111-3358821-0047716",
+        "114-6120935-7784402",
+        "112-5093347-1186520",
+        "113-2219408-6650813",
+        "114-0839572-2261940",
+        "111-9904126-5532708",  # order canceled: never listed
+    }
+)
+"""The demo scenario's orders whose buyer asked to cancel in a message (an inquiry), as the tests know
+them independently of the sandbox's generator."""
 """Where a settings file's sandbox account takes its password from (`settings_account`)."""
 
 

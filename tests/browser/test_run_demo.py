@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from run_support import Agent, AgentRun, accepted_cancellations, start_sandbox
+from scenario_kit import DEMO_INQUIRY_ORDER_IDS as INQUIRY_ORDER_IDS
 
 from automation.models import CancellationRequest, Decision, DecisionKind, OrderItem
 from automation.parsers.locale_texts import load_all_locale_texts
@@ -31,17 +32,6 @@ from automation.targets import DEMO_SCENARIO
 EXAMPLE_RULES = DEMO_SCENARIO.parents[3] / "rules.example.yaml"
 REASONS = ReasonTable.of(load_all_locale_texts(DEMO_SCENARIO.parents[3] / "selectors"))
 """The buyer reasons the agent reads with (`reason_in`), from the shipped locale files."""
-INQUIRY_ORDER_IDS = frozenset(
-    {
-        "112-4407718-9935216",  # also has an official request
-        "111-3358821-0047716",
-        "114-6120935-7784402",
-        "112-5093347-1186520",
-        "113-2219408-6650813",
-        "114-0839572-2261940",
-        "111-9904126-5532708",  # order canceled: never listed
-    }
-)
 EASY_AUTO_CANCEL = "112-3941857-2203618"  # the demo header's "easy auto-cancel"
 YOUNG_MUG_ORDER = "113-5502941-0837765"  # the same, but 12 minutes old: younger than the rule's 30
 

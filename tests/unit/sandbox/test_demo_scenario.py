@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from scenario_kit import DEMO_INQUIRY_ORDER_IDS as INQUIRY_ORDER_IDS
 
 from automation.sandbox.generator import expected_requests
 from automation.sandbox.scenario import (
@@ -24,17 +25,6 @@ from automation.sandbox.scenario import (
 )
 from automation.targets import DEMO_SCENARIO
 
-INQUIRY_ORDER_IDS = frozenset(
-    {
-        "112-4407718-9935216",  # also has an official request
-        "111-3358821-0047716",
-        "114-6120935-7784402",
-        "112-5093347-1186520",
-        "113-2219408-6650813",
-        "114-0839572-2261940",
-        "111-9904126-5532708",
-    }
-)
 ORDER_ID = re.compile(r"\d{3}-\d{7}-\d{7}")
 
 
